@@ -1,0 +1,419 @@
+//! The sparse b-matching problem: rows, columns, weighted arcs, capacities, tiers, groups.
+//!
+//! A [`Problem`] is immutable once built and stores its arcs compactly in compressed
+//! sparse row (CSR) form, sorted by row and then column: about 12 bytes an arc (a `u32`
+//! column and an `i64` weight), plus 4 when arcs carry capacities other than 1.
+//!
+//! The model, in the words of linear programming (maximisation):
+//!
+//! ```text
+//! maximise   Σ_a c_a x_a             c_a = w_a + bonus(tier(row(a)))
+//! subject to Σ_{a ∈ row i} x_a ≤ supply_i            for every row i
+//!            Σ_{a ∈ col j} x_a ≤ capacity_j          for every column j
+//!            Σ_{a ∈ rows of g} x_a ≤ group_cap_g    for every group g
+//!            0 ≤ x_a ≤ cap_a                          for every arc a
+//! ```
+//!
+//! The tier bonuses are chosen so that the optimum maximises the matched quantity of
+//! tier 1 first, then of tier 2, and so on, and only then the total weight
+//! (see [`Problem::tier_bonuses`]).
+
+use crate::AssignError;
+
+/// Largest magnitude of an arc weight: 2^53 − 1, so that every weight is also exact as
+/// an `f64` and every internal sum fits comfortably in `i128`.
+pub const MAX_WEIGHT: i64 = (1 << 53) - 1;
+/// Highest tier number; tier 1 is the most urgent.
+pub const MAX_TIER: u32 = 255;
+
+/// A sparse maximum-weight b-matching problem. Build it with [`ProblemBuilder`] or
+/// [`Problem::from_csr`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    n_rows: usize,
+    n_cols: usize,
+    row_start: Vec<usize>,
+    arc_col: Vec<u32>,
+    arc_weight: Vec<i64>,
+    arc_cap: Option<Vec<u32>>,
+    row_supply: Option<Vec<u32>>,
+    col_capacity: Vec<u32>,
+    row_tier: Option<Vec<u8>>,
+    row_group: Option<Vec<u32>>,
+    group_capacity: Vec<u32>,
+}
+
+impl Problem {
+    /// Builds a problem from compressed sparse row arrays: the arcs of row `i` are
+    /// `row_start[i]..row_start[i + 1]` of `cols` and `weights`. Columns within a row
+    /// may come in any order; every column gets capacity 1 and every row supply 1
+    /// until set otherwise on the returned builder.
+    ///
+    /// # Errors
+    /// [`AssignError::Length`] for inconsistent arrays, [`AssignError::IndexOutOfRange`],
+    /// [`AssignError::DuplicateArc`], [`AssignError::WeightOutOfRange`].
+    pub fn from_csr(
+        n_rows: usize,
+        n_cols: usize,
+        row_start: &[usize],
+        cols: &[usize],
+        weights: &[i64],
+    ) -> Result<ProblemBuilder, AssignError> {
+        if row_start.len() != n_rows + 1 {
+            return Err(AssignError::Length {
+                what: "row_start",
+                expected: n_rows + 1,
+                got: row_start.len(),
+            });
+        }
+        if cols.len() != weights.len() {
+            return Err(AssignError::Length {
+                what: "weights",
+                expected: cols.len(),
+                got: weights.len(),
+            });
+        }
+        let mut b = ProblemBuilder::new(n_rows, n_cols);
+        b.arcs.reserve(cols.len());
+        for row in 0..n_rows {
+            let (lo, hi) = (row_start[row], row_start[row + 1]);
+            if lo > hi || hi > cols.len() {
+                return Err(AssignError::Length {
+                    what: "row_start (not monotone or past the arcs)",
+                    expected: cols.len(),
+                    got: hi,
+                });
+            }
+            for a in lo..hi {
+                b.arc(row, cols[a], weights[a]);
+            }
+        }
+        if row_start[n_rows] != cols.len() {
+            return Err(AssignError::Length {
+                what: "row_start[last]",
+                expected: cols.len(),
+                got: row_start[n_rows],
+            });
+        }
+        Ok(b)
+    }
+
+    pub fn n_rows(&self) -> usize {
+        self.n_rows
+    }
+    pub fn n_cols(&self) -> usize {
+        self.n_cols
+    }
+    pub fn n_arcs(&self) -> usize {
+        self.arc_col.len()
+    }
+    /// Number of groups (0 when rows are not grouped).
+    pub fn n_groups(&self) -> usize {
+        self.group_capacity.len()
+    }
+    /// Highest tier used by any row (1 when tiers are not set; 0 for no rows).
+    pub fn n_tiers(&self) -> usize {
+        match &self.row_tier {
+            Some(t) => t.iter().copied().max().unwrap_or(0) as usize,
+            None => usize::from(self.n_rows > 0),
+        }
+    }
+    /// The arc indices of row `row`, sorted by column.
+    #[inline]
+    pub fn arcs_of(&self, row: usize) -> std::ops::Range<usize> {
+        self.row_start[row]..self.row_start[row + 1]
+    }
+    /// CSR offsets: `row_start()[i]..row_start()[i + 1]` are the arcs of row `i`.
+    pub fn row_start(&self) -> &[usize] {
+        &self.row_start
+    }
+    /// Column of every arc.
+    pub fn arc_cols(&self) -> &[u32] {
+        &self.arc_col
+    }
+    /// Weight of every arc.
+    pub fn arc_weights(&self) -> &[i64] {
+        &self.arc_weight
+    }
+    #[inline]
+    pub fn arc_col(&self, arc: usize) -> usize {
+        self.arc_col[arc] as usize
+    }
+    #[inline]
+    pub fn arc_weight(&self, arc: usize) -> i64 {
+        self.arc_weight[arc]
+    }
+    /// Capacity of an arc (1 unless set).
+    #[inline]
+    pub fn arc_cap(&self, arc: usize) -> u32 {
+        self.arc_cap.as_ref().map_or(1, |c| c[arc])
+    }
+    /// Supply of a row: how many units it may receive in all (1 unless set).
+    #[inline]
+    pub fn row_supply(&self, row: usize) -> u32 {
+        self.row_supply.as_ref().map_or(1, |s| s[row])
+    }
+    #[inline]
+    pub fn col_capacity(&self, col: usize) -> u32 {
+        self.col_capacity[col]
+    }
+    /// Tier of a row, 1 = most urgent (1 unless set).
+    #[inline]
+    pub fn row_tier(&self, row: usize) -> u32 {
+        self.row_tier.as_ref().map_or(1, |t| u32::from(t[row]))
+    }
+    /// Group of a row, if rows are grouped.
+    #[inline]
+    pub fn row_group(&self, row: usize) -> Option<usize> {
+        self.row_group.as_ref().map(|g| g[row] as usize)
+    }
+    #[inline]
+    pub fn group_capacity(&self, group: usize) -> u32 {
+        self.group_capacity[group]
+    }
+    /// Whether any arc has a capacity other than 1.
+    pub fn has_arc_caps(&self) -> bool {
+        self.arc_cap.is_some()
+    }
+    /// Whether rows carry tiers.
+    pub fn has_tiers(&self) -> bool {
+        self.row_tier.is_some()
+    }
+
+    /// The bonus added to the weight of every arc of a row of tier `t`
+    /// (`tier_bonuses()[t - 1]`), making the weighted optimum lexicographic.
+    ///
+    /// With `W = Σ_rows supply_i · max_a |w_a|` (an upper bound on how much the total
+    /// weight of two feasible solutions can differ, plus one) the last tier `T` gets
+    /// bonus `2W + 1` and tier `t < T` gets `Q_{>t} · B_{t+1} + 2W + 1`, summed over the lower
+    /// tiers, where `Q_{>t}` is the total supply of rows of tiers below `t` in priority.
+    /// One more matched unit of tier `t` then outweighs any change in every later tier
+    /// and in the weights. Without tiers every bonus is 0.
+    ///
+    /// # Errors
+    /// [`AssignError::TierOverflow`] when the bonuses do not fit in `i128`.
+    pub fn tier_bonuses(&self) -> Result<Vec<i128>, AssignError> {
+        let tiers = self.n_tiers();
+        if !self.has_tiers() || tiers <= 1 {
+            return Ok(vec![0; tiers]);
+        }
+        let mut quantity = vec![0u128; tiers + 1];
+        let mut span: u128 = 0;
+        for row in 0..self.n_rows {
+            let supply = u128::from(self.row_supply(row));
+            quantity[self.row_tier(row) as usize] += supply;
+            let max_abs = self
+                .arcs_of(row)
+                .map(|a| self.arc_weight[a].unsigned_abs())
+                .max()
+                .unwrap_or(0);
+            span += supply * u128::from(max_abs);
+        }
+        let total: u128 = quantity.iter().sum();
+        let overflow = || AssignError::TierOverflow {
+            tiers,
+            quantity: total,
+        };
+        let base = span.checked_mul(2).and_then(|s| s.checked_add(1)).ok_or_else(overflow)?;
+        let mut bonus = vec![0u128; tiers];
+        // `lower` accumulates Σ_{s > t} Q_s · B_s: the most that all later tiers can add.
+        let mut lower: u128 = 0;
+        for t in (1..=tiers).rev() {
+            let b = lower.checked_add(base).ok_or_else(overflow)?;
+            bonus[t - 1] = b;
+            lower = quantity[t]
+                .checked_mul(b)
+                .and_then(|x| x.checked_add(lower))
+                .ok_or_else(overflow)?;
+        }
+        // Compound weights and dual sums must fit in i128 with room to spare.
+        let limit = (i128::MAX / 4) as u128;
+        if lower > limit {
+            return Err(overflow());
+        }
+        Ok(bonus.into_iter().map(|b| b as i128).collect())
+    }
+}
+
+/// Collects arcs and side arrays, then validates them into a [`Problem`].
+#[derive(Debug, Clone)]
+pub struct ProblemBuilder {
+    n_rows: usize,
+    n_cols: usize,
+    arcs: Vec<(u32, u32, i64, u32)>,
+    arc_caps_set: bool,
+    row_supply: Option<Vec<u32>>,
+    col_capacity: Option<Vec<u32>>,
+    row_tier: Option<Vec<u32>>,
+    groups: Option<(Vec<usize>, Vec<u32>)>,
+    bad_index: Option<(usize, &'static str, usize, usize)>,
+}
+
+impl ProblemBuilder {
+    pub fn new(n_rows: usize, n_cols: usize) -> Self {
+        Self {
+            n_rows,
+            n_cols,
+            arcs: Vec::new(),
+            arc_caps_set: false,
+            row_supply: None,
+            col_capacity: None,
+            row_tier: None,
+            groups: None,
+            bad_index: None,
+        }
+    }
+    /// Adds an arc of capacity 1.
+    pub fn arc(&mut self, row: usize, col: usize, weight: i64) -> &mut Self {
+        self.arc_with_cap(row, col, weight, 1)
+    }
+    /// Adds an arc with its own capacity.
+    pub fn arc_with_cap(&mut self, row: usize, col: usize, weight: i64, cap: u32) -> &mut Self {
+        let arc = self.arcs.len();
+        if self.bad_index.is_none() {
+            if row >= self.n_rows {
+                self.bad_index = Some((arc, "row", row, self.n_rows));
+            } else if col >= self.n_cols {
+                self.bad_index = Some((arc, "column", col, self.n_cols));
+            }
+        }
+        self.arc_caps_set |= cap != 1;
+        self.arcs.push((row as u32, col as u32, weight, cap));
+        self
+    }
+    /// Supply of every row (default 1).
+    pub fn row_supply(&mut self, supply: Vec<u32>) -> &mut Self {
+        self.row_supply = Some(supply);
+        self
+    }
+    /// Capacity of every column (default 1).
+    pub fn col_capacity(&mut self, capacity: Vec<u32>) -> &mut Self {
+        self.col_capacity = Some(capacity);
+        self
+    }
+    /// Tier of every row, 1 (most urgent) to [`MAX_TIER`].
+    pub fn row_tier(&mut self, tier: Vec<u32>) -> &mut Self {
+        self.row_tier = Some(tier);
+        self
+    }
+    /// Group of every row and capacity of every group.
+    pub fn groups(&mut self, row_group: Vec<usize>, group_capacity: Vec<u32>) -> &mut Self {
+        self.groups = Some((row_group, group_capacity));
+        self
+    }
+
+    /// Validates and builds. Arcs are sorted by (row, column).
+    ///
+    /// # Errors
+    /// [`AssignError::IndexOutOfRange`], [`AssignError::DuplicateArc`],
+    /// [`AssignError::WeightOutOfRange`], [`AssignError::Length`],
+    /// [`AssignError::TierOutOfRange`].
+    pub fn build(&self) -> Result<Problem, AssignError> {
+        let (n_rows, n_cols) = (self.n_rows, self.n_cols);
+        if let Some((arc, side, index, len)) = self.bad_index {
+            return Err(AssignError::IndexOutOfRange { arc, side, index, len });
+        }
+        if n_rows > u32::MAX as usize || n_cols > u32::MAX as usize {
+            return Err(AssignError::Length {
+                what: "rows or columns (at most 2^32 - 1)",
+                expected: u32::MAX as usize,
+                got: n_rows.max(n_cols),
+            });
+        }
+        for (arc, &(_, _, w, _)) in self.arcs.iter().enumerate() {
+            if w.unsigned_abs() > MAX_WEIGHT as u64 {
+                return Err(AssignError::WeightOutOfRange {
+                    arc,
+                    value: w,
+                    limit: MAX_WEIGHT,
+                });
+            }
+        }
+        let check_len = |what, v: Option<usize>, expected| match v {
+            Some(got) if got != expected => Err(AssignError::Length { what, expected, got }),
+            _ => Ok(()),
+        };
+        check_len("row_supply", self.row_supply.as_ref().map(Vec::len), n_rows)?;
+        check_len("col_capacity", self.col_capacity.as_ref().map(Vec::len), n_cols)?;
+        check_len("row_tier", self.row_tier.as_ref().map(Vec::len), n_rows)?;
+        let row_tier = match &self.row_tier {
+            None => None,
+            Some(t) => {
+                let mut out = Vec::with_capacity(n_rows);
+                for (row, &tier) in t.iter().enumerate() {
+                    if !(1..=MAX_TIER).contains(&tier) {
+                        return Err(AssignError::TierOutOfRange { row, tier, max: MAX_TIER });
+                    }
+                    out.push(tier as u8);
+                }
+                Some(out)
+            }
+        };
+        let (row_group, group_capacity) = match &self.groups {
+            None => (None, Vec::new()),
+            Some((rg, gc)) => {
+                check_len("row_group", Some(rg.len()), n_rows)?;
+                let mut out = Vec::with_capacity(n_rows);
+                for (row, &g) in rg.iter().enumerate() {
+                    if g >= gc.len() {
+                        return Err(AssignError::IndexOutOfRange {
+                            arc: row,
+                            side: "group",
+                            index: g,
+                            len: gc.len(),
+                        });
+                    }
+                    out.push(g as u32);
+                }
+                (Some(out), gc.clone())
+            }
+        };
+        // Sort arc indices by (row, col); stable, so the first duplicate is reported first.
+        let mut order: Vec<u32> = (0..self.arcs.len() as u32).collect();
+        order.sort_by_key(|&a| {
+            let (r, c, _, _) = self.arcs[a as usize];
+            (r, c)
+        });
+        let mut row_start = vec![0usize; n_rows + 1];
+        let mut arc_col = Vec::with_capacity(order.len());
+        let mut arc_weight = Vec::with_capacity(order.len());
+        let mut arc_cap = self.arc_caps_set.then(|| Vec::with_capacity(order.len()));
+        for (k, &a) in order.iter().enumerate() {
+            let (r, c, w, cap) = self.arcs[a as usize];
+            if k > 0 {
+                let prev = order[k - 1] as usize;
+                let (pr, pc, _, _) = self.arcs[prev];
+                if pr == r && pc == c {
+                    return Err(AssignError::DuplicateArc {
+                        row: r as usize,
+                        col: c as usize,
+                        first: prev.min(a as usize),
+                        second: prev.max(a as usize),
+                    });
+                }
+            }
+            row_start[r as usize + 1] += 1;
+            arc_col.push(c);
+            arc_weight.push(w);
+            if let Some(caps) = arc_cap.as_mut() {
+                caps.push(cap);
+            }
+        }
+        for i in 0..n_rows {
+            row_start[i + 1] += row_start[i];
+        }
+        Ok(Problem {
+            n_rows,
+            n_cols,
+            row_start,
+            arc_col,
+            arc_weight,
+            arc_cap,
+            row_supply: self.row_supply.clone(),
+            col_capacity: self.col_capacity.clone().unwrap_or_else(|| vec![1; n_cols]),
+            row_tier,
+            row_group,
+            group_capacity,
+        })
+    }
+}
