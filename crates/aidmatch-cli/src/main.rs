@@ -1,0 +1,2 @@
+//! The aidmatch command line (being written).
+fn main() {}

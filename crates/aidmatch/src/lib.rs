@@ -1,0 +1,1 @@
+//! The two-lists engine (being written).
