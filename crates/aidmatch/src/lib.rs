@@ -1,1 +1,21 @@
-//! The two-lists engine (being written).
+//! The two-lists engine: match a needs list (需求清单) with a supply list (供给清单) of
+//! social assistance, exactly and explainably.
+//!
+//! Layers, data flowing one way:
+//! - [`taxonomy`], [`division`], [`date`], [`model`]: the typed records of the interchange
+//!   format (English ids, Chinese aliases, division codes, two-place quantities);
+//! - [`io`]: read the lists from CSV or JSON (UTF-8 or GB18030), reporting every problem
+//!   with its row, column and value; write the input lists;
+//! - [`generate`]: seeded synthetic Shaanxi lists, from one county to the whole province;
+//! - the engine modules (policy, eligibility, scoring, network, engine, reports) build on
+//!   these types.
+//!
+//! Errors are one enum, [`Error`]; nothing panics on any input.
+
+pub mod date;
+pub mod division;
+pub mod error;
+pub mod model;
+pub mod taxonomy;
+
+pub use error::{Error, InputProblem, ProblemKind, Result};

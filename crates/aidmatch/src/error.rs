@@ -1,0 +1,234 @@
+//! The crate's error type.
+//!
+//! Reading a list reports *every* problem it finds (up to a limit, 100 by default), each
+//! with the file, the spreadsheet row, the column and the offending value, so a county
+//! officer can fix an export in one pass instead of one error per run. Those are
+//! [`InputProblem`]s gathered in [`Error::Invalid`]; missing columns and duplicate ids are
+//! problems of that list too ([`ProblemKind::MissingColumn`], [`ProblemKind::DuplicateId`]),
+//! so a file with both a missing column and a bad value reports both.
+//!
+//! Row numbers are spreadsheet row numbers: in CSV the header is row 1 and the first
+//! record row 2 (a record spanning several lines inside quotes still counts as one row);
+//! in JSON `row` is the 1-based position of the object in the array. Problems about the
+//! header itself (a missing column) have row 1 in CSV and row 0 in JSON.
+//!
+//! Nothing here panics on any input; the engine adds its own variants to [`Error`].
+
+use std::fmt;
+
+/// What is wrong with one value (or column) of an input list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProblemKind {
+    /// A required column is absent from the header (value empty).
+    MissingColumn,
+    /// A column name appears twice in the header.
+    DuplicateColumn,
+    /// A required value is empty.
+    MissingValue,
+    /// An enumerated value that is neither an English id nor a Chinese alias.
+    UnknownValue,
+    /// Not a valid division code or area prefix.
+    BadDivision,
+    /// Not an ISO date `yyyy-mm-dd`, or no such day.
+    BadDate,
+    /// Not a number, or out of the accepted range.
+    BadNumber,
+    /// A negative quantity.
+    Negative,
+    /// Not `true`/`false`/`是`/`否`.
+    BadBool,
+    /// A list where one value is expected, or a value of the wrong JSON type.
+    BadShape,
+    /// An id that an earlier row already used.
+    DuplicateId,
+    /// Values of one row that contradict each other (`min_age` above `max_age`).
+    Inconsistent,
+}
+
+impl ProblemKind {
+    /// A stable snake_case code for bindings and machine-readable output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProblemKind::MissingColumn => "missing_column",
+            ProblemKind::DuplicateColumn => "duplicate_column",
+            ProblemKind::MissingValue => "missing_value",
+            ProblemKind::UnknownValue => "unknown_value",
+            ProblemKind::BadDivision => "bad_division",
+            ProblemKind::BadDate => "bad_date",
+            ProblemKind::BadNumber => "bad_number",
+            ProblemKind::Negative => "negative",
+            ProblemKind::BadBool => "bad_bool",
+            ProblemKind::BadShape => "bad_shape",
+            ProblemKind::DuplicateId => "duplicate_id",
+            ProblemKind::Inconsistent => "inconsistent",
+        }
+    }
+}
+
+impl fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem of an input list, located to the cell.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct InputProblem {
+    /// The file (path as given, or the label of an in-memory list such as `"needs"`).
+    pub file: String,
+    /// Spreadsheet row (CSV: header = 1, first record = 2; JSON: 1-based object index).
+    pub row: usize,
+    /// The column (field) name.
+    pub column: String,
+    /// The offending value as written (empty for a missing value or column).
+    pub value: String,
+    /// The class of problem.
+    pub kind: ProblemKind,
+    /// What is wrong, lower-case, e.g. `unknown hardship status "poor"`.
+    pub message: String,
+}
+
+impl fmt::Display for InputProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: row {}, column {}: {}",
+            self.file, self.row, self.column, self.message
+        )?;
+        if !self.value.is_empty() && !self.message.contains(&self.value) {
+            write!(f, " (value {:?})", self.value)?;
+        }
+        Ok(())
+    }
+}
+
+/// The errors of aidmatch.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An input list has problems; every one found is listed (up to the limit).
+    #[error("{}", DisplayProblems(problems, *truncated))]
+    Invalid {
+        /// The problems, in file order (missing columns first).
+        problems: Vec<InputProblem>,
+        /// True if more problems were found than the limit and the rest were dropped.
+        truncated: bool,
+    },
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The bytes are not text in the encoding given (or in any the auto-detection knows).
+    #[error("{file}: {message}")]
+    Encoding {
+        /// The file or label.
+        file: String,
+        /// What failed, e.g. `not valid utf-8 at byte 1203`.
+        message: String,
+    },
+    /// The text is not CSV or JSON of the expected shape as a whole (not one cell).
+    #[error("{file}: line {line}: {message}")]
+    Syntax {
+        /// The file or label.
+        file: String,
+        /// 1-based line of the text (0 if unknown).
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The format of a file cannot be told from its name (neither `.csv` nor `.json`).
+    #[error("{path}: cannot tell the format from the file name (expected .csv or .json)")]
+    UnknownFormat {
+        /// The path.
+        path: String,
+    },
+}
+
+impl Error {
+    /// The input problems of an [`Error::Invalid`], empty for other variants.
+    pub fn problems(&self) -> &[InputProblem] {
+        match self {
+            Error::Invalid { problems, .. } => problems,
+            _ => &[],
+        }
+    }
+
+    /// The first input problem, if any (bindings expose its row, column and value).
+    pub fn first_problem(&self) -> Option<&InputProblem> {
+        self.problems().first()
+    }
+}
+
+/// Formats a list of problems, one per line after a count.
+struct DisplayProblems<'a>(&'a [InputProblem], bool);
+
+impl fmt::Display for DisplayProblems<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (problems, truncated) = (self.0, self.1);
+        match problems {
+            [] => f.write_str("invalid input"),
+            [one] if !truncated => write!(f, "invalid input: {one}"),
+            _ => {
+                write!(
+                    f,
+                    "invalid input: {}{} problems",
+                    if truncated { "more than " } else { "" },
+                    problems.len()
+                )?;
+                for p in problems {
+                    write!(f, "\n  {p}")?;
+                }
+                if truncated {
+                    f.write_str("\n  (further problems not shown)")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(row: usize, value: &str, message: &str) -> InputProblem {
+        InputProblem {
+            file: "needs.csv".into(),
+            row,
+            column: "category".into(),
+            value: value.into(),
+            kind: ProblemKind::UnknownValue,
+            message: message.into(),
+        }
+    }
+
+    #[test]
+    fn display() {
+        let one = Error::Invalid {
+            problems: vec![p(3, "food", "unknown need category \"food\"")],
+            truncated: false,
+        };
+        assert_eq!(
+            one.to_string(),
+            "invalid input: needs.csv: row 3, column category: unknown need category \"food\""
+        );
+        let two = Error::Invalid {
+            problems: vec![p(3, "x", "bad"), p(4, "y", "bad")],
+            truncated: true,
+        };
+        assert_eq!(
+            two.to_string(),
+            "invalid input: more than 2 problems\n  needs.csv: row 3, column category: bad (value \"x\")\n  needs.csv: row 4, column category: bad (value \"y\")\n  (further problems not shown)"
+        );
+        assert_eq!(two.first_problem().map(|p| p.row), Some(3));
+    }
+}

@@ -1,0 +1,1 @@
+//! Integration tests of aidmatch (one binary, one module per area).
