@@ -41,6 +41,14 @@ pub enum AssignError {
     /// A weight or cost is outside the range the solver can handle exactly.
     #[error("weight {value} of arc {arc} is outside the supported range ±{limit}")]
     WeightOutOfRange { arc: usize, value: i64, limit: i64 },
+    /// A permitted entry of a dense integer cost matrix is outside `±limit`.
+    #[error("cost {value} at row {row}, column {col} is outside the supported range ±{limit}")]
+    CostOutOfRange {
+        row: usize,
+        col: usize,
+        value: i64,
+        limit: i64,
+    },
     /// An array given alongside the problem has the wrong length.
     #[error("{what} has length {got}, expected {expected}")]
     Length {
