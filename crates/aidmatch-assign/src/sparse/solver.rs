@@ -1,0 +1,939 @@
+//! The primal–dual core: successive shortest augmenting paths on one component.
+//!
+//! The component is a circulation network with one hub node `O` (source and sink
+//! merged; the hub-to-hub flow is free, so nobody is forced to be matched):
+//!
+//! ```text
+//! O ──cap G_g──▶ group g ──cap a_i──▶ row i ──cap u_a, cost −c_a──▶ col j ──cap b_j──▶ O
+//! O ───────────────cap a_i──────────▶ row i          (rows without a group)
+//! ```
+//!
+//! The solver keeps node potentials `π` such that every residual arc has a non-negative
+//! reduced cost `cost(u, v) + π(u) − π(v)`; the flow is then optimal among the rows
+//! processed so far. Rows are added one at a time. A new row `i` gets the smallest
+//! potential that makes its own arcs non-negative; the arc `head(i) → i` is then short
+//! by a *gap* `π(i) − π(head(i)) ≥ 0`. A Dijkstra search from `i` over reduced costs,
+//! pruned at the gap (the value of leaving the unit unmatched), either finds a cycle
+//! `head(i) → i → … → head(i)` of negative cost, which is augmented and shrinks the
+//! gap, or proves that no such cycle exists, and the gap is closed by a potential
+//! update. The mirror image, a search backwards from a column whose price is positive
+//! while it has free capacity, repairs a warm start.
+//!
+//! Prices for the certificate are potential differences: `t_g = π(g) − π(O)`,
+//! `y_i = π(i) − π(head(i))`, `z_j = π(O) − π(j)`, clamped at zero on nodes without
+//! flow (where the clamp only loosens constraints of arcs without flow).
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::cost::Cost;
+use crate::Problem;
+
+/// Why a component solve stopped early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Fail {
+    /// A price or path length does not fit the cost type.
+    Overflow,
+    /// The caller's cancel flag was set.
+    Interrupted,
+}
+
+const NONE: u32 = u32::MAX;
+/// Check the cancel flag after this many heap pops or rows.
+const CANCEL_EVERY: u32 = 1 << 12;
+
+/// The rows, columns and groups of one connected component (global indices, ascending).
+#[derive(Debug, Default, Clone)]
+pub(super) struct Part {
+    pub rows: Vec<u32>,
+    pub cols: Vec<u32>,
+    pub groups: Vec<u32>,
+}
+
+/// Read-only data shared by all component solves.
+#[derive(Debug)]
+pub(super) struct Shared<'a> {
+    pub problem: &'a Problem,
+    /// Global column → index within its component.
+    pub col_local: &'a [u32],
+    /// Global group → index within its component.
+    pub group_local: &'a [u32],
+    pub bonus: &'a [i128],
+    pub cancel: Option<&'a AtomicBool>,
+}
+
+/// The result of one component, in local indices (arcs of the component's rows in
+/// row order, then column order).
+#[derive(Debug, Default)]
+pub(super) struct Outcome {
+    pub flow: Vec<u32>,
+    pub row_price: Vec<i128>,
+    pub col_price: Vec<i128>,
+    pub group_price: Vec<i128>,
+}
+
+/// A warm start in local indices: flow per local arc (already within arc capacities)
+/// and prices (non-negative).
+#[derive(Debug, Default)]
+pub(super) struct LocalWarm {
+    pub flow: Vec<u32>,
+    pub row_price: Vec<i128>,
+    pub col_price: Vec<i128>,
+    pub group_price: Vec<i128>,
+}
+
+#[derive(Clone, Copy)]
+enum Node {
+    Row(usize),
+    Col(usize),
+    Group(usize),
+    Hub,
+}
+
+pub(super) struct Solver<'a, C: Cost> {
+    sh: &'a Shared<'a>,
+    part: &'a Part,
+    nr: usize,
+    nc: usize,
+    ng: usize,
+    /// Node id of the hub `O`.
+    hub: u32,
+    /// Local arcs of local row `r`: `arc_base[r]..arc_base[r + 1]`.
+    arc_base: Vec<usize>,
+    /// Tier bonus of every local row.
+    row_bonus: Vec<C>,
+    /// Node feeding every local row: its group node, or the hub.
+    head: Vec<u32>,
+    supply: Vec<u32>,
+    col_cap: Vec<u32>,
+    group_cap: Vec<u32>,
+    flow: Vec<u32>,
+    row_flow: Vec<u32>,
+    col_flow: Vec<u32>,
+    group_flow: Vec<u32>,
+    active: Vec<bool>,
+    group_start: Vec<usize>,
+    group_rows: Vec<u32>,
+    ungrouped: Vec<u32>,
+    /// Per local column: (local arc, local row) of every arc with flow.
+    assigned: Vec<Vec<(u32, u32)>>,
+    /// Per local column: (local arc, local row) of every arc (built for warm repairs).
+    transpose: Option<(Vec<usize>, Vec<(u32, u32)>)>,
+    pi: Vec<C>,
+    dist: Vec<C>,
+    stamp: Vec<u32>,
+    epoch: u32,
+    /// Forward search: predecessor (node, local arc); backward: successor.
+    pred: Vec<(u32, u32)>,
+    heap: BinaryHeap<Reverse<(C, u32)>>,
+    settled: Vec<u32>,
+    ticks: u32,
+}
+
+impl<C: Cost> std::fmt::Debug for Solver<'_, C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Solver")
+            .field("rows", &self.nr)
+            .field("cols", &self.nc)
+            .field("groups", &self.ng)
+            .finish_non_exhaustive()
+    }
+}
+
+#[inline]
+fn ck<T>(v: Option<T>) -> Result<T, Fail> {
+    v.ok_or(Fail::Overflow)
+}
+
+impl<'a, C: Cost> Solver<'a, C> {
+    /// Sets up an empty flow with zero potentials. `None` when a tier bonus does not fit
+    /// `C` (the caller then uses a wider type).
+    pub(super) fn new(sh: &'a Shared<'a>, part: &'a Part) -> Option<Self> {
+        let p = sh.problem;
+        let (nr, nc, ng) = (part.rows.len(), part.cols.len(), part.groups.len());
+        let hub = (nr + nc + ng) as u32;
+        let mut bonus_c = Vec::with_capacity(sh.bonus.len());
+        for &b in sh.bonus {
+            if b > C::MAX_BONUS {
+                return None;
+            }
+            bonus_c.push(C::from_i128(b)?);
+        }
+        let mut arc_base = Vec::with_capacity(nr + 1);
+        let mut row_bonus = Vec::with_capacity(nr);
+        let mut head = Vec::with_capacity(nr);
+        let mut supply = Vec::with_capacity(nr);
+        let mut ungrouped = Vec::new();
+        let mut group_count = vec![0usize; ng + 1];
+        let mut total = 0usize;
+        for (r, &gr) in part.rows.iter().enumerate() {
+            let gr = gr as usize;
+            arc_base.push(total);
+            total += p.arcs_of(gr).len();
+            row_bonus.push(
+                bonus_c
+                    .get(p.row_tier(gr) as usize - 1)
+                    .copied()
+                    .unwrap_or(C::ZERO),
+            );
+            supply.push(p.row_supply(gr));
+            match p.row_group(gr) {
+                Some(g) => {
+                    let lg = sh.group_local[g] as usize;
+                    head.push((nr + nc + lg) as u32);
+                    group_count[lg + 1] += 1;
+                }
+                None => {
+                    head.push(hub);
+                    ungrouped.push(r as u32);
+                }
+            }
+        }
+        arc_base.push(total);
+        for g in 0..ng {
+            group_count[g + 1] += group_count[g];
+        }
+        let group_start = group_count.clone();
+        let mut fill = group_count;
+        let mut group_rows = vec![0u32; group_start[ng]];
+        for (r, &h) in head.iter().enumerate() {
+            if h != hub {
+                let g = h as usize - nr - nc;
+                group_rows[fill[g]] = r as u32;
+                fill[g] += 1;
+            }
+        }
+        let n_nodes = nr + nc + ng + 1;
+        Some(Self {
+            sh,
+            part,
+            nr,
+            nc,
+            ng,
+            hub,
+            arc_base,
+            row_bonus,
+            head,
+            supply,
+            col_cap: part
+                .cols
+                .iter()
+                .map(|&j| p.col_capacity(j as usize))
+                .collect(),
+            group_cap: part
+                .groups
+                .iter()
+                .map(|&g| p.group_capacity(g as usize))
+                .collect(),
+            flow: vec![0; total],
+            row_flow: vec![0; nr],
+            col_flow: vec![0; nc],
+            group_flow: vec![0; ng],
+            active: vec![false; nr],
+            group_start,
+            group_rows,
+            ungrouped,
+            assigned: vec![Vec::new(); nc],
+            transpose: None,
+            pi: vec![C::ZERO; n_nodes],
+            dist: vec![C::ZERO; n_nodes],
+            stamp: vec![0; n_nodes],
+            epoch: 0,
+            pred: vec![(NONE, NONE); n_nodes],
+            heap: BinaryHeap::new(),
+            settled: Vec::new(),
+            ticks: 0,
+        })
+    }
+
+    // ----- small accessors -------------------------------------------------------------
+
+    #[inline]
+    fn node(&self, v: u32) -> Node {
+        let v = v as usize;
+        if v < self.nr {
+            Node::Row(v)
+        } else if v < self.nr + self.nc {
+            Node::Col(v - self.nr)
+        } else if v < self.nr + self.nc + self.ng {
+            Node::Group(v - self.nr - self.nc)
+        } else {
+            Node::Hub
+        }
+    }
+
+    /// Global arc of local arc `k` of local row `r`.
+    #[inline]
+    fn global_arc(&self, r: usize, k: usize) -> usize {
+        self.sh.problem.row_start()[self.part.rows[r] as usize] + (k - self.arc_base[r])
+    }
+
+    /// Compound weight of local arc `k` of local row `r` (fits `C` by construction).
+    #[inline]
+    fn weight(&self, r: usize, k: usize) -> C {
+        C::from_i64(self.sh.problem.arc_weight(self.global_arc(r, k))) + self.row_bonus[r]
+    }
+
+    #[inline]
+    fn cap(&self, r: usize, k: usize) -> u32 {
+        self.sh.problem.arc_cap(self.global_arc(r, k))
+    }
+
+    #[inline]
+    fn col_of(&self, r: usize, k: usize) -> usize {
+        let ga = self.global_arc(r, k);
+        self.sh.col_local[self.sh.problem.arc_col(ga)] as usize
+    }
+
+    #[inline]
+    fn col_node(&self, j: usize) -> u32 {
+        (self.nr + j) as u32
+    }
+
+    #[inline]
+    fn group_node(&self, g: usize) -> u32 {
+        (self.nr + self.nc + g) as u32
+    }
+
+    fn tick(&mut self) -> Result<(), Fail> {
+        self.ticks = self.ticks.wrapping_add(1);
+        if self.ticks % CANCEL_EVERY == 0 {
+            if let Some(c) = self.sh.cancel {
+                if c.load(Ordering::Relaxed) {
+                    return Err(Fail::Interrupted);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    // ----- flow bookkeeping ------------------------------------------------------------
+
+    fn add_arc_flow(&mut self, r: usize, k: usize, j: usize, delta: u32) {
+        if self.flow[k] == 0 {
+            self.assigned[j].push((k as u32, r as u32));
+        }
+        self.flow[k] += delta;
+    }
+
+    fn sub_arc_flow(&mut self, k: usize, j: usize, delta: u32) {
+        self.flow[k] -= delta;
+        if self.flow[k] == 0 {
+            let list = &mut self.assigned[j];
+            if let Some(pos) = list.iter().position(|&(a, _)| a as usize == k) {
+                list.remove(pos);
+            }
+        }
+    }
+
+    /// Residual capacity of the arc `u → v` (local arc `k` for row–column arcs).
+    fn residual(&self, u: u32, v: u32, k: u32) -> u32 {
+        match (self.node(u), self.node(v)) {
+            (Node::Row(r), Node::Col(_)) => self.cap(r, k as usize) - self.flow[k as usize],
+            (Node::Col(_), Node::Row(_)) => self.flow[k as usize],
+            (Node::Col(j), Node::Hub) => self.col_cap[j] - self.col_flow[j],
+            (Node::Hub, Node::Col(j)) => self.col_flow[j],
+            (Node::Group(_) | Node::Hub, Node::Row(r)) => self.supply[r] - self.row_flow[r],
+            (Node::Row(r), Node::Group(_) | Node::Hub) => self.row_flow[r],
+            (Node::Hub, Node::Group(g)) => self.group_cap[g] - self.group_flow[g],
+            (Node::Group(g), Node::Hub) => self.group_flow[g],
+            _ => 0,
+        }
+    }
+
+    /// Pushes `delta` units along the residual arc `u → v`.
+    fn push(&mut self, u: u32, v: u32, k: u32, delta: u32) {
+        match (self.node(u), self.node(v)) {
+            (Node::Row(r), Node::Col(j)) => self.add_arc_flow(r, k as usize, j, delta),
+            (Node::Col(j), Node::Row(_)) => self.sub_arc_flow(k as usize, j, delta),
+            (Node::Col(j), Node::Hub) => self.col_flow[j] += delta,
+            (Node::Hub, Node::Col(j)) => self.col_flow[j] -= delta,
+            (Node::Group(_) | Node::Hub, Node::Row(r)) => self.row_flow[r] += delta,
+            (Node::Row(r), Node::Group(_) | Node::Hub) => self.row_flow[r] -= delta,
+            (Node::Hub, Node::Group(g)) => self.group_flow[g] += delta,
+            (Node::Group(g), Node::Hub) => self.group_flow[g] -= delta,
+            _ => {}
+        }
+    }
+
+    // ----- Dijkstra machinery ----------------------------------------------------------
+
+    fn begin_search(&mut self) {
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.stamp.fill(0);
+            self.epoch = 1;
+        }
+        self.heap.clear();
+        self.settled.clear();
+    }
+
+    #[inline]
+    fn label(&mut self, v: u32, nd: C, link: u32, arc: u32) {
+        let vi = v as usize;
+        if self.stamp[vi] == self.epoch && self.dist[vi] <= nd {
+            return;
+        }
+        self.stamp[vi] = self.epoch;
+        self.dist[vi] = nd;
+        self.pred[vi] = (link, arc);
+        self.heap.push(Reverse((nd, v)));
+    }
+
+    /// Relaxes the residual arc `u → v` of reduced cost `rc` in a forward search, or
+    /// the arc `v → u` in a backward one (`u` is the settled node at distance `d`).
+    #[inline]
+    fn relax(&mut self, v: u32, d: C, rc: C, bound: C, u: u32, arc: u32) -> Result<(), Fail> {
+        debug_assert!(rc >= C::ZERO, "negative reduced cost {rc:?}");
+        let nd = ck(d.add_c(rc))?;
+        if nd < bound {
+            self.label(v, nd, u, arc);
+        }
+        Ok(())
+    }
+
+    /// Runs Dijkstra from `src` to `target` over reduced costs, ignoring labels
+    /// `>= bound`. Returns the distance of `target` if it is below `bound`; `settled`
+    /// then holds every node of smaller distance (and `target`).
+    fn search(
+        &mut self,
+        src: u32,
+        target: u32,
+        bound: C,
+        forward: bool,
+    ) -> Result<Option<C>, Fail> {
+        self.begin_search();
+        self.label(src, C::ZERO, NONE, NONE);
+        while let Some(Reverse((d, v))) = self.heap.pop() {
+            if d >= bound {
+                break;
+            }
+            let vi = v as usize;
+            if self.dist[vi] < d || self.stamp[vi] != self.epoch {
+                continue;
+            }
+            // Mark settled: a label can no longer improve once popped.
+            self.settled.push(v);
+            if v == target {
+                return Ok(Some(d));
+            }
+            self.tick()?;
+            if forward {
+                self.expand_forward(v, d, bound)?;
+            } else {
+                self.expand_backward(v, d, bound)?;
+            }
+        }
+        Ok(None)
+    }
+
+    fn expand_forward(&mut self, v: u32, d: C, bound: C) -> Result<(), Fail> {
+        let p = self.sh.problem;
+        let pv = self.pi[v as usize];
+        match self.node(v) {
+            Node::Row(r) => {
+                let gr = self.part.rows[r] as usize;
+                let base = self.arc_base[r];
+                let rb = self.row_bonus[r];
+                let has_caps = p.has_arc_caps();
+                for (off, ga) in p.arcs_of(gr).enumerate() {
+                    let k = base + off;
+                    let cap = if has_caps { p.arc_cap(ga) } else { 1 };
+                    if self.flow[k] >= cap {
+                        continue;
+                    }
+                    let w = self.col_node(self.sh.col_local[p.arc_col(ga)] as usize);
+                    let c = C::from_i64(p.arc_weight(ga)) + rb;
+                    let rc = ck(ck(pv.sub_c(c))?.sub_c(self.pi[w as usize]))?;
+                    self.relax(w, d, rc, bound, v, k as u32)?;
+                }
+                if self.row_flow[r] > 0 {
+                    let h = self.head[r];
+                    let rc = ck(pv.sub_c(self.pi[h as usize]))?;
+                    self.relax(h, d, rc, bound, v, NONE)?;
+                }
+            }
+            Node::Col(j) => {
+                for idx in 0..self.assigned[j].len() {
+                    let (k, r) = self.assigned[j][idx];
+                    let c = self.weight(r as usize, k as usize);
+                    let rc = ck(ck(c.add_c(pv))?.sub_c(self.pi[r as usize]))?;
+                    self.relax(r, d, rc, bound, v, k)?;
+                }
+                if self.col_flow[j] < self.col_cap[j] {
+                    let rc = ck(pv.sub_c(self.pi[self.hub as usize]))?;
+                    self.relax(self.hub, d, rc, bound, v, NONE)?;
+                }
+            }
+            Node::Group(g) => {
+                for idx in self.group_start[g]..self.group_start[g + 1] {
+                    let r = self.group_rows[idx] as usize;
+                    if self.active[r] && self.row_flow[r] < self.supply[r] {
+                        let rc = ck(pv.sub_c(self.pi[r]))?;
+                        self.relax(r as u32, d, rc, bound, v, NONE)?;
+                    }
+                }
+                if self.group_flow[g] > 0 {
+                    let rc = ck(pv.sub_c(self.pi[self.hub as usize]))?;
+                    self.relax(self.hub, d, rc, bound, v, NONE)?;
+                }
+            }
+            Node::Hub => {
+                for g in 0..self.ng {
+                    if self.group_flow[g] < self.group_cap[g] {
+                        let w = self.group_node(g);
+                        let rc = ck(pv.sub_c(self.pi[w as usize]))?;
+                        self.relax(w, d, rc, bound, v, NONE)?;
+                    }
+                }
+                for idx in 0..self.ungrouped.len() {
+                    let r = self.ungrouped[idx] as usize;
+                    if self.active[r] && self.row_flow[r] < self.supply[r] {
+                        let rc = ck(pv.sub_c(self.pi[r]))?;
+                        self.relax(r as u32, d, rc, bound, v, NONE)?;
+                    }
+                }
+                for j in 0..self.nc {
+                    if self.col_flow[j] > 0 {
+                        let w = self.col_node(j);
+                        let rc = ck(pv.sub_c(self.pi[w as usize]))?;
+                        self.relax(w, d, rc, bound, v, NONE)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Relaxes the residual arcs *into* `v` (backward search towards the hub).
+    fn expand_backward(&mut self, v: u32, d: C, bound: C) -> Result<(), Fail> {
+        let p = self.sh.problem;
+        let pv = self.pi[v as usize];
+        match self.node(v) {
+            Node::Row(r) => {
+                if self.row_flow[r] < self.supply[r] {
+                    let h = self.head[r];
+                    let rc = ck(self.pi[h as usize].sub_c(pv))?;
+                    self.relax(h, d, rc, bound, v, NONE)?;
+                }
+                let gr = self.part.rows[r] as usize;
+                let base = self.arc_base[r];
+                let rb = self.row_bonus[r];
+                for (off, ga) in p.arcs_of(gr).enumerate() {
+                    let k = base + off;
+                    if self.flow[k] == 0 {
+                        continue;
+                    }
+                    let w = self.col_node(self.sh.col_local[p.arc_col(ga)] as usize);
+                    let c = C::from_i64(p.arc_weight(ga)) + rb;
+                    let rc = ck(ck(c.add_c(self.pi[w as usize]))?.sub_c(pv))?;
+                    self.relax(w, d, rc, bound, v, k as u32)?;
+                }
+            }
+            Node::Col(j) => {
+                let (lo, hi) = match &self.transpose {
+                    Some((start, _)) => (start[j], start[j + 1]),
+                    None => (0, 0),
+                };
+                for idx in lo..hi {
+                    let (k, r) = match &self.transpose {
+                        Some((_, list)) => list[idx],
+                        None => break,
+                    };
+                    let (k, r) = (k as usize, r as usize);
+                    if !self.active[r] || self.flow[k] >= self.cap(r, k) {
+                        continue;
+                    }
+                    let c = self.weight(r, k);
+                    let rc = ck(ck(self.pi[r].sub_c(c))?.sub_c(pv))?;
+                    self.relax(r as u32, d, rc, bound, v, k as u32)?;
+                }
+                if self.col_flow[j] > 0 {
+                    let rc = ck(self.pi[self.hub as usize].sub_c(pv))?;
+                    self.relax(self.hub, d, rc, bound, v, NONE)?;
+                }
+            }
+            Node::Group(g) => {
+                if self.group_flow[g] < self.group_cap[g] {
+                    let rc = ck(self.pi[self.hub as usize].sub_c(pv))?;
+                    self.relax(self.hub, d, rc, bound, v, NONE)?;
+                }
+                for idx in self.group_start[g]..self.group_start[g + 1] {
+                    let r = self.group_rows[idx] as usize;
+                    if self.row_flow[r] > 0 {
+                        let rc = ck(self.pi[r].sub_c(pv))?;
+                        self.relax(r as u32, d, rc, bound, v, NONE)?;
+                    }
+                }
+            }
+            // The hub is always the target of a backward search.
+            Node::Hub => {}
+        }
+        Ok(())
+    }
+
+    /// Lowers (forward) or raises (backward) the potential of every settled node by
+    /// `x − dist`, keeping every residual reduced cost non-negative.
+    fn update_potentials(&mut self, x: C, forward: bool) -> Result<(), Fail> {
+        for idx in 0..self.settled.len() {
+            let v = self.settled[idx] as usize;
+            let delta = ck(x.sub_c(self.dist[v]))?;
+            if delta > C::ZERO {
+                self.pi[v] = if forward {
+                    ck(self.pi[v].sub_c(delta))?
+                } else {
+                    ck(self.pi[v].add_c(delta))?
+                };
+            }
+        }
+        Ok(())
+    }
+
+    // ----- rows ------------------------------------------------------------------------
+
+    /// Adds local row `r` to the network and augments from it while that pays.
+    fn activate_row(&mut self, r: usize) -> Result<(), Fail> {
+        let p = self.sh.problem;
+        self.active[r] = true;
+        let h = self.head[r] as usize;
+        let mut top = self.pi[h];
+        let gr = self.part.rows[r] as usize;
+        let rb = self.row_bonus[r];
+        for ga in p.arcs_of(gr) {
+            let j = self.sh.col_local[p.arc_col(ga)] as usize;
+            let c = C::from_i64(p.arc_weight(ga)) + rb;
+            let cand = ck(self.pi[self.nr + j].add_c(c))?;
+            if cand > top {
+                top = cand;
+            }
+        }
+        self.pi[r] = top;
+        self.fill_row(r)
+    }
+
+    /// Augments from active row `r` until it is full or its gap is closed.
+    fn fill_row(&mut self, r: usize) -> Result<(), Fail> {
+        let h = self.head[r];
+        while self.row_flow[r] < self.supply[r] {
+            let gap = ck(self.pi[r].sub_c(self.pi[h as usize]))?;
+            if gap <= C::ZERO {
+                break;
+            }
+            match self.search(r as u32, h, gap, true)? {
+                Some(dd) => {
+                    let mut delta = self.supply[r] - self.row_flow[r];
+                    let mut v = h;
+                    while v != r as u32 {
+                        let (u, k) = self.pred[v as usize];
+                        delta = delta.min(self.residual(u, v, k));
+                        v = u;
+                    }
+                    debug_assert!(delta > 0);
+                    let mut v = h;
+                    while v != r as u32 {
+                        let (u, k) = self.pred[v as usize];
+                        self.push(u, v, k, delta);
+                        v = u;
+                    }
+                    self.row_flow[r] += delta;
+                    self.update_potentials(dd, true)?;
+                }
+                None => {
+                    self.update_potentials(gap, true)?;
+                    break;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Cold solve: adds every row in order.
+    pub(super) fn run_cold(&mut self) -> Result<(), Fail> {
+        for r in 0..self.nr {
+            self.tick()?;
+            self.activate_row(r)?;
+        }
+        Ok(())
+    }
+
+    // ----- warm start ------------------------------------------------------------------
+
+    /// Removes every unit of flow of local row `r` and takes it out of the network.
+    fn deactivate_row(&mut self, r: usize) {
+        self.active[r] = false;
+        if self.row_flow[r] == 0 {
+            return;
+        }
+        for k in self.arc_base[r]..self.arc_base[r + 1] {
+            let f = self.flow[k];
+            if f > 0 {
+                let j = self.col_of(r, k);
+                self.sub_arc_flow(k, j, f);
+                self.col_flow[j] -= f;
+            }
+        }
+        let h = self.head[r];
+        if h != self.hub {
+            self.group_flow[h as usize - self.nr - self.nc] -= self.row_flow[r];
+        }
+        self.row_flow[r] = 0;
+    }
+
+    /// Whether active row `r` satisfies every reduced-cost condition.
+    fn row_consistent(&self, r: usize) -> Result<bool, Fail> {
+        let p = self.sh.problem;
+        let pr = self.pi[r];
+        let ph = self.pi[self.head[r] as usize];
+        if self.row_flow[r] < self.supply[r] && pr > ph {
+            return Ok(false);
+        }
+        if self.row_flow[r] > 0 && pr < ph {
+            return Ok(false);
+        }
+        let gr = self.part.rows[r] as usize;
+        for (off, ga) in p.arcs_of(gr).enumerate() {
+            let k = self.arc_base[r] + off;
+            let j = self.sh.col_local[p.arc_col(ga)] as usize;
+            let c = C::from_i64(p.arc_weight(ga)) + self.row_bonus[r];
+            // rc of the forward arc: π(r) − c − π(j).
+            let rc = ck(ck(pr.sub_c(c))?.sub_c(self.pi[self.nr + j]))?;
+            if self.flow[k] < p.arc_cap(ga) && rc < C::ZERO {
+                return Ok(false);
+            }
+            if self.flow[k] > 0 && rc > C::ZERO {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    fn build_transpose(&mut self) {
+        let mut start = vec![0usize; self.nc + 1];
+        for r in 0..self.nr {
+            for k in self.arc_base[r]..self.arc_base[r + 1] {
+                start[self.col_of(r, k) + 1] += 1;
+            }
+        }
+        for j in 0..self.nc {
+            start[j + 1] += start[j];
+        }
+        let mut fill = start.clone();
+        let mut list = vec![(0u32, 0u32); start[self.nc]];
+        for r in 0..self.nr {
+            for k in self.arc_base[r]..self.arc_base[r + 1] {
+                let j = self.col_of(r, k);
+                list[fill[j]] = (k as u32, r as u32);
+                fill[j] += 1;
+            }
+        }
+        self.transpose = Some((start, list));
+    }
+
+    /// Augments into column `j` (free capacity, positive price) until it is full or its
+    /// price has fallen to zero.
+    fn fill_col(&mut self, j: usize) -> Result<(), Fail> {
+        let src = self.col_node(j);
+        let hub = self.hub;
+        while self.col_flow[j] < self.col_cap[j] {
+            let gap = ck(self.pi[hub as usize].sub_c(self.pi[src as usize]))?;
+            if gap <= C::ZERO {
+                break;
+            }
+            match self.search(src, hub, gap, false)? {
+                Some(dd) => {
+                    let mut delta = self.col_cap[j] - self.col_flow[j];
+                    let mut u = hub;
+                    while u != src {
+                        let (v, k) = self.pred[u as usize];
+                        delta = delta.min(self.residual(u, v, k));
+                        u = v;
+                    }
+                    debug_assert!(delta > 0);
+                    let mut u = hub;
+                    while u != src {
+                        let (v, k) = self.pred[u as usize];
+                        self.push(u, v, k, delta);
+                        u = v;
+                    }
+                    self.col_flow[j] += delta;
+                    self.update_potentials(dd, false)?;
+                }
+                None => {
+                    self.update_potentials(gap, false)?;
+                    break;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Warm solve: installs `warm`, repairs it into an optimal state of the rows that
+    /// stay consistent, then adds the others in order.
+    pub(super) fn run_warm(&mut self, warm: LocalWarm) -> Result<(), Fail> {
+        let hub = self.hub as usize;
+        // Potentials from prices: π(O) = 0, π(g) = t_g, π(i) = π(head) + y_i, π(j) = −z_j.
+        for g in 0..self.ng {
+            let t = warm.group_price.get(g).copied().unwrap_or(0);
+            self.pi[self.nr + self.nc + g] = ck(C::from_i128(t))?;
+        }
+        for r in 0..self.nr {
+            let y = ck(C::from_i128(warm.row_price.get(r).copied().unwrap_or(0)))?;
+            self.pi[r] = ck(self.pi[self.head[r] as usize].add_c(y))?;
+        }
+        for j in 0..self.nc {
+            let z = warm.col_price.get(j).copied().unwrap_or(0);
+            self.pi[self.nr + j] = ck(C::from_i128(-z))?;
+        }
+        // Flow, clipped to row supplies (dropping the last arcs first).
+        self.flow = warm.flow;
+        for r in 0..self.nr {
+            let mut excess: u64 = 0;
+            let mut total: u64 = 0;
+            for k in self.arc_base[r]..self.arc_base[r + 1] {
+                total += u64::from(self.flow[k]);
+            }
+            if total > u64::from(self.supply[r]) {
+                excess = total - u64::from(self.supply[r]);
+            }
+            for k in (self.arc_base[r]..self.arc_base[r + 1]).rev() {
+                if excess == 0 {
+                    break;
+                }
+                let cut = u64::from(self.flow[k]).min(excess);
+                self.flow[k] -= cut as u32;
+                excess -= cut;
+            }
+            self.row_flow[r] = (total.min(u64::from(self.supply[r]))) as u32;
+        }
+        // Group capacities: drop whole units from the last rows first.
+        for g in 0..self.ng {
+            let mut total: u64 = 0;
+            for idx in self.group_start[g]..self.group_start[g + 1] {
+                total += u64::from(self.row_flow[self.group_rows[idx] as usize]);
+            }
+            let mut excess = total.saturating_sub(u64::from(self.group_cap[g]));
+            for idx in (self.group_start[g]..self.group_start[g + 1]).rev() {
+                if excess == 0 {
+                    break;
+                }
+                let r = self.group_rows[idx] as usize;
+                for k in (self.arc_base[r]..self.arc_base[r + 1]).rev() {
+                    if excess == 0 {
+                        break;
+                    }
+                    let cut = u64::from(self.flow[k]).min(excess);
+                    self.flow[k] -= cut as u32;
+                    self.row_flow[r] -= cut as u32;
+                    excess -= cut;
+                }
+            }
+            self.group_flow[g] = total.min(u64::from(self.group_cap[g])) as u32;
+        }
+        // Column lists, then column capacities (dropping the latest arcs first).
+        let mut col_total = vec![0u64; self.nc];
+        for r in 0..self.nr {
+            for k in self.arc_base[r]..self.arc_base[r + 1] {
+                if self.flow[k] > 0 {
+                    let j = self.col_of(r, k);
+                    self.assigned[j].push((k as u32, r as u32));
+                    col_total[j] += u64::from(self.flow[k]);
+                }
+            }
+        }
+        for j in 0..self.nc {
+            while col_total[j] > u64::from(self.col_cap[j]) {
+                let Some(&(k, r)) = self.assigned[j].last() else {
+                    break;
+                };
+                let over = col_total[j] - u64::from(self.col_cap[j]);
+                let cut = u64::from(self.flow[k as usize]).min(over) as u32;
+                self.sub_arc_flow(k as usize, j, cut);
+                col_total[j] -= u64::from(cut);
+                self.row_flow[r as usize] -= cut;
+                let h = self.head[r as usize];
+                if h as usize != hub {
+                    self.group_flow[h as usize - self.nr - self.nc] -= cut;
+                }
+            }
+            self.col_flow[j] = col_total[j] as u32;
+        }
+        // Rows: keep the consistent ones, take the others out.
+        self.active.fill(true);
+        for r in 0..self.nr {
+            self.tick()?;
+            if !self.row_consistent(r)? {
+                self.deactivate_row(r);
+            }
+        }
+        // Groups with free capacity must have price zero; lowering it can only open a
+        // gap on the group's rows with free supply.
+        for g in 0..self.ng {
+            let gn = self.nr + self.nc + g;
+            if self.group_flow[g] < self.group_cap[g] && self.pi[gn] > self.pi[hub] {
+                self.pi[gn] = self.pi[hub];
+                for idx in self.group_start[g]..self.group_start[g + 1] {
+                    let r = self.group_rows[idx] as usize;
+                    if self.active[r]
+                        && self.row_flow[r] < self.supply[r]
+                        && self.pi[r] > self.pi[gn]
+                    {
+                        self.deactivate_row(r);
+                    }
+                }
+            }
+        }
+        // Columns with free capacity and a positive price: fill them or lower the price.
+        for j in 0..self.nc {
+            if self.col_flow[j] < self.col_cap[j] && self.pi[self.nr + j] < self.pi[hub] {
+                if self.transpose.is_none() {
+                    self.build_transpose();
+                }
+                self.tick()?;
+                self.fill_col(j)?;
+            }
+        }
+        self.transpose = None;
+        for r in 0..self.nr {
+            if !self.active[r] {
+                self.tick()?;
+                self.activate_row(r)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Prices of the certificate (see the module docs) and the flow.
+    pub(super) fn finish(self) -> Result<Outcome, Fail> {
+        let hub = self.pi[self.hub as usize].to_i128();
+        let diff = |a: C, b: i128| a.to_i128().checked_sub(b).ok_or(Fail::Overflow);
+        let mut group_price = Vec::with_capacity(self.ng);
+        let mut group_level = Vec::with_capacity(self.ng);
+        for g in 0..self.ng {
+            let t = diff(self.pi[self.nr + self.nc + g], hub)?.max(0);
+            group_price.push(t);
+            group_level.push(ck(hub.checked_add(t))?);
+        }
+        let mut row_price = Vec::with_capacity(self.nr);
+        for r in 0..self.nr {
+            let h = self.head[r] as usize;
+            let level = if h == self.hub as usize {
+                hub
+            } else {
+                group_level[h - self.nr - self.nc]
+            };
+            row_price.push(diff(self.pi[r], level)?.max(0));
+        }
+        let mut col_price = Vec::with_capacity(self.nc);
+        for j in 0..self.nc {
+            let z = ck(hub.checked_sub(self.pi[self.nr + j].to_i128()))?;
+            col_price.push(z.max(0));
+        }
+        Ok(Outcome {
+            flow: self.flow,
+            row_price,
+            col_price,
+            group_price,
+        })
+    }
+}
