@@ -1,1 +1,2 @@
 //! Integration tests of aidmatch-assign.
+mod sparse;
