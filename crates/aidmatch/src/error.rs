@@ -148,6 +148,23 @@ pub enum Error {
         /// The path.
         path: String,
     },
+    // Engine variants (engine helper).
+    /// The policy is invalid: an unknown key, a malformed file or a value out of range.
+    #[error("invalid policy: {0}")]
+    Policy(#[from] crate::policy::PolicyError),
+    /// The solver refused the network (a bug or a limit of the engine, not of the input).
+    #[error("solver failed: {0}")]
+    Solver(aidmatch_assign::AssignError),
+    /// The optimality certificate of the solve did not verify (a solver bug: no result
+    /// is returned rather than an unproven one).
+    #[error("the optimality certificate did not verify: {detail}")]
+    Certificate {
+        /// The first violation the checker found.
+        detail: String,
+    },
+    /// The run was cancelled through `RunOptions::cancel`.
+    #[error("the run was interrupted")]
+    Interrupted,
 }
 
 impl Error {

@@ -18,4 +18,17 @@ pub mod error;
 pub mod model;
 pub mod taxonomy;
 
+// Engine modules (engine helper).
+pub mod eligibility;
+pub mod engine;
+pub mod explain;
+pub mod network;
+pub mod policy;
+pub mod referral;
+pub mod report;
+pub mod scoring;
+pub mod summary;
+
 pub use error::{Error, InputProblem, ProblemKind, Result};
+pub use engine::{MatchResult, PreviousPair, RunOptions, run};
+pub use policy::Policy;

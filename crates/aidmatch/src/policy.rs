@@ -190,11 +190,11 @@ pub struct ScoreTerms {
     /// status (the maximum, not the sum, so that a long list of statuses does not
     /// outweigh one grave one). Statuses not listed are worth 0.
     pub status_severity: BTreeMap<Status, i64>,
-    /// Points when the need's category is the first category the resource lists (its
-    /// main line of help). Default 20.
-    pub category_primary: i64,
-    /// Points when the resource lists the category, but not first. Default 10.
-    pub category_secondary: i64,
+    /// Points when the resource serves the need's category only (a specialist offer,
+    /// e.g. a rehabilitation centre for a rehabilitation need). Default 20.
+    pub category_specialist: i64,
+    /// Points when the resource serves the need's category among others. Default 10.
+    pub category_general: i64,
     /// Points by proximity (division-code depth of the matching area prefix).
     pub proximity: ProximityPoints,
     /// Points when the household has one of the resource's `priority_statuses`. Default 25.
@@ -232,8 +232,8 @@ impl Default for ScoreTerms {
             base: 100,
             urgency: UrgencyPoints::default(),
             status_severity,
-            category_primary: 20,
-            category_secondary: 10,
+            category_specialist: 20,
+            category_general: 10,
             proximity: ProximityPoints::default(),
             provider_priority: 25,
             waiting_per_week: 2,
@@ -248,11 +248,17 @@ impl ScoreTerms {
     pub fn max_score(&self) -> i64 {
         let u = &self.urgency;
         let p = &self.proximity;
-        let sev = self.status_severity.values().copied().max().unwrap_or(0).max(0);
+        let sev = self
+            .status_severity
+            .values()
+            .copied()
+            .max()
+            .unwrap_or(0)
+            .max(0);
         self.base
             + u.normal.max(u.urgent).max(u.emergency)
             + sev
-            + self.category_primary.max(self.category_secondary)
+            + self.category_specialist.max(self.category_general)
             + p.village
                 .max(p.township)
                 .max(p.county)
@@ -398,16 +404,13 @@ const SECTION_NOTES: &[(&str, &str)] = &[
     (
         "[score]",
         "# Score terms, integer points added per eligible (need, resource) pair; within a\n\
-         # tier the total is maximised. base: every pair; category_primary/secondary: the\n\
-         # need's category is the resource's first / another listed category;\n\
+         # tier the total is maximised. base: every pair; category_specialist/general:\n\
+         # the resource serves the need's category only / among others;\n\
          # provider_priority: the household has one of the resource's priority_statuses;\n\
          # waiting_per_week (capped at waiting_cap_weeks) since reported_at; continuity:\n\
          # same provider as in the previous round.",
     ),
-    (
-        "[score.urgency]",
-        "# Points by the need's urgency.",
-    ),
+    ("[score.urgency]", "# Points by the need's urgency."),
     (
         "[score.status_severity]",
         "# Points of the household's most severe status (the maximum, not the sum).",
@@ -587,8 +590,8 @@ impl Policy {
             ("score.urgency.normal", s.urgency.normal),
             ("score.urgency.urgent", s.urgency.urgent),
             ("score.urgency.emergency", s.urgency.emergency),
-            ("score.category_primary", s.category_primary),
-            ("score.category_secondary", s.category_secondary),
+            ("score.category_specialist", s.category_specialist),
+            ("score.category_general", s.category_general),
             ("score.proximity.village", s.proximity.village),
             ("score.proximity.township", s.proximity.township),
             ("score.proximity.county", s.proximity.county),
@@ -625,7 +628,11 @@ impl Policy {
                 return Err(invalid(&key, prefix, "a prefix is 1 to 12 digits"));
             }
             if line == 0 || line > 1_000_000 {
-                return Err(invalid(&key, &line.to_string(), "yuan per month in 1..=1000000"));
+                return Err(invalid(
+                    &key,
+                    &line.to_string(),
+                    "yuan per month in 1..=1000000",
+                ));
             }
         }
         let pct = self.referral.edge_line_percent;
@@ -667,7 +674,11 @@ fn check_points(key: &str, value: i64) -> Result<(), PolicyError> {
     if (0..=MAX_POINTS).contains(&value) {
         Ok(())
     } else {
-        Err(invalid(key, &value.to_string(), "points must be in 0..=1000000"))
+        Err(invalid(
+            key,
+            &value.to_string(),
+            "points must be in 0..=1000000",
+        ))
     }
 }
 
@@ -764,11 +775,17 @@ mod tests {
     #[test]
     fn invalid_values_name_the_key() {
         let err = Policy::from_toml("[score.urgency]\nurgent = -5\n").unwrap_err();
-        assert!(matches!(err, PolicyError::Invalid { ref key, .. } if key == "score.urgency.urgent"));
+        assert!(
+            matches!(err, PolicyError::Invalid { ref key, .. } if key == "score.urgency.urgent")
+        );
         let err = Policy::from_toml("[household]\nmax_needs_per_round = 0\n").unwrap_err();
-        assert!(matches!(err, PolicyError::Invalid { ref key, .. } if key == "household.max_needs_per_round"));
+        assert!(
+            matches!(err, PolicyError::Invalid { ref key, .. } if key == "household.max_needs_per_round")
+        );
         let err = Policy::from_toml("[referral.dibao_lines]\n\"61a\" = 700\n").unwrap_err();
-        assert!(matches!(err, PolicyError::Invalid { ref key, .. } if key == "referral.dibao_lines.61a"));
+        assert!(
+            matches!(err, PolicyError::Invalid { ref key, .. } if key == "referral.dibao_lines.61a")
+        );
         let err = Policy::from_toml("[[tiers]]\nstatuses = [\"rich\"]\n").unwrap_err();
         assert!(matches!(err, PolicyError::Syntax { .. }), "{err:?}");
         assert!(err.to_string().contains("rich"));

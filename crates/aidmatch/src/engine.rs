@@ -1,0 +1,963 @@
+//! The engine: from the two lists and a policy to an optimal, explained, audited matching.
+//!
+//! ```no_run
+//! use aidmatch::engine::{run, RunOptions};
+//! use aidmatch::{date::Date, model::Inputs, policy::Policy};
+//! # fn main() -> Result<(), aidmatch::Error> {
+//! let inputs = Inputs::default(); // read with aidmatch::io, or build records directly
+//! let as_of = Date::parse("2024-10-01").map_err(|_| aidmatch::Error::Interrupted)?;
+//! let result = run(&inputs, &Policy::default(), &RunOptions::new(as_of))?;
+//! result.write_dir(std::path::Path::new("out"))?;
+//! # Ok(()) }
+//! ```
+//!
+//! # Pipeline
+//!
+//! 1. **Canonical order.** Needs are sorted by `need_id`, resources by `resource_id`,
+//!    households and providers by id; duplicate ids are an error. Everything downstream
+//!    works on indices of this order, so shuffled input rows give the same matching and
+//!    byte-identical output.
+//! 2. **Eligibility** ([`crate::eligibility`]): candidate resources from the (category,
+//!    area prefix) index, then the checks; a need without any eligible resource gets its
+//!    reason and nearest-miss detail here.
+//! 3. **Scoring** ([`crate::scoring`]): an integer score per eligible pair.
+//! 4. **Solve** ([`crate::network`]): needs × resources × households b-matching with tiers,
+//!    solved exactly by `aidmatch_assign::sparse::solve`; budgets by effective capacities
+//!    (see the network module for the method and its bound).
+//! 5. **Verify**: the final solve's dual prices are checked by
+//!    `aidmatch_assign::verify::verify`; a failing certificate is an error.
+//! 6. **Report**: assignments, unmatched needs with reasons, referrals
+//!    ([`crate::referral`]), the summary ([`crate::summary`]).
+//!
+//! Stages 2 and 3 run on rayon's pool when `RunOptions::parallel` is set (the default);
+//! results are gathered in input order, so the thread count never changes the output.
+//!
+//! # The canonical input and its digest
+//!
+//! `summary.input_sha256` is the SHA-256 of this byte stream: the line
+//! `aidmatch-input-v1`, then `needs`, then each need as compact JSON (the model's
+//! serialisation: spec field names, English ids) on its own line in need-id order, then
+//! `resources` and the resources likewise, then `exclusions` and the exclusions sorted by
+//! (household, provider, reason). Two inputs with the same records in any row order have
+//! the same digest; CSV and JSON forms of the same lists too.
+//!
+//! # Complexity and scale
+//!
+//! O(needs · (prefix lengths + candidates) + arcs log arcs) outside the solver. The
+//! network holds about 13 bytes an arc here plus the solver's own copy; at province scale
+//! (1M needs, 100k resources, ~16M eligible pairs) the whole run stays within a few GiB.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use aidmatch_assign::{AssignError, Matching, Problem, sparse, verify};
+use rayon::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::date::Date;
+use crate::eligibility::{
+    self, CheckEnv, Diagnosis, Failures, PairSet, ResourceIndex, amount, check_rest,
+};
+use crate::error::{Error, InputProblem, ProblemKind};
+use crate::model::{Inputs, Need, Quantity, Resource};
+use crate::network::{self, Arcs, Shape};
+use crate::policy::{Policy, hex};
+use crate::referral;
+use crate::report::{
+    self, AssignmentRow, ReferralRow, UnmatchedReason, UnmatchedRow, csv_io, write_atomic,
+};
+use crate::scoring::{Scorer, score};
+use crate::summary::{BudgetReport, Certificate, Counts, Coverage, Objective, Summary};
+
+/// A (household, provider) pair of the previous round, for the continuity score.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct PreviousPair {
+    /// The household helped.
+    pub household_id: String,
+    /// The provider that helped it.
+    pub provider_id: String,
+}
+
+impl PreviousPair {
+    /// The pairs of a previous run's assignments.
+    pub fn from_assignments(rows: &[AssignmentRow]) -> Vec<PreviousPair> {
+        rows.iter()
+            .map(|r| PreviousPair {
+                household_id: r.household_id.clone(),
+                provider_id: r.provider_id.clone(),
+            })
+            .collect()
+    }
+}
+
+/// How to run the engine. Construct with [`RunOptions::new`] and set fields.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct RunOptions {
+    /// The run date: validity dates are checked and waiting time counted against it.
+    pub as_of: Date,
+    /// (household, provider) pairs of the previous round, scored for continuity.
+    pub previous_pairs: Option<Vec<PreviousPair>>,
+    /// Set to true from another thread to abandon the run ([`Error::Interrupted`]).
+    pub cancel: Option<Arc<AtomicBool>>,
+    /// Use rayon's pool for eligibility, scoring and the solver's components (default
+    /// true). The output is the same either way.
+    pub parallel: bool,
+    /// Recorded in the summary (e.g. the seed of generated lists); the engine draws no
+    /// random numbers.
+    pub seed: Option<u64>,
+}
+
+impl RunOptions {
+    /// Options for a run on `as_of`: no previous pairs, no cancel flag, parallel, no seed.
+    pub fn new(as_of: Date) -> RunOptions {
+        RunOptions {
+            as_of,
+            previous_pairs: None,
+            cancel: None,
+            parallel: true,
+            seed: None,
+        }
+    }
+}
+
+/// Wall-clock time of each stage of a run (not part of any output file).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StageTimes {
+    /// Canonical ordering, id maps, input digest.
+    pub prepare: Duration,
+    /// Candidate generation, checks, diagnoses.
+    pub eligibility: Duration,
+    /// Scores of the eligible pairs.
+    pub scoring: Duration,
+    /// Building the solver's problem(s).
+    pub network: Duration,
+    /// The exact solve(s).
+    pub solve: Duration,
+    /// The certificate check.
+    pub verify: Duration,
+    /// Rows, referrals, summary.
+    pub report: Duration,
+}
+
+/// The result of a run: the three result tables and the summary.
+///
+/// Serialises (and [`MatchResult::to_json`] writes) as one document
+/// `{assignments, unmatched, referrals, summary}` with the spec's field names.
+#[derive(Clone, Serialize)]
+pub struct MatchResult {
+    /// One row per matched need, by need id.
+    pub assignments: Vec<AssignmentRow>,
+    /// One row per need left without help, by need id.
+    pub unmatched: Vec<UnmatchedRow>,
+    /// Referrals to government aid, by household, program, need.
+    pub referrals: Vec<ReferralRow>,
+    /// The summary of the run.
+    pub summary: Summary,
+    #[serde(skip)]
+    pub(crate) ctx: Arc<Context>,
+    #[serde(skip)]
+    times: StageTimes,
+}
+
+impl std::fmt::Debug for MatchResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MatchResult")
+            .field("assignments", &self.assignments.len())
+            .field("unmatched", &self.unmatched.len())
+            .field("referrals", &self.referrals.len())
+            .field("summary", &self.summary)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MatchResult {
+    /// The whole result as one JSON document `{assignments, unmatched, referrals,
+    /// summary}`.
+    pub fn to_json(&self) -> String {
+        // Serialising strings, integers and finite floats cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Writes `assignments.csv`, `unmatched.csv`, `referrals.csv` and `summary.json`
+    /// into `dir` (created if missing), each atomically (temporary file, then rename).
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming the path that failed.
+    pub fn write_dir(&self, dir: &Path) -> Result<(), Error> {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+            path: dir.display().to_string(),
+            source,
+        })?;
+        write_atomic(dir, "assignments.csv", |w| {
+            report::write_assignments(w, &self.assignments).map_err(csv_io)
+        })?;
+        write_atomic(dir, "unmatched.csv", |w| {
+            report::write_unmatched(w, &self.unmatched).map_err(csv_io)
+        })?;
+        write_atomic(dir, "referrals.csv", |w| {
+            report::write_referrals(w, &self.referrals).map_err(csv_io)
+        })?;
+        write_atomic(dir, "summary.json", |w| {
+            serde_json::to_writer_pretty(&mut *w, &self.summary).map_err(std::io::Error::other)?;
+            w.write_all(b"\n")
+        })?;
+        Ok(())
+    }
+
+    /// Wall-clock time of each stage.
+    pub fn stage_times(&self) -> &StageTimes {
+        &self.times
+    }
+}
+
+/// Everything a run knows, kept for explanations: the sorted records, their indices and
+/// the final state of every resource and household.
+pub(crate) struct Context {
+    pub policy: Policy,
+    pub as_of: Date,
+    pub needs: Vec<Need>,
+    pub resources: Vec<Resource>,
+    /// Household index of every need.
+    pub household: Vec<u32>,
+    /// Provider index of every resource.
+    pub provider: Vec<u32>,
+    pub excluded: PairSet,
+    pub previous: PairSet,
+    pub index: ResourceIndex,
+    pub scorer: Scorer,
+    /// Tier of every need.
+    pub tier: Vec<u8>,
+    /// Resource index each need went to (`u32::MAX` = none).
+    pub assigned_to: Vec<u32>,
+    /// Needs assigned to each resource: `res_needs[res_start[j]..res_start[j + 1]]`.
+    pub res_start: Vec<usize>,
+    pub res_needs: Vec<u32>,
+    /// Amount given by each resource, hundredths.
+    pub res_spent: Vec<u64>,
+    /// Effective capacity of each resource in the final solve.
+    pub res_cap: Vec<u32>,
+    /// Matched needs of each household.
+    pub household_matched: Vec<u32>,
+    /// Position of each need's row: `Ok(i)` in assignments, `Err(i)` in unmatched.
+    pub row_of: Vec<Result<u32, u32>>,
+}
+
+impl Context {
+    pub(crate) fn env(&self) -> CheckEnv<'_> {
+        CheckEnv {
+            as_of: self.as_of,
+            excluded: &self.excluded,
+        }
+    }
+    pub(crate) fn continuity(&self, need: usize, res: usize) -> bool {
+        self.previous
+            .contains(self.household[need], self.provider[res])
+    }
+    pub(crate) fn need_index(&self, need_id: &str) -> Option<usize> {
+        self.needs
+            .binary_search_by(|n| n.need_id.as_str().cmp(need_id))
+            .ok()
+    }
+}
+
+fn check_cancel(cancel: &Option<Arc<AtomicBool>>) -> Result<(), Error> {
+    match cancel {
+        Some(flag) if flag.load(Ordering::Relaxed) => Err(Error::Interrupted),
+        _ => Ok(()),
+    }
+}
+
+fn duplicate(file: &str, column: &str, row: usize, id: &str) -> Error {
+    Error::Invalid {
+        problems: vec![InputProblem {
+            file: file.to_owned(),
+            row,
+            column: column.to_owned(),
+            value: id.to_owned(),
+            kind: ProblemKind::DuplicateId,
+            message: format!("duplicate {column} {id:?}"),
+        }],
+        truncated: false,
+    }
+}
+
+/// Sorted, deduplicated ids and the index of every item's id in them.
+fn intern<'a>(ids: impl Iterator<Item = &'a str> + Clone) -> (Vec<&'a str>, Vec<u32>) {
+    let mut sorted: Vec<&str> = ids.clone().collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let index = ids
+        .map(|id| sorted.binary_search(&id).map_or(u32::MAX, |i| i as u32))
+        .collect();
+    (sorted, index)
+}
+
+/// Runs `f` on consecutive chunks of `0..n`, in parallel or not, gathering in order.
+fn map_chunks<R: Send>(
+    parallel: bool,
+    n: usize,
+    chunk: usize,
+    f: impl Fn(std::ops::Range<usize>) -> R + Sync + Send,
+) -> Vec<R> {
+    let chunks = n.div_ceil(chunk);
+    let range = move |c: usize| c * chunk..((c + 1) * chunk).min(n);
+    if parallel {
+        (0..chunks).into_par_iter().map(|c| f(range(c))).collect()
+    } else {
+        (0..chunks).map(|c| f(range(c))).collect()
+    }
+}
+
+/// A `Write` that feeds SHA-256.
+struct HashWriter(Sha256);
+
+impl Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// SHA-256 of the canonical input (see the module documentation).
+fn input_digest(needs: &[Need], resources: &[Resource], inputs: &Inputs) -> String {
+    let mut h = HashWriter(Sha256::new());
+    let mut exclusions: Vec<&crate::model::Exclusion> = inputs.exclusions.iter().collect();
+    exclusions.sort();
+    let mut write = || -> std::io::Result<()> {
+        h.write_all(b"aidmatch-input-v1\nneeds\n")?;
+        for n in needs {
+            serde_json::to_writer(&mut h, n)?;
+            h.write_all(b"\n")?;
+        }
+        h.write_all(b"resources\n")?;
+        for r in resources {
+            serde_json::to_writer(&mut h, r)?;
+            h.write_all(b"\n")?;
+        }
+        h.write_all(b"exclusions\n")?;
+        for e in &exclusions {
+            serde_json::to_writer(&mut h, e)?;
+            h.write_all(b"\n")?;
+        }
+        Ok(())
+    };
+    // Writing into a hasher cannot fail.
+    let _ = write();
+    hex(&h.0.finalize())
+}
+
+/// What eligibility produces for a chunk of needs.
+struct EligibleChunk {
+    degree: Vec<u32>,
+    res: Vec<u32>,
+    prefix_len: Vec<u8>,
+    diagnoses: Vec<(usize, Diagnosis)>,
+}
+
+/// Matches the needs list with the supply list under a policy.
+///
+/// # Errors
+/// [`Error::Policy`] for an invalid policy, [`Error::Invalid`] for duplicate need or
+/// resource ids, [`Error::Interrupted`] when cancelled, [`Error::Solver`] and
+/// [`Error::Certificate`] for failures of the solver (never expected; reported rather
+/// than hidden).
+pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<MatchResult, Error> {
+    policy.validate()?;
+    let policy = policy.normalized();
+    let mut times = StageTimes::default();
+    let clock = Instant::now();
+    let parallel = options.parallel;
+
+    // 1. Canonical order and id maps.
+    let mut needs = inputs.needs.clone();
+    needs.sort_by(|a, b| a.need_id.cmp(&b.need_id));
+    if let Some(w) = needs.windows(2).find(|w| w[0].need_id == w[1].need_id) {
+        let row = inputs
+            .needs
+            .iter()
+            .rposition(|n| n.need_id == w[0].need_id)
+            .unwrap_or(0);
+        return Err(duplicate("needs", "need_id", row + 1, &w[0].need_id));
+    }
+    let mut resources = inputs.resources.clone();
+    resources.sort_by(|a, b| a.resource_id.cmp(&b.resource_id));
+    if let Some(w) = resources
+        .windows(2)
+        .find(|w| w[0].resource_id == w[1].resource_id)
+    {
+        let row = inputs
+            .resources
+            .iter()
+            .rposition(|r| r.resource_id == w[0].resource_id)
+            .unwrap_or(0);
+        return Err(duplicate(
+            "resources",
+            "resource_id",
+            row + 1,
+            &w[0].resource_id,
+        ));
+    }
+    let (households, household) = intern(needs.iter().map(|n| n.household_id.as_str()));
+    let (providers, provider) = intern(resources.iter().map(|r| r.provider_id.as_str()));
+    let find = |list: &[&str], id: &str| list.binary_search(&id).ok().map(|i| i as u32);
+    let mut excluded = PairSet::default();
+    for e in &inputs.exclusions {
+        if let (Some(h), Some(p)) = (
+            find(&households, &e.household_id),
+            find(&providers, &e.provider_id),
+        ) {
+            excluded.insert(h, p);
+        }
+    }
+    let mut previous = PairSet::default();
+    let mut previous_digest = None;
+    if let Some(pairs) = &options.previous_pairs {
+        let mut sorted: Vec<&PreviousPair> = pairs.iter().collect();
+        sorted.sort();
+        sorted.dedup();
+        let mut h = HashWriter(Sha256::new());
+        for p in &sorted {
+            let _ = serde_json::to_writer(&mut h, p);
+            let _ = h.write_all(b"\n");
+            if let (Some(hh), Some(pr)) = (
+                find(&households, &p.household_id),
+                find(&providers, &p.provider_id),
+            ) {
+                previous.insert(hh, pr);
+            }
+        }
+        previous_digest = Some(hex(&h.0.finalize()));
+    }
+    let n_households = households.len();
+    let n_providers = providers.len();
+    drop(households);
+    drop(providers);
+    let tier: Vec<u8> = needs
+        .iter()
+        .map(|n| policy.tier_of(n.urgency, |s| n.statuses.contains(s)))
+        .collect();
+    let scorer = Scorer::new(&policy.score, options.as_of);
+    times.prepare = clock.elapsed();
+    check_cancel(&options.cancel)?;
+
+    // 2. Eligibility (the input digest is computed alongside).
+    let clock = Instant::now();
+    let index = ResourceIndex::build(&resources);
+    let env = CheckEnv {
+        as_of: options.as_of,
+        excluded: &excluded,
+    };
+    let eligibility_pass = || {
+        map_chunks(parallel, needs.len(), 4096, |range| {
+            let mut out = EligibleChunk {
+                degree: Vec::with_capacity(range.len()),
+                res: Vec::new(),
+                prefix_len: Vec::new(),
+                diagnoses: Vec::new(),
+            };
+            let mut cand = Vec::new();
+            let mut failed: Vec<(u32, Failures)> = Vec::new();
+            for i in range {
+                let need = &needs[i];
+                index.candidates(need, &mut cand);
+                failed.clear();
+                let before = out.res.len();
+                for &(r, len) in &cand {
+                    let f = check_rest(
+                        env,
+                        need,
+                        household[i],
+                        &resources[r as usize],
+                        provider[r as usize],
+                    );
+                    if f.is_empty() {
+                        out.res.push(r);
+                        out.prefix_len.push(len);
+                    } else {
+                        failed.push((r, f));
+                    }
+                }
+                let degree = out.res.len() - before;
+                out.degree.push(degree as u32);
+                if degree == 0 {
+                    let d = eligibility::diagnose(need, &failed, &resources, &index, options.as_of);
+                    out.diagnoses.push((i, d));
+                }
+            }
+            out
+        })
+    };
+    let (chunks, input_sha256) = if parallel {
+        rayon::join(eligibility_pass, || {
+            input_digest(&needs, &resources, inputs)
+        })
+    } else {
+        (eligibility_pass(), input_digest(&needs, &resources, inputs))
+    };
+    let n_arcs: usize = chunks.iter().map(|c| c.res.len()).sum();
+    let mut arcs = Arcs {
+        row_start: Vec::with_capacity(needs.len() + 1),
+        res: Vec::with_capacity(n_arcs),
+        prefix_len: Vec::with_capacity(n_arcs),
+        score: Vec::new(),
+    };
+    let mut diagnosis: Vec<Option<Diagnosis>> = vec![None; needs.len()];
+    arcs.row_start.push(0);
+    for c in chunks {
+        let mut at = *arcs.row_start.last().unwrap_or(&0);
+        for d in c.degree {
+            at += d as usize;
+            arcs.row_start.push(at);
+        }
+        arcs.res.extend_from_slice(&c.res);
+        arcs.prefix_len.extend_from_slice(&c.prefix_len);
+        for (i, d) in c.diagnoses {
+            diagnosis[i] = Some(d);
+        }
+    }
+    times.eligibility = clock.elapsed();
+    check_cancel(&options.cancel)?;
+
+    // 3. Scoring.
+    let clock = Instant::now();
+    let score_chunks = map_chunks(parallel, needs.len(), 4096, |range| {
+        let mut out = Vec::with_capacity(arcs.row_start[range.end] - arcs.row_start[range.start]);
+        for i in range {
+            let need = &needs[i];
+            let nt = scorer.need_terms(need);
+            for a in arcs.of(i) {
+                let r = arcs.res[a] as usize;
+                let cont = previous.contains(household[i], provider[r]);
+                out.push(score(
+                    &scorer,
+                    need,
+                    nt,
+                    &resources[r],
+                    arcs.prefix_len[a],
+                    cont,
+                ));
+            }
+        }
+        out
+    });
+    arcs.score = Vec::with_capacity(n_arcs);
+    for c in score_chunks {
+        arcs.score.extend_from_slice(&c);
+    }
+    times.scoring = clock.elapsed();
+    check_cancel(&options.cancel)?;
+
+    // 4. Network and solve, with the budget method of `network`.
+    let shape = Shape {
+        arcs: &arcs,
+        tier: &tier,
+        household: &household,
+        n_households,
+        household_limit: policy.household.max_needs_per_round,
+        n_resources: resources.len(),
+    };
+    let range = network::amount_range(&arcs, &needs, &resources);
+    let mut caps = network::relaxed_capacities(&resources, &range);
+    let solver_options = sparse::Options {
+        parallel,
+        cancel: options.cancel.clone(),
+    };
+    let solver_err = |e: AssignError| match e {
+        AssignError::Interrupted => Error::Interrupted,
+        e => Error::Solver(e),
+    };
+    let budgeted = resources.iter().filter(|r| r.budget.is_some()).count();
+    let mut budget = BudgetReport {
+        budgeted_resources: budgeted as u64,
+        ..BudgetReport::default()
+    };
+    let mut tightened = vec![false; resources.len()];
+    let mut bound: Option<(Vec<u64>, i128)> = None;
+    let (problem, matching) = loop {
+        let clock = Instant::now();
+        let problem = build_problem_checked(&shape, &caps)?;
+        times.network += clock.elapsed();
+        check_cancel(&options.cancel)?;
+        let clock = Instant::now();
+        let m = sparse::solve(&problem, &solver_options).map_err(solver_err)?;
+        times.solve += clock.elapsed();
+        budget.solves += 1;
+        if bound.is_none() {
+            bound = Some((m.quantity_by_tier(&problem), m.weight(&problem)));
+        }
+        if budgeted == 0 {
+            break (problem, m);
+        }
+        let mut given: Vec<Vec<u64>> = vec![Vec::new(); resources.len()];
+        for (row, col, _) in m.pairs(&problem) {
+            if resources[col].budget.is_some() {
+                given[col].push(amount(&needs[row], &resources[col]).hundredths());
+            }
+        }
+        let changed = network::tighten(&resources, &mut given, &mut caps);
+        if changed.is_empty() {
+            break (problem, m);
+        }
+        for j in changed {
+            tightened[j] = true;
+        }
+        if budget.solves >= network::MAX_BUDGET_SOLVES {
+            caps = network::safe_capacities(&resources, &range, &caps);
+        }
+        check_cancel(&options.cancel)?;
+    };
+    budget.tightened_resources = tightened.iter().filter(|&&t| t).count() as u64;
+
+    // 5. Verify the certificate of the final solve.
+    let clock = Instant::now();
+    verify::verify(&problem, &matching).map_err(|v| Error::Certificate {
+        detail: v.to_string(),
+    })?;
+    times.verify = clock.elapsed();
+
+    // 6. Report.
+    let clock = Instant::now();
+    let ctx_base = ResultInputs {
+        policy,
+        as_of: options.as_of,
+        needs,
+        resources,
+        household,
+        provider,
+        excluded,
+        previous,
+        index,
+        scorer,
+        tier,
+        caps,
+        arcs,
+        diagnosis,
+    };
+    let mut result = assemble(ctx_base, &problem, &matching, n_households, n_providers)?;
+    drop(problem);
+    let (bound_tiers, bound_weight) = bound.unwrap_or_default();
+    let achieved_tiers = &result.summary.objective.assigned_by_tier;
+    budget.bound_total_score = i64::try_from(bound_weight).unwrap_or(i64::MAX);
+    budget.gap_assigned = bound_tiers
+        .iter()
+        .sum::<u64>()
+        .saturating_sub(achieved_tiers.iter().sum::<u64>());
+    budget.gap_score = budget.bound_total_score - result.summary.objective.total_score;
+    budget.exact = bound_tiers == *achieved_tiers
+        && bound_weight == i128::from(result.summary.objective.total_score);
+    budget.bound_assigned_by_tier = bound_tiers;
+    result.summary.budget = budget;
+    result.summary.input_sha256 = input_sha256;
+    result.summary.previous_pairs_sha256 = previous_digest;
+    result.summary.seed = options.seed;
+    result.summary.counts.exclusions = inputs.exclusions.len() as u64;
+    times.report = clock.elapsed();
+    result.times = times;
+    Ok(result)
+}
+
+fn build_problem_checked(shape: &Shape<'_>, caps: &[u32]) -> Result<Problem, Error> {
+    network::build_problem(shape, caps).map_err(Error::Solver)
+}
+
+/// The owned state handed from the pipeline to the report stage.
+struct ResultInputs {
+    policy: Policy,
+    as_of: Date,
+    needs: Vec<Need>,
+    resources: Vec<Resource>,
+    household: Vec<u32>,
+    provider: Vec<u32>,
+    excluded: PairSet,
+    previous: PairSet,
+    index: ResourceIndex,
+    scorer: Scorer,
+    tier: Vec<u8>,
+    caps: Vec<u32>,
+    arcs: Arcs,
+    diagnosis: Vec<Option<Diagnosis>>,
+}
+
+/// Builds the rows, referrals and summary from the final matching.
+fn assemble(
+    s: ResultInputs,
+    problem: &Problem,
+    m: &Matching,
+    n_households: usize,
+    n_providers: usize,
+) -> Result<MatchResult, Error> {
+    let n = s.needs.len();
+    let n_res = s.resources.len();
+    let mut assigned_to = vec![u32::MAX; n];
+    for (row, col, units) in m.pairs(problem) {
+        if units > 0 {
+            assigned_to[row] = col as u32;
+        }
+    }
+    // Per-resource state.
+    let mut res_count = vec![0u32; n_res];
+    let mut res_spent = vec![0u64; n_res];
+    let mut household_matched = vec![0u32; n_households];
+    for (i, &j) in assigned_to.iter().enumerate() {
+        if j != u32::MAX {
+            let j = j as usize;
+            res_count[j] += 1;
+            res_spent[j] += amount(&s.needs[i], &s.resources[j]).hundredths();
+            household_matched[s.household[i] as usize] += 1;
+        }
+    }
+    let mut res_start = vec![0usize; n_res + 1];
+    for j in 0..n_res {
+        res_start[j + 1] = res_start[j] + res_count[j] as usize;
+    }
+    let mut fill = res_start.clone();
+    let mut res_needs = vec![0u32; res_start[n_res]];
+    for (i, &j) in assigned_to.iter().enumerate() {
+        if j != u32::MAX {
+            res_needs[fill[j as usize]] = i as u32;
+            fill[j as usize] += 1;
+        }
+    }
+
+    // Rows.
+    let fast: crate::taxonomy::StatusSet = s.policy.fast_track.statuses.iter().copied().collect();
+    let limit = s.policy.household.max_needs_per_round;
+    let mut assignments = Vec::with_capacity(res_needs.len());
+    let mut unmatched = Vec::with_capacity(n - res_needs.len());
+    let mut row_of = Vec::with_capacity(n);
+    let mut coverage = Coverage::default();
+    let mut objective = Objective {
+        assigned_by_tier: vec![0; usize::from(s.policy.n_tiers())],
+        ..Objective::default()
+    };
+    let mut fast_track_assigned = 0u64;
+    let mut diagnosis = s.diagnosis;
+    for (i, need) in s.needs.iter().enumerate() {
+        let tier = s.tier[i];
+        let j = assigned_to[i];
+        coverage.by_tier.entry(tier).or_default().add(j != u32::MAX);
+        coverage
+            .by_category
+            .entry(need.category.as_str().to_owned())
+            .or_default()
+            .add(j != u32::MAX);
+        coverage
+            .by_county
+            .entry(format!("{:06}", need.region.county()))
+            .or_default()
+            .add(j != u32::MAX);
+        if j != u32::MAX {
+            let j = j as usize;
+            let res = &s.resources[j];
+            let a = s.arcs.find(i, j as u32).ok_or_else(|| Error::Certificate {
+                detail: format!("the solver matched row {i} to column {j} without an arc"),
+            })?;
+            let nt = s.scorer.need_terms(need);
+            let cont = s.previous.contains(s.household[i], s.provider[j]);
+            let b = s
+                .scorer
+                .breakdown(need, nt, res, s.arcs.prefix_len[a], cont);
+            let q = amount(need, res);
+            let ft = need.statuses.intersects(fast);
+            fast_track_assigned += u64::from(ft);
+            objective.assigned_by_tier[usize::from(tier) - 1] += 1;
+            objective.total_score += b.total();
+            let e = objective
+                .quantity_by_form
+                .entry(res.form.as_str().to_owned())
+                .or_insert(Quantity::ZERO);
+            *e = e.checked_add(q).unwrap_or(Quantity(u64::MAX));
+            row_of.push(Ok(assignments.len() as u32));
+            assignments.push(AssignmentRow {
+                need_id: need.need_id.clone(),
+                household_id: need.household_id.clone(),
+                resource_id: res.resource_id.clone(),
+                provider_id: res.provider_id.clone(),
+                quantity: q,
+                score: b.total(),
+                tier,
+                fast_track: ft,
+                why: b.to_string(),
+            });
+        } else {
+            let (reason, detail) = match diagnosis[i].take() {
+                Some(d) => (d.reason, d.detail),
+                None => (
+                    UnmatchedReason::CapacityExhausted,
+                    capacity_detail(
+                        &s.arcs,
+                        i,
+                        &s.resources,
+                        &res_count,
+                        &res_spent,
+                        &s.caps,
+                        household_matched[s.household[i] as usize] >= limit,
+                        limit,
+                    ),
+                ),
+            };
+            row_of.push(Err(unmatched.len() as u32));
+            unmatched.push(UnmatchedRow {
+                need_id: need.need_id.clone(),
+                household_id: need.household_id.clone(),
+                reason,
+                detail,
+            });
+        }
+    }
+    coverage.finish();
+    let referrals = referral::referrals(&s.policy.referral, &s.needs, &s.household, n_households);
+
+    let mut unmatched_by_reason = std::collections::BTreeMap::new();
+    for r in UnmatchedReason::ALL {
+        unmatched_by_reason.insert(r.as_str().to_owned(), 0u64);
+    }
+    for u in &unmatched {
+        *unmatched_by_reason
+            .entry(u.reason.as_str().to_owned())
+            .or_insert(0) += 1;
+    }
+    let mut referrals_by_program = std::collections::BTreeMap::new();
+    for r in &referrals {
+        *referrals_by_program
+            .entry(r.program.as_str().to_owned())
+            .or_insert(0u64) += 1;
+    }
+    let summary = Summary {
+        engine_version: env!("CARGO_PKG_VERSION").to_owned(),
+        run_date: s.as_of,
+        seed: None,
+        policy_version: s.policy.version.clone(),
+        input_sha256: String::new(),
+        policy_sha256: s.policy.digest(),
+        previous_pairs_sha256: None,
+        counts: Counts {
+            needs: n as u64,
+            households: n_households as u64,
+            resources: n_res as u64,
+            providers: n_providers as u64,
+            exclusions: 0,
+            eligible_pairs: s.arcs.len() as u64,
+            assigned: assignments.len() as u64,
+            unmatched: unmatched.len() as u64,
+            referrals: referrals.len() as u64,
+            fast_track_assigned,
+        },
+        unmatched_by_reason,
+        referrals_by_program,
+        coverage,
+        objective,
+        budget: BudgetReport::default(),
+        certificate: Certificate {
+            verified: true,
+            solver: "aidmatch_assign::sparse::solve".to_owned(),
+            checker: "aidmatch_assign::verify::verify".to_owned(),
+            rows: problem.n_rows() as u64,
+            columns: problem.n_cols() as u64,
+            groups: problem.n_groups() as u64,
+            arcs: problem.n_arcs() as u64,
+        },
+    };
+    let ctx = Context {
+        policy: s.policy,
+        as_of: s.as_of,
+        needs: s.needs,
+        resources: s.resources,
+        household: s.household,
+        provider: s.provider,
+        excluded: s.excluded,
+        previous: s.previous,
+        index: s.index,
+        scorer: s.scorer,
+        tier: s.tier,
+        assigned_to,
+        res_start,
+        res_needs,
+        res_spent,
+        res_cap: s.caps,
+        household_matched,
+        row_of,
+    };
+    Ok(MatchResult {
+        assignments,
+        unmatched,
+        referrals,
+        summary,
+        ctx: Arc::new(ctx),
+        times: StageTimes::default(),
+    })
+}
+
+/// Most resources named in a `capacity_exhausted` detail.
+const DETAIL_RESOURCES: usize = 5;
+
+/// The detail of a `capacity_exhausted` need: which of its eligible resources were full
+/// (by capacity or budget), best-scored first, and whether the household limit was
+/// reached. Names resources, never people.
+#[allow(clippy::too_many_arguments)]
+fn capacity_detail(
+    arcs: &Arcs,
+    i: usize,
+    resources: &[Resource],
+    res_count: &[u32],
+    res_spent: &[u64],
+    caps: &[u32],
+    household_full: bool,
+    limit: u32,
+) -> String {
+    let mut parts = Vec::new();
+    if household_full {
+        parts.push(format!(
+            "household limit of {limit} need{} per round reached",
+            if limit == 1 { "" } else { "s" }
+        ));
+    }
+    let mut order: Vec<usize> = arcs.of(i).collect();
+    // Best-scored first; the resource index (id order) breaks ties.
+    order.sort_by(|&a, &b| {
+        arcs.score[b]
+            .cmp(&arcs.score[a])
+            .then(arcs.res[a].cmp(&arcs.res[b]))
+    });
+    let mut named = 0;
+    let mut rest = 0;
+    for a in order {
+        let j = arcs.res[a] as usize;
+        let r = &resources[j];
+        let text = if res_count[j] >= r.capacity {
+            format!(
+                "{} full ({} of {} places)",
+                r.resource_id, res_count[j], r.capacity
+            )
+        } else if res_count[j] >= caps[j] {
+            let budget = r.budget.map_or(String::new(), |b| b.to_string());
+            format!(
+                "{} budget spent ({} of {budget})",
+                r.resource_id,
+                Quantity(res_spent[j])
+            )
+        } else if household_full {
+            continue;
+        } else {
+            format!("{} not used by the optimum", r.resource_id)
+        };
+        if named < DETAIL_RESOURCES {
+            parts.push(text);
+            named += 1;
+        } else {
+            rest += 1;
+        }
+    }
+    if rest > 0 {
+        parts.push(format!("and {rest} more full"));
+    }
+    parts.join("; ")
+}
