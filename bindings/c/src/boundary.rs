@@ -1,0 +1,73 @@
+//! The one boundary between C and Rust: every exported function runs its body in here.
+//!
+//! [`run`] is for fallible calls: it resets the caller's error object, runs the body under
+//! `catch_unwind`, turns an `Err(Failure)` or a caught panic into a status code and fills
+//! the error object. [`guard`] is for infallible accessors and destructors: a panic (which
+//! they have no reason to raise) returns a fixed fallback value. Either way a panic never
+//! unwinds into the host, which for a C caller is undefined behaviour and for a JVM a crash.
+
+use std::any::Any;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use crate::error::{Failure, aidmatch_error};
+use crate::status::aidmatch_status;
+
+// The boundary catches panics; with panic = "abort" it could not, and a bug would kill the
+// host process instead of returning AIDMATCH_STATUS_PANIC.
+#[cfg(panic = "abort")]
+compile_error!("aidmatch-capi must be built with panic = \"unwind\"");
+
+/// Runs an infallible body; a panic yields `on_panic`.
+pub(crate) fn guard<T>(on_panic: T, body: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or(on_panic)
+}
+
+/// Runs a fallible body and reports its outcome through the status code and `err`.
+///
+/// The body must write its outputs only once nothing can fail any more, so that on any
+/// failure the caller's outputs are untouched.
+pub(crate) fn run(
+    mut err: Option<&mut aidmatch_error>,
+    body: impl FnOnce() -> Result<(), Failure>,
+) -> aidmatch_status {
+    if let Some(e) = err.as_deref_mut() {
+        e.clear();
+    }
+    let failure = match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(())) => return aidmatch_status::AIDMATCH_STATUS_OK,
+        Ok(Err(failure)) => failure,
+        Err(payload) => panic_failure(payload),
+    };
+    if let Some(e) = err {
+        // Recording allocates; if even that panics, the status still gets through.
+        let _ = catch_unwind(AssertUnwindSafe(|| e.set(&failure)));
+    }
+    failure.status
+}
+
+/// The caller's error object, if any.
+///
+/// # Safety
+/// `err` is NULL or a live `aidmatch_error` that no other thread is using, for `'a`.
+pub(crate) unsafe fn error_object<'a>(err: *mut aidmatch_error) -> Option<&'a mut aidmatch_error> {
+    // SAFETY: guaranteed by the caller.
+    unsafe { err.as_mut() }
+}
+
+/// The failure reported for a caught panic, with the panic's own message when it has one.
+fn panic_failure(payload: Box<dyn Any + Send>) -> Failure {
+    let detail = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_owned());
+    // A payload's destructor could itself panic: drop it under the boundary too, and
+    // forget (leak) the payload of such a second panic rather than loop.
+    if let Err(second) = catch_unwind(AssertUnwindSafe(move || drop(payload))) {
+        std::mem::forget(second);
+    }
+    Failure::new(
+        aidmatch_status::AIDMATCH_STATUS_PANIC,
+        format!("internal error: aidmatch panicked ({detail}); please report this bug"),
+    )
+}

@@ -1,0 +1,105 @@
+//! The committed header must be exactly what cbindgen generates from the sources.
+
+use std::path::{Path, PathBuf};
+
+/// Every Rust source of the library (not the tests), lib.rs first, the rest sorted, so
+/// that the header's order is fixed.
+fn sources(crate_dir: &Path) -> Vec<PathBuf> {
+    let src = crate_dir.join("src");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&src)
+        .expect("read src/")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs") && !p.ends_with("lib.rs"))
+        .collect();
+    files.sort();
+    files.insert(0, src.join("lib.rs"));
+    files
+}
+
+fn generate(crate_dir: &Path) -> String {
+    let config =
+        cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("read cbindgen.toml");
+    let mut builder = cbindgen::Builder::new().with_config(config);
+    for file in sources(crate_dir) {
+        builder = builder.with_src(file);
+    }
+    let bindings = builder.generate().expect("cbindgen generates the header");
+    let mut out = Vec::new();
+    bindings.write(&mut out);
+    String::from_utf8(out).expect("the header is UTF-8")
+}
+
+#[test]
+fn header_is_up_to_date() {
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let path = crate_dir.join("include").join("aidmatch.h");
+    let generated = generate(crate_dir);
+    if std::env::var_os("UPDATE_HEADER").is_some() {
+        std::fs::write(&path, &generated).expect("write include/aidmatch.h");
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "include/aidmatch.h differs from what cbindgen generates from src/. Refresh it with\n\
+         \n    UPDATE_HEADER=1 cargo test -p aidmatch-capi header\n\n\
+         then review and commit the diff."
+    );
+}
+
+#[test]
+fn header_declares_every_export_and_the_version() {
+    let header = generate(Path::new(env!("CARGO_MANIFEST_DIR")));
+    for name in [
+        "aidmatch_version",
+        "aidmatch_status_name",
+        "aidmatch_error_new",
+        "aidmatch_error_free",
+        "aidmatch_error_message",
+        "aidmatch_error_row",
+        "aidmatch_error_column",
+        "aidmatch_error_value",
+        "aidmatch_error_status",
+        "aidmatch_lsap_f64",
+        "aidmatch_lsap_i64",
+        "aidmatch_max_weight_matching",
+        "aidmatch_matching_len",
+        "aidmatch_matching_rows",
+        "aidmatch_matching_cols",
+        "aidmatch_matching_units",
+        "aidmatch_matching_weight",
+        "aidmatch_matching_free",
+        "aidmatch_interrupt_new",
+        "aidmatch_interrupt_trigger",
+        "aidmatch_interrupt_reset",
+        "aidmatch_interrupt_free",
+    ] {
+        assert!(header.contains(&format!("{name}(")), "header lacks {name}");
+    }
+    for (macro_name, value) in [
+        ("AIDMATCH_VERSION_MAJOR", env!("CARGO_PKG_VERSION_MAJOR")),
+        ("AIDMATCH_VERSION_MINOR", env!("CARGO_PKG_VERSION_MINOR")),
+        ("AIDMATCH_VERSION_PATCH", env!("CARGO_PKG_VERSION_PATCH")),
+    ] {
+        assert!(
+            header.contains(&format!("#define {macro_name} {value}")),
+            "header lacks `#define {macro_name} {value}` (update the constant in lib.rs)"
+        );
+    }
+}
+
+#[test]
+fn version_matches_cargo() {
+    // SAFETY: a static NUL-terminated string.
+    let v = unsafe { std::ffi::CStr::from_ptr(crate::aidmatch_version()) };
+    assert_eq!(v.to_str(), Ok(env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        format!(
+            "{}.{}.{}",
+            crate::AIDMATCH_VERSION_MAJOR,
+            crate::AIDMATCH_VERSION_MINOR,
+            crate::AIDMATCH_VERSION_PATCH
+        ),
+        env!("CARGO_PKG_VERSION")
+    );
+}

@@ -1,0 +1,317 @@
+//! aidmatch_max_weight_matching and its handles, called as a C host would.
+
+use super::util::*;
+use crate::*;
+
+/// A CSR problem owned by the test.
+struct Csr {
+    n_rows: usize,
+    n_cols: usize,
+    indptr: Vec<usize>,
+    indices: Vec<usize>,
+    weights: Vec<i64>,
+    col_capacity: Vec<u32>,
+    row_capacity: Option<Vec<u32>>,
+    row_tier: Option<Vec<u32>>,
+}
+
+/// Three households, two resources:
+/// row 0 → col 0 (5), col 1 (3); row 1 → col 0 (4); row 2 → col 1 (1).
+fn story() -> Csr {
+    Csr {
+        n_rows: 3,
+        n_cols: 2,
+        indptr: vec![0, 2, 3, 4],
+        indices: vec![0, 1, 0, 1],
+        weights: vec![5, 3, 4, 1],
+        col_capacity: vec![1, 1],
+        row_capacity: None,
+        row_tier: None,
+    }
+}
+
+fn opt<T>(v: &Option<Vec<T>>) -> (*const T, usize) {
+    v.as_ref()
+        .map_or((std::ptr::null(), 0), |v| (v.as_ptr(), v.len()))
+}
+
+/// The pairs (row, column, units) and the total weight of a solve.
+type Solved = (Vec<(usize, usize, u32)>, i64);
+
+/// Solves; on success returns (pairs, weight) and frees the handle.
+fn solve(
+    p: &Csr,
+    interrupt: *const aidmatch_interrupt,
+    err: &ErrObj,
+) -> Result<Solved, aidmatch_status> {
+    let mut out: *mut aidmatch_matching = std::ptr::null_mut();
+    let (rc, rcl) = opt(&p.row_capacity);
+    let (rt, rtl) = opt(&p.row_tier);
+    // SAFETY: every buffer is valid for its length.
+    let s = unsafe {
+        aidmatch_max_weight_matching(
+            p.n_rows,
+            p.n_cols,
+            p.indptr.as_ptr(),
+            p.indptr.len(),
+            p.indices.as_ptr(),
+            p.indices.len(),
+            p.weights.as_ptr(),
+            p.weights.len(),
+            p.col_capacity.as_ptr(),
+            p.col_capacity.len(),
+            rc,
+            rcl,
+            rt,
+            rtl,
+            interrupt,
+            &mut out,
+            err.0,
+        )
+    };
+    if s != AIDMATCH_STATUS_OK {
+        assert!(out.is_null(), "no handle on failure");
+        return Err(s);
+    }
+    assert!(!out.is_null());
+    // SAFETY: a live handle; the arrays have `len` elements.
+    let result = unsafe {
+        let len = aidmatch_matching_len(out);
+        let pairs = if len == 0 {
+            Vec::new()
+        } else {
+            let rows = std::slice::from_raw_parts(aidmatch_matching_rows(out), len);
+            let cols = std::slice::from_raw_parts(aidmatch_matching_cols(out), len);
+            let units = std::slice::from_raw_parts(aidmatch_matching_units(out), len);
+            (0..len).map(|k| (rows[k], cols[k], units[k])).collect()
+        };
+        let mut w = 0;
+        assert_eq!(
+            aidmatch_matching_weight(out, &mut w, err.0),
+            AIDMATCH_STATUS_OK
+        );
+        aidmatch_matching_free(out);
+        (pairs, w)
+    };
+    Ok(result)
+}
+
+#[test]
+fn the_story_matches_for_the_most_weight() {
+    let err = ErrObj::new();
+    // 3 + 4 = 7 beats 5 + 1 = 6.
+    assert_eq!(
+        solve(&story(), std::ptr::null(), &err),
+        Ok((vec![(0, 1, 1), (1, 0, 1)], 7))
+    );
+}
+
+#[test]
+fn tiers_come_before_weight() {
+    let err = ErrObj::new();
+    let mut p = story();
+    // Row 2 is urgent (tier 1): it must get column 1; then row 0 takes column 0 (5 > 4).
+    p.row_tier = Some(vec![2, 2, 1]);
+    assert_eq!(
+        solve(&p, std::ptr::null(), &err),
+        Ok((vec![(0, 0, 1), (2, 1, 1)], 6))
+    );
+}
+
+#[test]
+fn capacities_give_several_units() {
+    let err = ErrObj::new();
+    let mut p = story();
+    p.col_capacity = vec![2, 2];
+    p.row_capacity = Some(vec![2, 1, 1]);
+    // Everyone can be served: row 0 takes both columns.
+    let (pairs, w) = solve(&p, std::ptr::null(), &err).expect("solves");
+    assert_eq!(pairs, vec![(0, 0, 1), (0, 1, 1), (1, 0, 1), (2, 1, 1)]);
+    assert_eq!(w, 13);
+}
+
+#[test]
+fn an_empty_problem_has_an_empty_matching() {
+    let err = ErrObj::new();
+    let p = Csr {
+        n_rows: 0,
+        n_cols: 0,
+        indptr: vec![0],
+        indices: vec![],
+        weights: vec![],
+        col_capacity: vec![],
+        row_capacity: None,
+        row_tier: None,
+    };
+    assert_eq!(solve(&p, std::ptr::null(), &err), Ok((vec![], 0)));
+}
+
+#[test]
+fn inconsistent_arrays_are_invalid_input_with_the_solver_message() {
+    let err = ErrObj::new();
+    let mut p = story();
+    p.indptr.pop();
+    assert_eq!(
+        solve(&p, std::ptr::null(), &err),
+        Err(AIDMATCH_STATUS_INVALID_INPUT)
+    );
+    assert!(err.message().contains("row_start"), "{}", err.message());
+
+    let mut p = story();
+    p.indices[3] = 2;
+    assert_eq!(
+        solve(&p, std::ptr::null(), &err),
+        Err(AIDMATCH_STATUS_INVALID_INPUT)
+    );
+    assert_eq!(err.value().as_deref(), Some("2"));
+
+    let mut p = story();
+    p.indices[1] = 0;
+    assert_eq!(
+        solve(&p, std::ptr::null(), &err),
+        Err(AIDMATCH_STATUS_INVALID_INPUT)
+    );
+    assert!(err.message().contains("duplicate"), "{}", err.message());
+    assert_eq!((err.row(), err.column().as_deref()), (0, Some("0")));
+
+    let mut p = story();
+    p.weights[2] = i64::MIN;
+    assert_eq!(
+        solve(&p, std::ptr::null(), &err),
+        Err(AIDMATCH_STATUS_INVALID_INPUT)
+    );
+    assert_eq!(err.value(), Some(i64::MIN.to_string()));
+
+    let mut p = story();
+    p.row_tier = Some(vec![1, 0, 1]);
+    assert_eq!(
+        solve(&p, std::ptr::null(), &err),
+        Err(AIDMATCH_STATUS_INVALID_INPUT)
+    );
+    assert_eq!((err.row(), err.value().as_deref()), (1, Some("0")));
+
+    let mut p = story();
+    p.col_capacity = vec![1];
+    assert_eq!(
+        solve(&p, std::ptr::null(), &err),
+        Err(AIDMATCH_STATUS_INVALID_INPUT)
+    );
+    assert!(err.message().contains("col_capacity"), "{}", err.message());
+
+    let mut p = story();
+    p.n_rows = usize::MAX;
+    assert_eq!(
+        solve(&p, std::ptr::null(), &err),
+        Err(AIDMATCH_STATUS_INVALID_INPUT)
+    );
+}
+
+#[test]
+fn null_arguments_are_null_parameters() {
+    let err = ErrObj::new();
+    let p = story();
+    let mut out: *mut aidmatch_matching = std::ptr::null_mut();
+    // SAFETY: NULL buffers with non-zero lengths are rejected before any read.
+    unsafe {
+        let s = aidmatch_max_weight_matching(
+            3,
+            2,
+            p.indptr.as_ptr(),
+            4,
+            std::ptr::null(),
+            4,
+            p.weights.as_ptr(),
+            4,
+            p.col_capacity.as_ptr(),
+            2,
+            std::ptr::null(),
+            0,
+            std::ptr::null(),
+            0,
+            std::ptr::null(),
+            &mut out,
+            err.0,
+        );
+        assert_eq!(s, AIDMATCH_STATUS_NULL_PARAMETER);
+        assert_eq!(err.message(), "argument `indices` is NULL");
+        let s = aidmatch_max_weight_matching(
+            3,
+            2,
+            p.indptr.as_ptr(),
+            4,
+            p.indices.as_ptr(),
+            4,
+            p.weights.as_ptr(),
+            4,
+            p.col_capacity.as_ptr(),
+            2,
+            std::ptr::null(),
+            0,
+            std::ptr::null(),
+            0,
+            std::ptr::null(),
+            std::ptr::null_mut(),
+            err.0,
+        );
+        assert_eq!(s, AIDMATCH_STATUS_NULL_PARAMETER);
+        assert_eq!(err.message(), "argument `out` is NULL");
+        let s = aidmatch_max_weight_matching(
+            3,
+            2,
+            p.indptr.as_ptr(),
+            4,
+            p.indices.as_ptr(),
+            4,
+            p.weights.as_ptr(),
+            4,
+            p.col_capacity.as_ptr(),
+            2,
+            std::ptr::null(),
+            3,
+            std::ptr::null(),
+            0,
+            std::ptr::null(),
+            &mut out,
+            err.0,
+        );
+        assert_eq!(
+            s, AIDMATCH_STATUS_INVALID_INPUT,
+            "absent optional with a length"
+        );
+        assert!(out.is_null());
+        // Accessors and destructors accept NULL.
+        assert_eq!(aidmatch_matching_len(std::ptr::null()), 0);
+        assert!(aidmatch_matching_rows(std::ptr::null()).is_null());
+        assert!(aidmatch_matching_cols(std::ptr::null()).is_null());
+        assert!(aidmatch_matching_units(std::ptr::null()).is_null());
+        let mut w = 5;
+        assert_eq!(
+            aidmatch_matching_weight(std::ptr::null(), &mut w, err.0),
+            AIDMATCH_STATUS_NULL_PARAMETER
+        );
+        assert_eq!(w, 5);
+        aidmatch_matching_free(std::ptr::null_mut());
+        aidmatch_interrupt_free(std::ptr::null_mut());
+        aidmatch_interrupt_trigger(std::ptr::null());
+        aidmatch_interrupt_reset(std::ptr::null());
+    }
+}
+
+#[test]
+fn a_triggered_interrupt_stops_the_solve_until_reset() {
+    let err = ErrObj::new();
+    let interrupt = aidmatch_interrupt_new();
+    assert!(!interrupt.is_null());
+    // SAFETY: a live handle, freed once at the end.
+    unsafe {
+        aidmatch_interrupt_trigger(interrupt);
+        assert_eq!(
+            solve(&story(), interrupt, &err),
+            Err(AIDMATCH_STATUS_INTERRUPTED)
+        );
+        assert_eq!(err.message(), "the solve was interrupted");
+        aidmatch_interrupt_reset(interrupt);
+        assert_eq!(solve(&story(), interrupt, &err).map(|r| r.1), Ok(7));
+        aidmatch_interrupt_free(interrupt);
+    }
+}
