@@ -1,1 +1,478 @@
-//! Python module (being written).
+//! `aidmatch._aidmatch`: the compiled part of the `aidmatch` Python package.
+//!
+//! This crate converts types and holds no algorithm. It reads numpy arrays in place
+//! (rust-numpy), releases the GIL for every solve, calls the solvers of
+//! `aidmatch-assign`, and converts results and errors back. The pure-Python package
+//! (`python/aidmatch/`) re-exports these functions, converts exotic inputs
+//! (`_convert.py`) and defines the exception classes (`exceptions.py`).
+//!
+//! * [`linear_sum_assignment`] is a drop-in for `scipy.optimize.linear_sum_assignment`:
+//!   same arguments, results, exception types and messages. Integer matrices go to the
+//!   exact `i64` solver, everything else to the `f64` one.
+//! * [`max_weight_matching_csr`] is the sparse maximum-weight b-matching on CSR arrays
+//!   (the public wrapper `aidmatch.max_weight_matching` accepts scipy.sparse and dense
+//!   input). A long solve runs on a helper thread while this thread polls for Ctrl-C
+//!   every 50 ms; on a signal the solve is cancelled and `KeyboardInterrupt` raised.
+//!
+//! No panic crosses into Python: every solver call runs inside `catch_unwind` and a
+//! panic becomes `aidmatch.InternalError`.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use aidmatch_assign::dense::{self, Assignment, Sense};
+use aidmatch_assign::{AssignError, Matching, Problem, sparse};
+use numpy::{PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1, PyUntypedArrayMethods};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyList, PyTuple};
+
+mod errors;
+
+use errors::{ArcLocator, Kind, NoArcs, Raise, Value, assign_error, panic_error};
+
+/// How often a running sparse solve checks for Ctrl-C.
+const SIGNAL_POLL: Duration = Duration::from_millis(50);
+/// Sparse problems with fewer arcs are solved on the calling thread: they take
+/// milliseconds, less than starting a helper thread is worth.
+const INLINE_ARCS: usize = 20_000;
+
+/// The compiled module.
+#[pymodule]
+fn _aidmatch(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(linear_sum_assignment, m)?)?;
+    m.add_function(wrap_pyfunction!(max_weight_matching_csr, m)?)?;
+    m.add_function(wrap_pyfunction!(panic_for_tests, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
+
+/// Solve the linear sum assignment problem (a drop-in for scipy's).
+///
+/// Parameters
+/// ----------
+/// cost_matrix : array_like
+///     The cost matrix of the bipartite graph: a list of lists, a numpy array of
+///     any numeric or bool dtype, an ``np.matrix``. ``inf`` (``-inf`` when
+///     maximizing) forbids an entry.
+/// maximize : bool, default False
+///     Calculates a maximum weight matching if true.
+/// return_duals : bool, default False, keyword-only
+///     Also return the dual prices ``u`` (rows) and ``v`` (columns).
+///
+/// Returns
+/// -------
+/// row_ind, col_ind : numpy.ndarray of int64
+///     The optimal assignment, ``min(n_rows, n_cols)`` pairs; ``row_ind`` is
+///     sorted, and equal to ``arange(n_rows)`` for a square matrix. The cost is
+///     ``cost_matrix[row_ind, col_ind].sum()``.
+/// u, v : numpy.ndarray (only with ``return_duals=True``)
+///     ``float64`` for float or bool input; ``int64`` for integer input (``object``
+///     arrays of Python ints in the rare case a price does not fit in 64 bits).
+///     Minimizing: ``u[i] + v[j] <= C[i, j]`` for every permitted entry, with
+///     equality on the chosen pairs; if ``n_rows < n_cols``, ``v <= 0`` and
+///     ``v[j] == 0`` on unassigned columns (symmetrically for ``n_rows > n_cols``).
+///     Maximizing, the inequalities are reversed.
+///
+/// Integer matrices whose entries are within ±(2**53 - 1) are solved in exact
+/// integer arithmetic; other input is converted to ``float64`` exactly as scipy
+/// does. The GIL is released while solving.
+///
+/// Raises
+/// ------
+/// ValueError
+///     ``aidmatch.InputError`` with scipy's messages: ``"expected a matrix (2-D
+///     array), got a N array"``, ``"matrix contains invalid numeric entries"``
+///     (NaN, or ``-inf`` when minimizing / ``+inf`` when maximizing; ``row``,
+///     ``column`` and ``value`` say where), ``"cost matrix is infeasible"``
+///     (``aidmatch.InfeasibleError``), and numpy's own conversion messages.
+/// TypeError
+///     ``aidmatch.InputTypeError`` for dtypes numpy will not cast safely to
+///     float64 (complex, object, strings, datetimes), with numpy's message.
+///
+/// Examples
+/// --------
+/// >>> import numpy as np
+/// >>> import aidmatch
+/// >>> cost = np.array([[4, 1, 3], [2, 0, 5], [3, 2, 2]])
+/// >>> row_ind, col_ind = aidmatch.linear_sum_assignment(cost)
+/// >>> col_ind
+/// array([1, 0, 2])
+/// >>> int(cost[row_ind, col_ind].sum())
+/// 5
+/// >>> r, c, u, v = aidmatch.linear_sum_assignment(cost, return_duals=True)
+/// >>> bool((u[:, None] + v[None, :] <= cost).all()), int(u.sum() + v.sum())
+/// (True, 5)
+#[pyfunction]
+#[pyo3(
+    signature = (cost_matrix, maximize = None, *, return_duals = false),
+    text_signature = "(cost_matrix, maximize=False, *, return_duals=False)"
+)]
+fn linear_sum_assignment<'py>(
+    py: Python<'py>,
+    cost_matrix: &Bound<'py, PyAny>,
+    maximize: Option<&Bound<'py, PyAny>>,
+    return_duals: bool,
+) -> PyResult<Bound<'py, PyTuple>> {
+    // scipy parses `maximize` with the "p" format: any object, by its truth value.
+    let sense = match maximize {
+        Some(m) if m.is_truthy()? => Sense::Maximize,
+        _ => Sense::Minimize,
+    };
+    // Fast paths: a C-contiguous float64 or int64 matrix is read in place.
+    if let Ok(a) = cost_matrix.cast::<PyArray2<f64>>()
+        && a.is_c_contiguous()
+    {
+        return lsap_f64(py, a, sense, return_duals);
+    }
+    if let Ok(a) = cost_matrix.cast::<PyArray2<i64>>()
+        && a.is_c_contiguous()
+    {
+        return lsap_i64(py, a, sense, return_duals);
+    }
+    // Everything else is converted in Python, exactly as scipy converts it.
+    static CONVERT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let convert = CONVERT.get_or_try_init(py, || {
+        py.import("aidmatch._convert")?
+            .getattr("lsap_matrix")
+            .map(Bound::unbind)
+    })?;
+    let converted = convert.bind(py).call1((cost_matrix,))?;
+    if let Ok(a) = converted.cast::<PyArray2<f64>>() {
+        return lsap_f64(py, a, sense, return_duals);
+    }
+    if let Ok(a) = converted.cast::<PyArray2<i64>>() {
+        return lsap_i64(py, a, sense, return_duals);
+    }
+    Err(Raise::new(
+        Kind::Internal,
+        "internal error: the cost matrix conversion returned an unexpected type",
+    )
+    .into_pyerr(py))
+}
+
+fn dims<T: numpy::Element>(a: &Bound<'_, PyArray2<T>>) -> (usize, usize) {
+    let shape = a.shape();
+    (shape[0], shape[1])
+}
+
+fn lsap_f64<'py>(
+    py: Python<'py>,
+    a: &Bound<'py, PyArray2<f64>>,
+    sense: Sense,
+    return_duals: bool,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let (rows, cols) = dims(a);
+    let guard = a.try_readonly().map_err(|e| borrow_error(py, e))?;
+    let costs = slice_of(py, &guard)?;
+    let solved = py.detach(|| {
+        catch_unwind(AssertUnwindSafe(|| {
+            dense::linear_sum_assignment(costs, rows, cols, sense)
+        }))
+    });
+    let assignment = unwrap_solve(py, solved, &NoArcs)?;
+    lsap_result(py, &assignment, return_duals, |py, d| {
+        Ok(PyArray1::from_slice(py, d).into_any())
+    })
+}
+
+fn lsap_i64<'py>(
+    py: Python<'py>,
+    a: &Bound<'py, PyArray2<i64>>,
+    sense: Sense,
+    return_duals: bool,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let (rows, cols) = dims(a);
+    let guard = a.try_readonly().map_err(|e| borrow_error(py, e))?;
+    let costs = slice_of(py, &guard)?;
+    let solved = py.detach(|| {
+        catch_unwind(AssertUnwindSafe(|| {
+            dense::linear_sum_assignment_i64(costs, rows, cols, None, sense)
+        }))
+    });
+    if let Ok(Err(AssignError::CostOutOfRange { .. })) = solved {
+        // Beyond ±(2^53 - 1) integers are not exact in the integer solver's
+        // bound; scipy converts them to float64, and so do we.
+        let as_float: Vec<f64> = costs.iter().map(|&c| c as f64).collect();
+        let solved = py.detach(|| {
+            catch_unwind(AssertUnwindSafe(|| {
+                dense::linear_sum_assignment(&as_float, rows, cols, sense)
+            }))
+        });
+        let assignment = unwrap_solve(py, solved, &NoArcs)?;
+        return lsap_result(py, &assignment, return_duals, |py, d| {
+            Ok(PyArray1::from_slice(py, d).into_any())
+        });
+    }
+    let assignment = unwrap_solve(py, solved, &NoArcs)?;
+    lsap_result(py, &assignment, return_duals, |py, d| int_array(py, d))
+}
+
+fn lsap_result<'py, T: Copy>(
+    py: Python<'py>,
+    a: &Assignment<T>,
+    return_duals: bool,
+    duals: impl Fn(Python<'py>, &[T]) -> PyResult<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let row_ind = index_array(py, a.row_ind());
+    let col_ind = index_array(py, a.col_ind());
+    if return_duals {
+        let u = duals(py, a.row_duals())?;
+        let v = duals(py, a.col_duals())?;
+        PyTuple::new(py, [row_ind, col_ind, u, v])
+    } else {
+        PyTuple::new(py, [row_ind, col_ind])
+    }
+}
+
+fn index_array<'py>(py: Python<'py>, idx: &[usize]) -> Bound<'py, PyAny> {
+    let v: Vec<i64> = idx.iter().map(|&i| i as i64).collect();
+    PyArray1::from_vec(py, v).into_any()
+}
+
+/// Exact integer prices: an `int64` array when every price fits (the usual case),
+/// otherwise an `object` array of Python ints.
+fn int_array<'py>(py: Python<'py>, values: &[i128]) -> PyResult<Bound<'py, PyAny>> {
+    let narrow: Option<Vec<i64>> = values.iter().map(|&v| i64::try_from(v).ok()).collect();
+    match narrow {
+        Some(v) => Ok(PyArray1::from_vec(py, v).into_any()),
+        None => {
+            let list = PyList::new(py, values)?;
+            py.import("numpy")?
+                .getattr("array")?
+                .call1((list, "object"))
+        }
+    }
+}
+
+fn slice_of<'a, T: numpy::Element, D: numpy::ndarray::Dimension>(
+    py: Python<'_>,
+    guard: &'a numpy::PyReadonlyArray<'_, T, D>,
+) -> PyResult<&'a [T]> {
+    guard.as_slice().map_err(|e| {
+        Raise::new(
+            Kind::Internal,
+            format!("internal error: array not contiguous: {e}"),
+        )
+        .into_pyerr(py)
+    })
+}
+
+fn borrow_error(py: Python<'_>, e: numpy::BorrowError) -> PyErr {
+    Raise::new(
+        Kind::Base,
+        format!("the array is being written by other Rust code: {e}"),
+    )
+    .into_pyerr(py)
+}
+
+/// Unwraps a solver call made inside `catch_unwind`, mapping both failure kinds.
+fn unwrap_solve<T>(
+    py: Python<'_>,
+    solved: std::thread::Result<Result<T, AssignError>>,
+    arcs: &dyn ArcLocator,
+) -> PyResult<T> {
+    match solved {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(assign_error(e, arcs).into_pyerr(py)),
+        Err(payload) => Err(panic_error(payload).into_pyerr(py)),
+    }
+}
+
+/// CSR arc numbers to (row, column), by binary search on `indptr`.
+struct CsrArcs<'a> {
+    row_start: &'a [usize],
+    cols: &'a [usize],
+}
+
+impl ArcLocator for CsrArcs<'_> {
+    fn locate(&self, arc: usize) -> Option<(usize, usize)> {
+        let col = *self.cols.get(arc)?;
+        let row = self
+            .row_start
+            .partition_point(|&s| s <= arc)
+            .checked_sub(1)?;
+        Some((row, col))
+    }
+}
+
+/// Exact maximum-weight b-matching on CSR arrays (use ``aidmatch.max_weight_matching``).
+///
+/// All arrays are int64. ``weights`` are exact integers within ±(2**53 - 1).
+/// ``row_capacity``/``col_capacity`` default to 1, ``row_tier`` (1 = most urgent,
+/// up to 255) to 1. Returns ``(row_ind, col_ind)`` of the matched pairs sorted by
+/// row then column, plus ``(row_price, col_price)`` with ``return_duals``.
+#[pyfunction]
+#[pyo3(
+    name = "max_weight_matching_csr",
+    signature = (n_rows, n_cols, indptr, indices, weights, row_capacity = None, col_capacity = None, row_tier = None, return_duals = false)
+)]
+#[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments one to one
+fn max_weight_matching_csr<'py>(
+    py: Python<'py>,
+    n_rows: usize,
+    n_cols: usize,
+    indptr: PyReadonlyArray1<'py, i64>,
+    indices: PyReadonlyArray1<'py, i64>,
+    weights: PyReadonlyArray1<'py, i64>,
+    row_capacity: Option<PyReadonlyArray1<'py, i64>>,
+    col_capacity: Option<PyReadonlyArray1<'py, i64>>,
+    row_tier: Option<PyReadonlyArray1<'py, i64>>,
+    return_duals: bool,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let row_start = to_usize(&indptr, |i, v| {
+        Raise::input(format!("indptr has a negative entry {v} at position {i}"))
+            .value(Value::Int(i128::from(v)))
+    })
+    .map_err(|r| r.into_pyerr(py))?;
+    if row_start.len() == n_rows + 1 && row_start.first().is_some_and(|&s| s != 0) {
+        return Err(
+            Raise::input(format!("indptr[0] must be 0, got {}", row_start[0]))
+                .value(Value::Int(row_start[0] as i128))
+                .into_pyerr(py),
+        );
+    }
+    let cols = to_usize(&indices, |i, v| {
+        let row = row_start.partition_point(|&s| s <= i).checked_sub(1);
+        Raise::input(format!("column index {v} of entry {i} is negative"))
+            .at(row, None)
+            .value(Value::Int(i128::from(v)))
+    })
+    .map_err(|r| r.into_pyerr(py))?;
+    let arcs = CsrArcs {
+        row_start: &row_start,
+        cols: &cols,
+    };
+    let weights = weights.as_array().to_vec();
+    let mut builder = Problem::from_csr(n_rows, n_cols, &row_start, &cols, &weights)
+        .map_err(|e| assign_error(e, &arcs).into_pyerr(py))?;
+    if let Some(c) = row_capacity {
+        let c = to_u32(&c, "row_capacity", |i| (Some(i), None)).map_err(|r| r.into_pyerr(py))?;
+        builder.row_supply(c);
+    }
+    if let Some(c) = col_capacity {
+        let c = to_u32(&c, "col_capacity", |j| (None, Some(j))).map_err(|r| r.into_pyerr(py))?;
+        builder.col_capacity(c);
+    }
+    if let Some(t) = row_tier {
+        let t = to_u32(&t, "row_tier", |i| (Some(i), None)).map_err(|r| r.into_pyerr(py))?;
+        builder.row_tier(t);
+    }
+    let problem = builder
+        .build()
+        .map_err(|e| assign_error(e, &arcs).into_pyerr(py))?;
+    let matching = solve_interruptibly(py, &problem)?;
+
+    let mut row_ind = Vec::new();
+    let mut col_ind = Vec::new();
+    for (row, col, units) in matching.pairs(&problem) {
+        for _ in 0..units {
+            row_ind.push(row as i64);
+            col_ind.push(col as i64);
+        }
+    }
+    let row_ind = PyArray1::from_vec(py, row_ind).into_any();
+    let col_ind = PyArray1::from_vec(py, col_ind).into_any();
+    if return_duals {
+        let u = int_array(py, &matching.row_price)?;
+        let v = int_array(py, &matching.col_price)?;
+        PyTuple::new(py, [row_ind, col_ind, u, v])
+    } else {
+        PyTuple::new(py, [row_ind, col_ind])
+    }
+}
+
+fn to_usize(
+    a: &PyReadonlyArray1<'_, i64>,
+    negative: impl Fn(usize, i64) -> Raise,
+) -> Result<Vec<usize>, Raise> {
+    a.as_array()
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| usize::try_from(v).map_err(|_| negative(i, v)))
+        .collect()
+}
+
+fn to_u32(
+    a: &PyReadonlyArray1<'_, i64>,
+    what: &str,
+    at: impl Fn(usize) -> (Option<usize>, Option<usize>),
+) -> Result<Vec<u32>, Raise> {
+    a.as_array()
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| {
+            u32::try_from(v).map_err(|_| {
+                let (row, col) = at(i);
+                Raise::input(format!("{what}[{i}] = {v} is outside 0..=4294967295"))
+                    .at(row, col)
+                    .value(Value::Int(i128::from(v)))
+            })
+        })
+        .collect()
+}
+
+/// Runs the sparse solve with the GIL released. Large problems are solved on a
+/// helper thread while this one wakes every [`SIGNAL_POLL`] to run Python's signal
+/// handlers; if one raises (Ctrl-C: `KeyboardInterrupt`), the solve is cancelled
+/// through `Options::cancel`, awaited, and the handler's exception is returned.
+fn solve_interruptibly(py: Python<'_>, problem: &Problem) -> PyResult<Matching> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    let options = sparse::Options {
+        parallel: true,
+        cancel: Some(Arc::clone(&cancel)),
+    };
+    let run = || catch_unwind(AssertUnwindSafe(|| sparse::solve(problem, &options)));
+    if problem.n_arcs() < INLINE_ARCS {
+        let solved = py.detach(run);
+        return unwrap_solve(py, solved, &NoArcs);
+    }
+    std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::channel();
+        scope.spawn(move || {
+            // The receiver only goes away after a result or a cancel; ignore a send
+            // failure then.
+            let _ = tx.send(run());
+        });
+        let mut rx = rx;
+        loop {
+            // A `Receiver` is not `Sync`: move it into the GIL-free section and back.
+            let (received, back) = py.detach(move || (rx.recv_timeout(SIGNAL_POLL), rx));
+            rx = back;
+            match received {
+                Ok(solved) => return unwrap_solve(py, solved, &NoArcs),
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if let Err(signal) = py.check_signals() {
+                        cancel.store(true, Ordering::Relaxed);
+                        // Wait (without the GIL) for the solver to notice.
+                        let _ = py.detach(move || rx.recv());
+                        return Err(signal);
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    return Err(Raise::new(
+                        Kind::Internal,
+                        "internal error: the solver thread ended without a result",
+                    )
+                    .into_pyerr(py));
+                }
+            }
+        }
+    })
+}
+
+/// Panics inside the same boundary the solvers run in, to prove (in the tests) that
+/// a panic reaches Python as ``aidmatch.InternalError``, not ``PanicException``.
+#[pyfunction]
+#[pyo3(name = "_panic_for_tests")]
+fn panic_for_tests(py: Python<'_>, message: String) -> PyResult<()> {
+    let outcome: std::thread::Result<Result<(), AssignError>> = py.detach(|| {
+        catch_unwind(AssertUnwindSafe(|| -> Result<(), AssignError> {
+            std::panic::panic_any(message)
+        }))
+    });
+    unwrap_solve(py, outcome, &NoArcs)
+}

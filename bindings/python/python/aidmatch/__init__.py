@@ -104,9 +104,11 @@ def max_weight_matching(
     row_tier
         Priority of each row, 1 (most urgent) to 255. The result then maximizes
         lexicographically: first the number of matched units of tier-1 rows,
-        then of tier 2, ..., and only then the total weight. With tiers, an
-        edge of zero or negative weight may be used if it matches one more
-        unit of a tier.
+        then of tier 2, ..., and only then the total weight (every tier's
+        matched units outrank any weight). Then an edge of zero or negative
+        weight may be used if it matches one more unit. This applies when at
+        least two tiers are in use; if every row is tier 1, the problem is a
+        plain maximum-weight one, as with ``row_tier=None``.
     scale
         Float weights are exact only as integers: a float weight ``w`` is
         solved as ``round(w * scale)`` (half to even; default ``10**6``, i.e.

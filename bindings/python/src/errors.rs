@@ -1,0 +1,191 @@
+//! Mapping of every Rust error onto the Python exception hierarchy.
+//!
+//! The classes live in the pure-Python module `aidmatch.exceptions` (an `InputError`
+//! must be both an `AidmatchError` and a builtin `ValueError`, which needs multiple
+//! inheritance), and are looked up once and cached. Everything raised from Rust goes
+//! through [`Raise`], so no error reaches Python as a bare `Exception` or as a
+//! `PanicException`.
+
+use std::any::Any;
+
+use aidmatch_assign::AssignError;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyModule};
+
+/// The exception classes of `aidmatch.exceptions`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Kind {
+    /// `AidmatchError`: the base class; used for errors that are no one's input.
+    Base,
+    /// `InputError(AidmatchError, ValueError)`, with `row`, `column`, `value`.
+    Input,
+    /// `InfeasibleError(InputError)`.
+    Infeasible,
+    /// `SolveInterrupted(AidmatchError)`.
+    Interrupted,
+    /// `InternalError(AidmatchError)`: a panic or a broken invariant.
+    Internal,
+}
+
+impl Kind {
+    fn class_name(self) -> &'static str {
+        match self {
+            Kind::Base => "AidmatchError",
+            Kind::Input => "InputError",
+            Kind::Infeasible => "InfeasibleError",
+            Kind::Interrupted => "SolveInterrupted",
+            Kind::Internal => "InternalError",
+        }
+    }
+}
+
+/// An exception to raise: class, message and the location of the offending value.
+#[derive(Debug)]
+pub(crate) struct Raise {
+    pub kind: Kind,
+    pub message: String,
+    pub row: Option<usize>,
+    pub column: Option<usize>,
+    pub value: Option<Value>,
+}
+
+/// The offending value, kept in its own type so Python gets an int or a float.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Value {
+    Float(f64),
+    Int(i128),
+}
+
+impl Raise {
+    pub fn new(kind: Kind, message: impl Into<String>) -> Self {
+        Raise {
+            kind,
+            message: message.into(),
+            row: None,
+            column: None,
+            value: None,
+        }
+    }
+    pub fn input(message: impl Into<String>) -> Self {
+        Raise::new(Kind::Input, message)
+    }
+    pub fn at(mut self, row: Option<usize>, column: Option<usize>) -> Self {
+        self.row = row;
+        self.column = column;
+        self
+    }
+    pub fn value(mut self, value: Value) -> Self {
+        self.value = Some(value);
+        self
+    }
+
+    /// Builds the Python exception. If even that fails (the `aidmatch` package is
+    /// missing next to the compiled module), the import error is returned instead.
+    pub fn into_pyerr(self, py: Python<'_>) -> PyErr {
+        match self.build(py) {
+            Ok(err) => err,
+            Err(err) => err,
+        }
+    }
+
+    fn build(self, py: Python<'_>) -> PyResult<PyErr> {
+        static MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+        let module =
+            MODULE.get_or_try_init(py, || py.import("aidmatch.exceptions").map(Bound::unbind))?;
+        let class = module.bind(py).getattr(self.kind.class_name())?;
+        let instance = match self.kind {
+            Kind::Input | Kind::Infeasible => {
+                let kwargs = PyDict::new(py);
+                kwargs.set_item("row", self.row)?;
+                kwargs.set_item("column", self.column)?;
+                match self.value {
+                    Some(Value::Float(v)) => kwargs.set_item("value", v)?,
+                    Some(Value::Int(v)) => kwargs.set_item("value", v)?,
+                    None => kwargs.set_item("value", py.None())?,
+                }
+                class.call((self.message,), Some(&kwargs))?
+            }
+            _ => class.call1((self.message,))?,
+        };
+        Ok(PyErr::from_value(instance))
+    }
+}
+
+/// Where the arcs of a sparse problem are, to turn an arc number into (row, column).
+pub(crate) trait ArcLocator {
+    fn locate(&self, arc: usize) -> Option<(usize, usize)>;
+}
+
+/// No arcs (dense problems).
+pub(crate) struct NoArcs;
+
+impl ArcLocator for NoArcs {
+    fn locate(&self, _arc: usize) -> Option<(usize, usize)> {
+        None
+    }
+}
+
+/// Maps every [`AssignError`] variant onto a Python exception.
+///
+/// The messages of `InvalidEntry` and `Infeasible` are scipy's own, word for word,
+/// because `linear_sum_assignment` is a drop-in for scipy's; the location is in the
+/// exception's attributes. Every other variant keeps the Rust message.
+pub(crate) fn assign_error(err: AssignError, arcs: &dyn ArcLocator) -> Raise {
+    let message = err.to_string();
+    match err {
+        AssignError::InvalidEntry { row, col, value } => {
+            Raise::input("matrix contains invalid numeric entries")
+                .at(Some(row), Some(col))
+                .value(Value::Float(value))
+        }
+        AssignError::Infeasible => Raise::new(Kind::Infeasible, "cost matrix is infeasible"),
+        AssignError::Shape { .. } | AssignError::Length { .. } => Raise::input(message),
+        AssignError::CostOutOfRange {
+            row, col, value, ..
+        } => Raise::input(message)
+            .at(Some(row), Some(col))
+            .value(Value::Int(i128::from(value))),
+        AssignError::IndexOutOfRange {
+            arc, side, index, ..
+        } => {
+            let raise = Raise::input(message).value(Value::Int(index as i128));
+            match side {
+                // For "group" the number is a row (the builder reports rows there).
+                "group" => raise.at(Some(arc), None),
+                "column" => raise.at(arcs.locate(arc).map(|(r, _)| r), Some(index)),
+                _ => raise.at(Some(index), None),
+            }
+        }
+        AssignError::DuplicateArc { row, col, .. } => {
+            Raise::input(message).at(Some(row), Some(col))
+        }
+        AssignError::WeightOutOfRange { arc, value, .. } => {
+            let (row, col) = arcs.locate(arc).unzip();
+            Raise::input(message)
+                .at(row, col)
+                .value(Value::Int(i128::from(value)))
+        }
+        AssignError::TierOutOfRange { row, tier, .. } => Raise::input(message)
+            .at(Some(row), None)
+            .value(Value::Int(i128::from(tier))),
+        AssignError::TierOverflow { .. } | AssignError::WarmStart { .. } => Raise::input(message),
+        AssignError::Interrupted => Raise::new(Kind::Interrupted, message),
+        // `AssignError` is #[non_exhaustive]: a variant added later is still an
+        // aidmatch error, with its own message.
+        _ => Raise::new(Kind::Base, message),
+    }
+}
+
+/// Turns the payload of a caught panic into an `InternalError`.
+pub(crate) fn panic_error(payload: Box<dyn Any + Send>) -> Raise {
+    let detail = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic payload".to_owned());
+    Raise::new(
+        Kind::Internal,
+        format!("internal error in the solver (please report it with the input): {detail}"),
+    )
+}
