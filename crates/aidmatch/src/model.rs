@@ -423,7 +423,7 @@ mod tests {
             assert_eq!(back, q, "{json}");
         }
         // Every two-place amount up to a large bound survives the float form.
-        for h in (0..2_000_000u64).step_by(7).chain([123_456_789_01, 999_999_999_99]) {
+        for h in (0..2_000_000u64).step_by(7).chain([12_345_678_901, 99_999_999_999]) {
             let json = serde_json::to_string(&Quantity(h)).unwrap();
             let back: Quantity = serde_json::from_str(&json).unwrap();
             assert_eq!(back, Quantity(h), "{json}");

@@ -1,1 +1,2 @@
 //! Integration tests of aidmatch (one binary, one module per area).
+mod io_lists;

@@ -1,0 +1,126 @@
+//! CSV lists: a header row naming the columns, one record per row.
+//!
+//! Reading: the header is trimmed (and a stray BOM removed); columns are matched to the
+//! spec's names exactly; unknown columns are skipped; short rows read as empty cells;
+//! rows whose cells are all blank are skipped. Row numbers in problems are spreadsheet
+//! rows: header = 1, first record = 2. A header with tabs and no comma is read as
+//! tab-separated.
+//!
+//! Writing: the spec's columns in the spec's order, UTF-8 without BOM, fields quoted only
+//! when needed.
+
+use std::borrow::Cow;
+
+use super::fields::{Cell, Problems, RowParser, UniqueIds, map_header};
+use super::{ReadOptions, Record};
+use crate::error::{Error, Result};
+
+/// Parses CSV text into records of `R`. `file` names the input in problems.
+///
+/// # Errors
+/// [`Error::Syntax`] for an empty text (no header) or malformed CSV quoting;
+/// [`Error::Invalid`] with every problem found (up to `opts.max_problems`).
+pub fn parse<R: Record>(text: &str, file: &str, opts: &ReadOptions) -> Result<Vec<R>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first_line = text.lines().next().unwrap_or("");
+    let delimiter = if !first_line.contains(',') && first_line.contains('\t') {
+        b'\t'
+    } else {
+        b','
+    };
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let syntax = |e: ::csv::Error| {
+        let line = e
+            .position()
+            .map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
+        Error::Syntax {
+            file: file.to_owned(),
+            line,
+            message: csv_message(&e),
+        }
+    };
+    let mut records = reader.records();
+    let header = match records.next() {
+        Some(h) => h.map_err(syntax)?,
+        None => {
+            return Err(Error::Syntax {
+                file: file.to_owned(),
+                line: 1,
+                message: "empty file: no header row".into(),
+            });
+        }
+    };
+    let names: Vec<&str> = header.iter().map(str::trim).collect();
+    let mut problems = Problems::new(opts.max_problems);
+    let map = map_header::<R>(&names, file, 1, &mut problems);
+    let missing_required: Vec<bool> = R::COLUMNS
+        .iter()
+        .zip(&map)
+        .map(|(c, m)| m.is_none() && R::REQUIRED.contains(c))
+        .collect();
+
+    let mut out = Vec::new();
+    let mut ids = UniqueIds::new();
+    for (k, record) in records.enumerate() {
+        if problems.full() {
+            break;
+        }
+        let record = record.map_err(syntax)?;
+        let row = k + 2;
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let cells: Vec<Cell<'_>> = map
+            .iter()
+            .zip(&missing_required)
+            .map(|(m, &missing)| match m {
+                Some(pos) => match record.get(*pos) {
+                    Some(s) => Cell::Text(Cow::Borrowed(s)),
+                    None => Cell::Empty,
+                },
+                None if missing => Cell::NoColumn,
+                None => Cell::Empty,
+            })
+            .collect();
+        let mut parser = RowParser::new(file, row, R::COLUMNS, cells, &mut problems);
+        if let Some(r) = R::parse_row(&mut parser) {
+            ids.check(&r, file, row, &mut problems);
+            out.push(r);
+        }
+    }
+    problems.into_result(out)
+}
+
+fn csv_message(e: &::csv::Error) -> String {
+    match e.kind() {
+        ::csv::ErrorKind::Utf8 { .. } => "not valid utf-8".into(),
+        _ => {
+            // The csv crate's messages are lower-case already; drop the position prefix,
+            // which `line` carries.
+            let s = e.to_string();
+            s.rsplit_once(": ")
+                .map_or(s.clone(), |(_, tail)| tail.to_owned())
+        }
+    }
+}
+
+/// Writes records as CSV with the spec's header.
+///
+/// # Errors
+/// The underlying I/O error.
+pub fn write<R: Record>(writer: impl std::io::Write, records: &[R]) -> std::io::Result<()> {
+    let mut w = ::csv::WriterBuilder::new().from_writer(writer);
+    let to_io = |e: ::csv::Error| match e.into_kind() {
+        ::csv::ErrorKind::Io(io) => io,
+        other => std::io::Error::other(format!("{other:?}")),
+    };
+    w.write_record(R::COLUMNS).map_err(to_io)?;
+    for r in records {
+        w.write_record(r.cells()).map_err(to_io)?;
+    }
+    w.flush()
+}

@@ -1,0 +1,785 @@
+//! Cell-level parsing shared by the CSV and JSON readers, and the per-record schemas.
+//!
+//! A reader turns each record into a row of [`Cell`]s in the order of the record's
+//! `COLUMNS`, then the record's `parse_row` reads them through a [`RowParser`], which
+//! validates every cell and records every problem (with file, row, column and value)
+//! instead of stopping at the first. A record with any problem yields `None`.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use crate::date::Date;
+use crate::division::{AreaPrefix, Division};
+use crate::error::{InputProblem, ProblemKind};
+use crate::model::{Exclusion, Need, Outcome, Quantity, QuantityError, Resource};
+use crate::taxonomy::{EnumSet, Term, parse_bool, split_list};
+
+use super::{ListKind, Record};
+
+/// One cell of a record, as the reader found it.
+#[derive(Debug, Clone)]
+pub enum Cell<'a> {
+    /// Empty text, JSON `null`, a missing key, or a short CSV row.
+    Empty,
+    /// The whole column is missing from the header (already reported once).
+    NoColumn,
+    /// Text (not yet trimmed).
+    Text(Cow<'a, str>),
+    /// A JSON array of scalars (each already rendered as text).
+    List(Vec<Cow<'a, str>>),
+    /// A JSON value of the wrong type (object, nested array), rendered for the message.
+    Bad(String),
+}
+
+/// The problems found so far, up to a limit.
+#[derive(Debug)]
+pub struct Problems {
+    pub list: Vec<InputProblem>,
+    limit: usize,
+    pub truncated: bool,
+}
+
+impl Problems {
+    pub fn new(limit: usize) -> Problems {
+        Problems {
+            list: Vec::new(),
+            limit: limit.max(1),
+            truncated: false,
+        }
+    }
+
+    pub fn push(&mut self, p: InputProblem) {
+        if self.list.len() >= self.limit {
+            self.truncated = true;
+        } else {
+            self.list.push(p);
+        }
+    }
+
+    /// True once a problem had to be dropped: reading may stop.
+    pub fn full(&self) -> bool {
+        self.truncated
+    }
+
+    pub fn into_result<T>(self, ok: T) -> crate::Result<T> {
+        if self.list.is_empty() {
+            Ok(ok)
+        } else {
+            Err(crate::Error::Invalid {
+                problems: self.list,
+                truncated: self.truncated,
+            })
+        }
+    }
+}
+
+/// Reads the cells of one record, recording each problem.
+pub struct RowParser<'a, 'p> {
+    file: &'p str,
+    row: usize,
+    columns: &'static [&'static str],
+    cells: Vec<Cell<'a>>,
+    problems: &'p mut Problems,
+    failed: bool,
+}
+
+/// The outcome of reading one scalar cell.
+enum Scalar<'a> {
+    /// Empty or blank.
+    Empty,
+    /// The column is missing (reported once for the file).
+    NoColumn,
+    /// Trimmed, non-empty text.
+    Value(Cow<'a, str>),
+    /// Wrong shape (already reported).
+    Bad,
+}
+
+impl<'a, 'p> RowParser<'a, 'p> {
+    pub fn new(
+        file: &'p str,
+        row: usize,
+        columns: &'static [&'static str],
+        cells: Vec<Cell<'a>>,
+        problems: &'p mut Problems,
+    ) -> Self {
+        RowParser {
+            file,
+            row,
+            columns,
+            cells,
+            problems,
+            failed: false,
+        }
+    }
+
+    pub fn failed(&self) -> bool {
+        self.failed
+    }
+
+    pub fn problem(&mut self, i: usize, kind: ProblemKind, value: &str, message: String) {
+        self.failed = true;
+        self.problems.push(InputProblem {
+            file: self.file.to_owned(),
+            row: self.row,
+            column: self.columns[i].to_owned(),
+            value: value.to_owned(),
+            kind,
+            message,
+        });
+    }
+
+    fn take(&mut self, i: usize) -> Cell<'a> {
+        match self.cells.get_mut(i) {
+            Some(c) => std::mem::replace(c, Cell::Empty),
+            None => Cell::Empty,
+        }
+    }
+
+    fn scalar(&mut self, i: usize) -> Scalar<'a> {
+        match self.take(i) {
+            Cell::Empty => Scalar::Empty,
+            Cell::NoColumn => Scalar::NoColumn,
+            Cell::Text(t) => trimmed(t).map_or(Scalar::Empty, Scalar::Value),
+            Cell::List(items) => {
+                let shown = items.join(";");
+                self.problem(
+                    i,
+                    ProblemKind::BadShape,
+                    &shown,
+                    format!("expected one value, not a list, in {}", self.columns[i]),
+                );
+                Scalar::Bad
+            }
+            Cell::Bad(shown) => {
+                self.problem(
+                    i,
+                    ProblemKind::BadShape,
+                    &shown,
+                    format!("expected text or a number in {}", self.columns[i]),
+                );
+                Scalar::Bad
+            }
+        }
+    }
+
+    /// The items of a list cell (`;`/`；` separated text or a JSON array), trimmed,
+    /// without empty items; `None` if the column is missing or the shape is wrong.
+    fn list(&mut self, i: usize) -> Option<Vec<Cow<'a, str>>> {
+        match self.take(i) {
+            Cell::Empty => Some(Vec::new()),
+            Cell::NoColumn => None,
+            Cell::Text(t) => Some(match t {
+                Cow::Borrowed(b) => split_list(b).map(Cow::Borrowed).collect(),
+                Cow::Owned(o) => split_list(&o).map(|s| Cow::Owned(s.to_owned())).collect(),
+            }),
+            Cell::List(items) => Some(items.into_iter().filter_map(trimmed).collect()),
+            Cell::Bad(shown) => {
+                self.problem(
+                    i,
+                    ProblemKind::BadShape,
+                    &shown,
+                    format!("expected a list of values in {}", self.columns[i]),
+                );
+                None
+            }
+        }
+    }
+
+    fn missing(&mut self, i: usize) {
+        let msg = format!("{} is required", self.columns[i]);
+        self.problem(i, ProblemKind::MissingValue, "", msg);
+    }
+
+    /// A required value: reports an empty cell. `None` if empty, missing or bad.
+    fn required(&mut self, i: usize) -> Option<Cow<'a, str>> {
+        match self.scalar(i) {
+            Scalar::Value(v) => Some(v),
+            Scalar::Empty => {
+                self.missing(i);
+                None
+            }
+            Scalar::NoColumn => {
+                self.failed = true;
+                None
+            }
+            Scalar::Bad => None,
+        }
+    }
+
+    /// An optional value: `None` if empty (or missing column, or bad: then reported).
+    fn optional(&mut self, i: usize) -> Option<Cow<'a, str>> {
+        match self.scalar(i) {
+            Scalar::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// A required id or other text.
+    pub fn id(&mut self, i: usize) -> Option<String> {
+        self.required(i).map(Cow::into_owned)
+    }
+
+    /// Optional free text; empty if absent.
+    pub fn free_text(&mut self, i: usize) -> String {
+        self.optional(i).map(Cow::into_owned).unwrap_or_default()
+    }
+
+    fn term_of<T: Term>(&mut self, i: usize, s: &str) -> Option<T> {
+        let v = T::parse(s);
+        if v.is_none() {
+            let msg = format!("unknown {} {:?}", T::WHAT, s);
+            self.problem(i, ProblemKind::UnknownValue, s, msg);
+        }
+        v
+    }
+
+    /// A required enumerated value.
+    pub fn term<T: Term>(&mut self, i: usize) -> Option<T> {
+        let s = self.required(i)?;
+        self.term_of(i, &s)
+    }
+
+    /// An optional enumerated value (`None` if empty).
+    pub fn opt_term<T: Term>(&mut self, i: usize) -> Option<T> {
+        let s = self.optional(i)?;
+        self.term_of(i, &s)
+    }
+
+    /// An enumerated value with a default for an empty cell.
+    pub fn term_or_default<T: Term + Default>(&mut self, i: usize) -> T {
+        self.opt_term(i).unwrap_or_default()
+    }
+
+    /// A set of enumerated values; every unknown item is reported. If `required`, an
+    /// empty list is reported too.
+    pub fn set<T: Term>(&mut self, i: usize, required: bool) -> EnumSet<T> {
+        let Some(items) = self.list(i) else {
+            if required {
+                self.failed = true;
+            }
+            return EnumSet::EMPTY;
+        };
+        if required && items.is_empty() {
+            self.missing(i);
+        }
+        let mut set = EnumSet::EMPTY;
+        for item in items {
+            if let Some(v) = self.term_of::<T>(i, &item) {
+                set.insert(v);
+            }
+        }
+        set
+    }
+
+    /// A required division code.
+    pub fn division(&mut self, i: usize) -> Option<Division> {
+        let s = self.required(i)?;
+        match Division::parse(&s) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                let msg = format!("bad division code {s:?}: {e}");
+                self.problem(i, ProblemKind::BadDivision, &s, msg);
+                None
+            }
+        }
+    }
+
+    /// A required, non-empty list of area prefixes; every bad item is reported.
+    pub fn areas(&mut self, i: usize) -> Vec<AreaPrefix> {
+        let Some(items) = self.list(i) else {
+            self.failed = true;
+            return Vec::new();
+        };
+        if items.is_empty() {
+            self.missing(i);
+        }
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            match AreaPrefix::parse(&item) {
+                Ok(a) => {
+                    if !out.contains(&a) {
+                        out.push(a);
+                    }
+                }
+                Err(e) => {
+                    let msg = format!("bad area prefix {item:?}: {e}");
+                    self.problem(i, ProblemKind::BadDivision, &item, msg);
+                }
+            }
+        }
+        out
+    }
+
+    /// A required boolean.
+    pub fn boolean(&mut self, i: usize) -> Option<bool> {
+        let s = self.required(i)?;
+        let v = parse_bool(&s);
+        if v.is_none() {
+            let msg = format!("expected true/false (是/否), not {s:?}");
+            self.problem(i, ProblemKind::BadBool, &s, msg);
+        }
+        v
+    }
+
+    /// An optional quantity.
+    pub fn quantity(&mut self, i: usize) -> Option<Quantity> {
+        let s = self.optional(i)?;
+        match Quantity::parse(&s) {
+            Ok(q) => Some(q),
+            Err(e) => {
+                let kind = if e == QuantityError::Negative {
+                    ProblemKind::Negative
+                } else {
+                    ProblemKind::BadNumber
+                };
+                let msg = format!("bad {} {s:?}: {e}", self.columns[i]);
+                self.problem(i, kind, &s, msg);
+                None
+            }
+        }
+    }
+
+    fn whole_of(&mut self, i: usize, s: &str, min: u32, max: u32) -> Option<u32> {
+        // Whole numbers; a zero fraction ("13.0", from float exports) is accepted.
+        let int = match s.split_once('.') {
+            Some((int, frac)) if !frac.is_empty() && frac.bytes().all(|b| b == b'0') => int,
+            Some(_) => "",
+            None => s,
+        };
+        let parsed = if !int.is_empty() && int.bytes().all(|b| b.is_ascii_digit()) {
+            int.parse::<u64>().ok()
+        } else {
+            None
+        };
+        match parsed {
+            Some(v) if v >= u64::from(min) && v <= u64::from(max) => Some(v as u32),
+            _ => {
+                let kind = if s.starts_with('-') {
+                    ProblemKind::Negative
+                } else {
+                    ProblemKind::BadNumber
+                };
+                let msg = format!(
+                    "bad {} {s:?}: expected a whole number from {min} to {max}",
+                    self.columns[i]
+                );
+                self.problem(i, kind, s, msg);
+                None
+            }
+        }
+    }
+
+    /// An optional whole number in `min..=max`.
+    pub fn whole(&mut self, i: usize, min: u32, max: u32) -> Option<u32> {
+        let s = self.optional(i)?;
+        self.whole_of(i, &s, min, max)
+    }
+
+    /// A required whole number in `min..=max`.
+    pub fn whole_required(&mut self, i: usize, min: u32, max: u32) -> Option<u32> {
+        let s = self.required(i)?;
+        self.whole_of(i, &s, min, max)
+    }
+
+    /// An optional ISO date.
+    pub fn date(&mut self, i: usize) -> Option<Date> {
+        let s = self.optional(i)?;
+        match Date::parse(&s) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                let msg = format!("bad date {s:?}: {e}");
+                self.problem(i, ProblemKind::BadDate, &s, msg);
+                None
+            }
+        }
+    }
+}
+
+fn trimmed(t: Cow<'_, str>) -> Option<Cow<'_, str>> {
+    let s = t.trim();
+    if s.is_empty() {
+        None
+    } else if s.len() == t.len() {
+        Some(t)
+    } else {
+        Some(match t {
+            Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
+            Cow::Owned(o) => Cow::Owned(o.trim().to_owned()),
+        })
+    }
+}
+
+/// The parsing and writing half of [`Record`], private to the crate.
+pub trait Sealed: Sized {
+    /// Reads one record from its cells; `None` if any cell had a problem.
+    #[doc(hidden)]
+    fn parse_row(row: &mut RowParser<'_, '_>) -> Option<Self>;
+    /// The unique id column and value, if this list has one.
+    #[doc(hidden)]
+    fn unique_id(&self) -> Option<(usize, &str)>;
+    /// The cells in the order of `COLUMNS`, as written to CSV.
+    #[doc(hidden)]
+    fn cells(&self) -> Vec<String>;
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+const NEED_COLUMNS: &[&str] = &[
+    "need_id",
+    "household_id",
+    "region",
+    "statuses",
+    "category",
+    "form",
+    "quantity",
+    "urgency",
+    "consent",
+    "gov_programs",
+    "income_per_capita",
+    "household_size",
+    "age",
+    "gender",
+    "reported_at",
+];
+
+/// The oldest age accepted (years).
+const MAX_AGE: u32 = 150;
+
+impl Record for Need {
+    const KIND: ListKind = ListKind::Needs;
+    const COLUMNS: &'static [&'static str] = NEED_COLUMNS;
+    const REQUIRED: &'static [&'static str] = &[
+        "need_id",
+        "household_id",
+        "region",
+        "category",
+        "consent",
+    ];
+}
+
+impl Sealed for Need {
+    fn parse_row(r: &mut RowParser<'_, '_>) -> Option<Need> {
+        let need_id = r.id(0);
+        let household_id = r.id(1);
+        let region = r.division(2);
+        let statuses = r.set(3, false);
+        let category = r.term(4);
+        let form = r.term_or_default(5);
+        let quantity = r.quantity(6).unwrap_or(Need::DEFAULT_QUANTITY);
+        let urgency = r.term_or_default(7);
+        let consent = r.boolean(8);
+        let gov_programs = r.set(9, false);
+        let income_per_capita = r.quantity(10);
+        let household_size = r.whole(11, 1, 1000);
+        let age = r.whole(12, 0, MAX_AGE);
+        let gender = r.opt_term(13);
+        let reported_at = r.date(14);
+        if r.failed() {
+            return None;
+        }
+        Some(Need {
+            need_id: need_id?,
+            household_id: household_id?,
+            region: region?,
+            statuses,
+            category: category?,
+            form,
+            quantity,
+            urgency,
+            consent: consent?,
+            gov_programs,
+            income_per_capita,
+            household_size,
+            age,
+            gender,
+            reported_at,
+        })
+    }
+
+    fn unique_id(&self) -> Option<(usize, &str)> {
+        Some((0, &self.need_id))
+    }
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.need_id.clone(),
+            self.household_id.clone(),
+            self.region.to_string(),
+            self.statuses.to_list_string(),
+            self.category.as_str().to_owned(),
+            self.form.as_str().to_owned(),
+            self.quantity.to_string(),
+            self.urgency.as_str().to_owned(),
+            self.consent.to_string(),
+            self.gov_programs.to_list_string(),
+            opt(self.income_per_capita),
+            opt(self.household_size),
+            opt(self.age),
+            opt(self.gender),
+            opt(self.reported_at),
+        ]
+    }
+}
+
+const RESOURCE_COLUMNS: &[&str] = &[
+    "resource_id",
+    "provider_id",
+    "provider_kind",
+    "categories",
+    "form",
+    "capacity",
+    "budget",
+    "max_per_need",
+    "area",
+    "eligible_statuses",
+    "priority_statuses",
+    "min_age",
+    "max_age",
+    "gender",
+    "valid_from",
+    "valid_to",
+];
+
+impl Record for Resource {
+    const KIND: ListKind = ListKind::Supply;
+    const COLUMNS: &'static [&'static str] = RESOURCE_COLUMNS;
+    const REQUIRED: &'static [&'static str] = &[
+        "resource_id",
+        "provider_id",
+        "provider_kind",
+        "categories",
+        "capacity",
+        "area",
+    ];
+}
+
+impl Sealed for Resource {
+    fn parse_row(r: &mut RowParser<'_, '_>) -> Option<Resource> {
+        let resource_id = r.id(0);
+        let provider_id = r.id(1);
+        let provider_kind = r.term(2);
+        let categories = r.set(3, true);
+        let form = r.term_or_default(4);
+        let capacity = r.whole_required(5, 0, u32::MAX);
+        let budget = r.quantity(6);
+        let max_per_need = r.quantity(7);
+        let area = r.areas(8);
+        let eligible_statuses = r.set(9, false);
+        let priority_statuses = r.set(10, false);
+        let min_age = r.whole(11, 0, MAX_AGE);
+        let max_age = r.whole(12, 0, MAX_AGE);
+        let gender = r.opt_term(13);
+        let valid_from = r.date(14);
+        let valid_to = r.date(15);
+        if let (Some(lo), Some(hi)) = (min_age, max_age) {
+            if lo > hi {
+                let msg = format!("max_age {hi} is below min_age {lo}");
+                r.problem(12, ProblemKind::Inconsistent, &hi.to_string(), msg);
+            }
+        }
+        if let (Some(from), Some(to)) = (valid_from, valid_to) {
+            if from > to {
+                let msg = format!("valid_to {to} is before valid_from {from}");
+                r.problem(15, ProblemKind::Inconsistent, &to.to_string(), msg);
+            }
+        }
+        if r.failed() {
+            return None;
+        }
+        Some(Resource {
+            resource_id: resource_id?,
+            provider_id: provider_id?,
+            provider_kind: provider_kind?,
+            categories,
+            form,
+            capacity: capacity?,
+            budget,
+            max_per_need,
+            area,
+            eligible_statuses,
+            priority_statuses,
+            min_age,
+            max_age,
+            gender,
+            valid_from,
+            valid_to,
+        })
+    }
+
+    fn unique_id(&self) -> Option<(usize, &str)> {
+        Some((0, &self.resource_id))
+    }
+
+    fn cells(&self) -> Vec<String> {
+        let area: Vec<String> = self.area.iter().map(ToString::to_string).collect();
+        vec![
+            self.resource_id.clone(),
+            self.provider_id.clone(),
+            self.provider_kind.as_str().to_owned(),
+            self.categories.to_list_string(),
+            self.form.as_str().to_owned(),
+            self.capacity.to_string(),
+            opt(self.budget),
+            opt(self.max_per_need),
+            area.join(";"),
+            self.eligible_statuses.to_list_string(),
+            self.priority_statuses.to_list_string(),
+            opt(self.min_age),
+            opt(self.max_age),
+            opt(self.gender),
+            opt(self.valid_from),
+            opt(self.valid_to),
+        ]
+    }
+}
+
+impl Record for Exclusion {
+    const KIND: ListKind = ListKind::Exclusions;
+    const COLUMNS: &'static [&'static str] = &["household_id", "provider_id", "reason"];
+    const REQUIRED: &'static [&'static str] = &["household_id", "provider_id"];
+}
+
+impl Sealed for Exclusion {
+    fn parse_row(r: &mut RowParser<'_, '_>) -> Option<Exclusion> {
+        let household_id = r.id(0);
+        let provider_id = r.id(1);
+        let reason = r.free_text(2);
+        if r.failed() {
+            return None;
+        }
+        Some(Exclusion {
+            household_id: household_id?,
+            provider_id: provider_id?,
+            reason,
+        })
+    }
+
+    fn unique_id(&self) -> Option<(usize, &str)> {
+        None
+    }
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.household_id.clone(),
+            self.provider_id.clone(),
+            self.reason.clone(),
+        ]
+    }
+}
+
+impl Record for Outcome {
+    const KIND: ListKind = ListKind::Outcomes;
+    const COLUMNS: &'static [&'static str] = &["need_id", "resource_id", "status", "at", "note"];
+    const REQUIRED: &'static [&'static str] = &["need_id", "resource_id", "status"];
+}
+
+impl Sealed for Outcome {
+    fn parse_row(r: &mut RowParser<'_, '_>) -> Option<Outcome> {
+        let need_id = r.id(0);
+        let resource_id = r.id(1);
+        let status = r.term(2);
+        let at = r.date(3);
+        let note = r.free_text(4);
+        if r.failed() {
+            return None;
+        }
+        Some(Outcome {
+            need_id: need_id?,
+            resource_id: resource_id?,
+            status: status?,
+            at,
+            note,
+        })
+    }
+
+    fn unique_id(&self) -> Option<(usize, &str)> {
+        None
+    }
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.need_id.clone(),
+            self.resource_id.clone(),
+            self.status.as_str().to_owned(),
+            opt(self.at),
+            self.note.clone(),
+        ]
+    }
+}
+
+/// Checks ids for duplicates as records arrive.
+pub struct UniqueIds {
+    seen: HashMap<String, usize>,
+}
+
+impl UniqueIds {
+    pub fn new() -> Self {
+        UniqueIds {
+            seen: HashMap::new(),
+        }
+    }
+
+    /// Reports `record`'s id if an earlier row had it.
+    pub fn check<R: Record>(&mut self, record: &R, file: &str, row: usize, problems: &mut Problems) {
+        let Some((col, id)) = record.unique_id() else {
+            return;
+        };
+        if let Some(&first) = self.seen.get(id) {
+            let column = R::COLUMNS[col];
+            problems.push(InputProblem {
+                file: file.to_owned(),
+                row,
+                column: column.to_owned(),
+                value: id.to_owned(),
+                kind: ProblemKind::DuplicateId,
+                message: format!("duplicate {column} {id:?} (first at row {first})"),
+            });
+        } else {
+            self.seen.insert(id.to_owned(), row);
+        }
+    }
+}
+
+/// Reports the header problems: required columns absent, known columns given twice.
+/// `present` lists the header names (trimmed); returns for each of `R::COLUMNS` the
+/// position in the header (the first, if given twice).
+pub fn map_header<R: Record>(
+    present: &[&str],
+    file: &str,
+    header_row: usize,
+    problems: &mut Problems,
+) -> Vec<Option<usize>> {
+    let mut map = vec![None; R::COLUMNS.len()];
+    for (pos, name) in present.iter().enumerate() {
+        if let Some(c) = R::COLUMNS.iter().position(|col| col == name) {
+            if map[c].is_some() {
+                problems.push(InputProblem {
+                    file: file.to_owned(),
+                    row: header_row,
+                    column: (*name).to_owned(),
+                    value: (*name).to_owned(),
+                    kind: ProblemKind::DuplicateColumn,
+                    message: format!("column {name} appears twice in the header"),
+                });
+            } else {
+                map[c] = Some(pos);
+            }
+        }
+    }
+    for (c, col) in R::COLUMNS.iter().enumerate() {
+        if map[c].is_none() && R::REQUIRED.contains(col) {
+            problems.push(InputProblem {
+                file: file.to_owned(),
+                row: header_row,
+                column: (*col).to_owned(),
+                value: String::new(),
+                kind: ProblemKind::MissingColumn,
+                message: format!("required column {col} is missing"),
+            });
+        }
+    }
+    map
+}
