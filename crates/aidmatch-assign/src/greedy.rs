@@ -37,7 +37,9 @@ pub fn greedy(problem: &Problem) -> Vec<u32> {
             a,
         )
     });
-    let mut row_left: Vec<u32> = (0..problem.n_rows()).map(|r| problem.row_supply(r)).collect();
+    let mut row_left: Vec<u32> = (0..problem.n_rows())
+        .map(|r| problem.row_supply(r))
+        .collect();
     let mut col_left: Vec<u32> = (0..problem.n_cols())
         .map(|c| problem.col_capacity(c))
         .collect();

@@ -49,49 +49,54 @@ fn best_assignment<T: Copy + PartialOrd + std::ops::Add<Output = T>>(
         (rows, cols)
     };
     let entry = |s: usize, l: usize| {
-        if transposed {
-            cost(l, s)
-        } else {
-            cost(s, l)
-        }
+        if transposed { cost(l, s) } else { cost(s, l) }
     };
     let better = |a: T, b: T| match sense {
         Sense::Maximize => a > b,
         _ => a < b,
     };
-    let mut used = vec![false; large];
-    let mut best: Option<T> = None;
-    // Depth-first: `s` is the next element of the smaller side to place.
-    #[allow(clippy::too_many_arguments)]
-    fn go<T: Copy + PartialOrd + std::ops::Add<Output = T>>(
-        s: usize,
-        small: usize,
-        large: usize,
-        total: T,
-        used: &mut [bool],
-        best: &mut Option<T>,
-        entry: &dyn Fn(usize, usize) -> Option<T>,
-        better: &dyn Fn(T, T) -> bool,
-    ) {
-        if s == small {
-            if best.is_none_or(|b| better(total, b)) {
-                *best = Some(total);
+    let mut search = Injections {
+        small,
+        large,
+        used: vec![false; large],
+        best: None,
+        entry: &entry,
+        better: &better,
+    };
+    search.go(0, zero);
+    search.best
+}
+
+/// Depth-first enumeration of the injective maps of [`best_assignment`].
+struct Injections<'a, T> {
+    small: usize,
+    large: usize,
+    used: Vec<bool>,
+    best: Option<T>,
+    entry: &'a dyn Fn(usize, usize) -> Option<T>,
+    better: &'a dyn Fn(T, T) -> bool,
+}
+
+impl<T: Copy + std::ops::Add<Output = T>> Injections<'_, T> {
+    /// Places element `s` of the smaller side, the first `s` having cost `total`.
+    fn go(&mut self, s: usize, total: T) {
+        if s == self.small {
+            if self.best.is_none_or(|b| (self.better)(total, b)) {
+                self.best = Some(total);
             }
             return;
         }
-        for l in 0..large {
-            if used[l] {
+        for l in 0..self.large {
+            if self.used[l] {
                 continue;
             }
-            if let Some(c) = entry(s, l) {
-                used[l] = true;
-                go(s + 1, small, large, total + c, used, best, entry, better);
-                used[l] = false;
+            if let Some(c) = (self.entry)(s, l) {
+                self.used[l] = true;
+                self.go(s + 1, total + c);
+                self.used[l] = false;
             }
         }
     }
-    go(0, small, large, zero, &mut used, &mut best, &entry, &better);
-    best
 }
 
 /// Optimal objective of the integer assignment problem, by enumeration: the best sum
@@ -111,9 +116,17 @@ pub fn dense_i64(
     allowed: Option<&[bool]>,
     sense: Sense,
 ) -> Option<i128> {
-    assert_eq!(costs.len(), rows * cols, "costs must have rows × cols entries");
+    assert_eq!(
+        costs.len(),
+        rows * cols,
+        "costs must have rows × cols entries"
+    );
     if let Some(a) = allowed {
-        assert_eq!(a.len(), rows * cols, "allowed must have rows × cols entries");
+        assert_eq!(
+            a.len(),
+            rows * cols,
+            "allowed must have rows × cols entries"
+        );
     }
     assert!(
         injections(rows, cols) <= DENSE_LIMIT,
@@ -121,9 +134,7 @@ pub fn dense_i64(
     );
     let cost = |i: usize, j: usize| {
         let k = i * cols + j;
-        allowed
-            .is_none_or(|a| a[k])
-            .then(|| i128::from(costs[k]))
+        allowed.is_none_or(|a| a[k]).then(|| i128::from(costs[k]))
     };
     best_assignment(rows, cols, 0i128, &cost, sense)
 }
@@ -142,7 +153,11 @@ pub fn dense_i64(
 /// # Complexity
 /// As [`dense_i64`].
 pub fn dense_f64(costs: &[f64], rows: usize, cols: usize, sense: Sense) -> Option<f64> {
-    assert_eq!(costs.len(), rows * cols, "costs must have rows × cols entries");
+    assert_eq!(
+        costs.len(),
+        rows * cols,
+        "costs must have rows × cols entries"
+    );
     assert!(
         injections(rows, cols) <= DENSE_LIMIT,
         "reference::dense_f64 is for tiny instances only"

@@ -87,7 +87,11 @@ pub enum Violation {
     TierBonusUnavailable,
     /// The matching used a different bonus for a tier than [`Problem::tier_bonuses`].
     #[error("tier {tier} has bonus {got}, expected {expected}")]
-    TierBonus { tier: usize, expected: i128, got: i128 },
+    TierBonus {
+        tier: usize,
+        expected: i128,
+        got: i128,
+    },
     /// An arc carries more flow than its capacity.
     #[error("arc {arc} (row {row}, column {col}) carries {flow} units, above its capacity {cap}")]
     ArcOverCapacity {
@@ -102,7 +106,11 @@ pub enum Violation {
     RowOverSupply { row: usize, used: u64, supply: u32 },
     /// A column gives more units than its capacity.
     #[error("column {col} gives {used} units, above its capacity {capacity}")]
-    ColumnOverCapacity { col: usize, used: u64, capacity: u32 },
+    ColumnOverCapacity {
+        col: usize,
+        used: u64,
+        capacity: u32,
+    },
     /// The rows of a group receive more units than the group's capacity.
     #[error("group {group} receives {used} units, above its capacity {capacity}")]
     GroupOverCapacity {
@@ -156,7 +164,9 @@ pub enum Violation {
         cap: u32,
     },
     /// An arc with negative reduced weight carries flow: less flow would pay.
-    #[error("arc {arc} (row {row}, column {col}) has reduced weight {reduced} < 0 but carries {flow} units")]
+    #[error(
+        "arc {arc} (row {row}, column {col}) has reduced weight {reduced} < 0 but carries {flow} units"
+    )]
     NegativeReducedWeightWithFlow {
         arc: usize,
         row: usize,
@@ -176,7 +186,9 @@ pub enum Violation {
         len: usize,
     },
     /// The rows of a dense assignment are not strictly increasing.
-    #[error("assigned row {row} at position {position} does not follow row {previous} in increasing order")]
+    #[error(
+        "assigned row {row} at position {position} does not follow row {previous} in increasing order"
+    )]
     RowsNotIncreasing {
         position: usize,
         previous: usize,
@@ -201,7 +213,11 @@ pub enum Violation {
     ForbiddenPair { row: usize, col: usize },
     /// A cost entry is NaN, or an infinity of the wrong sign for the sense.
     #[error("cost at row {row}, column {col} is invalid: {value}")]
-    InvalidCost { row: usize, col: usize, value: Value },
+    InvalidCost {
+        row: usize,
+        col: usize,
+        value: Value,
+    },
     /// A dual value is NaN or infinite.
     #[error("{side} dual {index} is not finite: {value}")]
     NonFiniteDual {
@@ -301,18 +317,20 @@ fn feasibility(problem: &Problem, flow: &[u32]) -> Result<Usage, Violation> {
         }
         *row_total = used;
         if let Some(g) = problem.row_group(row) {
-            group_used[g] = group_used[g]
-                .checked_add(used)
-                .ok_or(Violation::Overflow {
-                    what: "units of group",
-                    index: g,
-                })?;
+            group_used[g] = group_used[g].checked_add(used).ok_or(Violation::Overflow {
+                what: "units of group",
+                index: g,
+            })?;
         }
     }
     for (col, &used) in col_used.iter().enumerate() {
         let capacity = problem.col_capacity(col);
         if used > u64::from(capacity) {
-            return Err(Violation::ColumnOverCapacity { col, used, capacity });
+            return Err(Violation::ColumnOverCapacity {
+                col,
+                used,
+                capacity,
+            });
         }
     }
     for (group, &used) in group_used.iter().enumerate() {
@@ -782,9 +800,7 @@ fn dense_i64_impl(
     check_shape(costs.len(), allowed.map(<[bool]>::len), rows, cols)?;
     let cost = |i: usize, j: usize| {
         let k = i * cols + j;
-        allowed
-            .is_none_or(|a| a[k])
-            .then(|| i128::from(costs[k]))
+        allowed.is_none_or(|a| a[k]).then(|| i128::from(costs[k]))
     };
     dense_core(rows, cols, cost, sense, cert, mate, 0.0)
 }

@@ -67,5 +67,8 @@ fn greedy_leaves_negative_arcs_empty_unless_tiers_pay_for_them() {
         group_price: vec![],
         tier_bonus: vec![],
     };
-    assert_eq!(reference::sparse(&p), (m.quantity_by_tier(&p), m.weight(&p)));
+    assert_eq!(
+        reference::sparse(&p),
+        (m.quantity_by_tier(&p), m.weight(&p))
+    );
 }

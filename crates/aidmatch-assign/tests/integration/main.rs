@@ -1,2 +1,7 @@
 //! Integration tests of aidmatch-assign.
+mod cross;
+mod dense;
+mod greedy;
+mod reference;
 mod sparse;
+mod verify;

@@ -39,13 +39,19 @@ fn dense_forbidden_entries() {
     // columns (0, 1, 2) at 4 + 0 + 2 = 6.
     let mut allowed = [true; 9];
     allowed[1] = false;
-    assert_eq!(dense_i64(&SCIPY, 3, 3, Some(&allowed), Sense::Minimize), Some(6));
+    assert_eq!(
+        dense_i64(&SCIPY, 3, 3, Some(&allowed), Sense::Minimize),
+        Some(6)
+    );
     let mut f: Vec<f64> = SCIPY.iter().map(|&c| c as f64).collect();
     f[1] = f64::INFINITY;
     assert_eq!(dense_f64(&f, 3, 3, Sense::Minimize), Some(6.0));
     // Both rows can only use column 0: infeasible.
     let allowed = [true, false, true, false];
-    assert_eq!(dense_i64(&[1, 2, 3, 4], 2, 2, Some(&allowed), Sense::Minimize), None);
+    assert_eq!(
+        dense_i64(&[1, 2, 3, 4], 2, 2, Some(&allowed), Sense::Minimize),
+        None
+    );
     let f = [1.0, f64::INFINITY, 3.0, f64::INFINITY];
     assert_eq!(dense_f64(&f, 2, 2, Sense::Minimize), None);
     // Large costs are summed exactly in i128.
@@ -92,7 +98,10 @@ fn sparse_hand_instances() {
         .arc_with_cap(1, 1, 3, 2)
         .row_supply(vec![3, 2])
         .col_capacity(vec![2, 3]);
-    assert_eq!(reference::sparse(&b.build().expect("valid problem")), (vec![5], 22));
+    assert_eq!(
+        reference::sparse(&b.build().expect("valid problem")),
+        (vec![5], 22)
+    );
 }
 
 #[test]
@@ -106,7 +115,10 @@ fn sparse_never_forces_a_match() {
     // quantity.
     let mut b = ProblemBuilder::new(1, 1);
     b.arc(0, 0, 0);
-    assert_eq!(reference::sparse(&b.build().expect("valid problem")), (vec![1], 0));
+    assert_eq!(
+        reference::sparse(&b.build().expect("valid problem")),
+        (vec![1], 0)
+    );
     // No arcs, no rows.
     let p = ProblemBuilder::new(0, 0).build().expect("valid problem");
     assert_eq!(reference::sparse(&p), (vec![], 0));
@@ -129,7 +141,10 @@ fn sparse_tiers_are_lexicographic() {
     // The same arcs untiered: weight only.
     let mut b = ProblemBuilder::new(3, 2);
     b.arc(0, 0, 100).arc(0, 1, 1).arc(1, 0, 1).arc(2, 1, 50);
-    assert_eq!(reference::sparse(&b.build().expect("valid problem")), (vec![2], 150));
+    assert_eq!(
+        reference::sparse(&b.build().expect("valid problem")),
+        (vec![2], 150)
+    );
     // Tiered with negative weights: quantity still comes first.
     let mut b = ProblemBuilder::new(2, 1);
     b.arc(0, 0, -7).arc(1, 0, 3).row_tier(vec![2, 3]);
@@ -141,7 +156,10 @@ fn sparse_tiers_are_lexicographic() {
         .arc(0, 1, 1)
         .arc(1, 0, 1)
         .row_tier(vec![1, 1, 2]);
-    assert_eq!(reference::sparse(&b.build().expect("valid problem")), (vec![2, 0], 2));
+    assert_eq!(
+        reference::sparse(&b.build().expect("valid problem")),
+        (vec![2, 0], 2)
+    );
 }
 
 #[test]

@@ -604,7 +604,13 @@ fn dense_rejects_perturbations() {
         })
     );
     assert_eq!(
-        run(&cert(&[0, 1, 2], &[1, 0, 2], &[i128::MAX, 1, 2], &[1, 1, 0], 5)),
+        run(&cert(
+            &[0, 1, 2],
+            &[1, 0, 2],
+            &[i128::MAX, 1, 2],
+            &[1, 1, 0],
+            5
+        )),
         Err(Violation::Overflow {
             what: "dual sum of row",
             index: 0
@@ -708,7 +714,13 @@ fn dense_rectangular_sign_conditions() {
 #[test]
 fn dense_float_tolerance_and_invalid_entries() {
     let costs: Vec<f64> = SCIPY.iter().map(|&c| c as f64).collect();
-    let exact = cert(&[0, 1, 2], &[1, 0, 2], &[2.0, 1.0, 2.0], &[1.0, -1.0, 0.0], 5.0);
+    let exact = cert(
+        &[0, 1, 2],
+        &[1, 0, 2],
+        &[2.0, 1.0, 2.0],
+        &[1.0, -1.0, 0.0],
+        5.0,
+    );
     assert_eq!(
         verify_dense_parts_f64(&costs, 3, 3, Sense::Minimize, &exact, 1e-9),
         Ok(())
