@@ -64,7 +64,11 @@ impl Cost for i128 {
 }
 
 /// Marker for "no partner".
-const NONE: usize = usize::MAX;
+const NONE: u32 = u32::MAX;
+
+/// How many tight columns (reduced cost 0 after row reduction) each row remembers for
+/// the matching on the tight graph.
+const TIGHT: usize = 8;
 
 /// The kernel found a row that cannot be assigned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,7 +86,7 @@ pub(crate) struct Solved<T> {
 }
 
 /// Solves `min Σ c[i][x_i]` over injective `x: rows → cols` for the row-major `n × m`
-/// matrix `c`, `n <= m`.
+/// matrix `c`, `n <= m < u32::MAX`.
 ///
 /// `v_floor` bounds how low augmenting row reduction may push a column price (it keeps
 /// integer arithmetic within the range the caller checked); it does not affect
@@ -93,7 +97,7 @@ pub(crate) fn solve<T: Cost>(
     m: usize,
     v_floor: T,
 ) -> Result<Solved<T>, Infeasible> {
-    debug_assert!(n <= m);
+    debug_assert!(n <= m && m < NONE as usize);
     debug_assert_eq!(c.len(), n * m);
     let mut s = State {
         c,
@@ -102,38 +106,39 @@ pub(crate) fn solve<T: Cost>(
         y: vec![NONE; m],
         v: vec![T::ZERO; m],
     };
-    if n == 0 {
-        return Ok(Solved {
-            col_of_row: Vec::new(),
-            u: Vec::new(),
-            v: s.v,
-        });
-    }
-    let mut free = s.row_reduction()?;
-    for _ in 0..2 {
-        if free.is_empty() {
-            break;
+    if n > 0 {
+        let (mut free, tight) = s.row_reduction()?;
+        if !free.is_empty() {
+            free = s.tight_matching(&free, &tight);
         }
-        free = s.augmenting_row_reduction(&free, v_floor);
-    }
-    if !free.is_empty() {
-        free.sort_unstable();
-        let mut sap = Sap {
-            d: vec![T::ZERO; m],
-            pred: vec![0; m],
-            cols: vec![0; m],
-        };
-        for &i in &free {
-            s.augment(&mut sap, i)?;
+        drop(tight);
+        for _ in 0..2 {
+            if free.is_empty() {
+                break;
+            }
+            free = s.augmenting_row_reduction(&free, v_floor);
+        }
+        if !free.is_empty() {
+            free.sort_unstable();
+            let mut sap = Sap {
+                d: vec![T::ZERO; m],
+                pred: vec![0; m],
+                rest: Vec::with_capacity(m),
+                free_cols: Vec::with_capacity(m),
+                ready: Vec::with_capacity(m),
+            };
+            for &i in &free {
+                s.augment(&mut sap, i as usize)?;
+            }
         }
     }
     let u =
         s.x.iter()
             .enumerate()
-            .map(|(i, &j)| s.c[i * m + j] - s.v[j])
+            .map(|(i, &j)| s.c[i * m + j as usize] - s.v[j as usize])
             .collect();
     Ok(Solved {
-        col_of_row: s.x,
+        col_of_row: s.x.iter().map(|&j| j as usize).collect(),
         u,
         v: s.v,
     })
@@ -143,18 +148,38 @@ struct State<'a, T> {
     c: &'a [T],
     m: usize,
     /// Column of each row, or NONE.
-    x: Vec<usize>,
+    x: Vec<u32>,
     /// Row of each column, or NONE.
-    y: Vec<usize>,
+    y: Vec<u32>,
     /// Column prices.
     v: Vec<T>,
 }
 
+/// Up to [`TIGHT`] tight columns per row, ascending.
+struct Tight {
+    cols: Vec<u32>,
+    len: Vec<u8>,
+}
+
+impl Tight {
+    #[inline]
+    fn of(&self, i: usize) -> &[u32] {
+        &self.cols[i * TIGHT..i * TIGHT + usize::from(self.len[i])]
+    }
+}
+
 /// Scratch space of the shortest path phase, allocated once per solve.
 struct Sap<T> {
+    /// Distance labels.
     d: Vec<T>,
-    pred: Vec<usize>,
-    cols: Vec<usize>,
+    /// Predecessor row of each reached column.
+    pred: Vec<u32>,
+    /// Assigned columns not yet finalised, ascending.
+    rest: Vec<u32>,
+    /// Free columns, ascending.
+    free_cols: Vec<u32>,
+    /// Finalised columns.
+    ready: Vec<u32>,
 }
 
 impl<T: Cost> State<'_, T> {
@@ -163,56 +188,180 @@ impl<T: Cost> State<'_, T> {
         &self.c[i * self.m..(i + 1) * self.m]
     }
 
-    /// Phase 1. Returns the free rows in ascending order.
-    fn row_reduction(&mut self) -> Result<Vec<usize>, Infeasible> {
-        let n = self.x.len();
-        let mut free = Vec::new();
-        for i in 0..n {
-            let row = self.row(i);
-            let mut best = row[0];
-            let mut arg = 0;
-            for (j, &cij) in row.iter().enumerate().skip(1) {
-                if cij < best {
-                    best = cij;
-                    arg = j;
+    #[inline(always)]
+    fn assign(&mut self, i: usize, j: usize) {
+        self.x[i] = j as u32;
+        self.y[j] = i as u32;
+    }
+
+    /// Phase 1. Returns the free rows in ascending order and the tight lists.
+    ///
+    /// Rectangular: `u_i = min_j c_ij`, `v = 0`. Square (no sign condition on the
+    /// duals): then also `v_j = min_i (c_ij - u_i) >= 0`, so that every column has a
+    /// tight pair too. Each row takes its lowest free tight column, if any.
+    fn row_reduction(&mut self) -> Result<(Vec<u32>, Tight), Infeasible> {
+        let (n, m) = (self.x.len(), self.m);
+        let mut tight = Tight {
+            cols: vec![0; n * TIGHT],
+            len: vec![0; n],
+        };
+        let mut u = vec![T::ZERO; n];
+        if n == m {
+            let mut colmin = vec![T::INF; m];
+            for (i, ui) in u.iter_mut().enumerate() {
+                let row = self.row(i);
+                let mut min = row[0];
+                for &cij in row {
+                    if cij < min {
+                        min = cij;
+                    }
+                }
+                if min.is_inf() {
+                    return Err(Infeasible);
+                }
+                *ui = min;
+                for (cm, &cij) in colmin.iter_mut().zip(row) {
+                    let r = cij - min;
+                    if r < *cm {
+                        *cm = r;
+                    }
                 }
             }
-            if best.is_inf() {
+            if colmin.iter().any(|&r| r.is_inf()) {
                 return Err(Infeasible);
             }
-            if self.y[arg] != NONE {
-                // Lowest free column among the minima, if any.
-                let y = &self.y;
-                arg = row[arg + 1..]
-                    .iter()
-                    .zip(&y[arg + 1..])
-                    .position(|(&cij, &r)| r == NONE && cij == best)
-                    .map_or(NONE, |p| arg + 1 + p);
-            }
-            if arg == NONE {
-                free.push(i);
+            self.v = colmin;
+        }
+        let mut free = Vec::new();
+        for (i, ui) in u.iter_mut().enumerate() {
+            let row = &self.c[i * m..(i + 1) * m];
+            let buf = &mut tight.cols[i * TIGHT..(i + 1) * TIGHT];
+            let mut count = 0;
+            let min = if n == m {
+                let min = *ui;
+                for (j, (&cij, &vj)) in row.iter().zip(&self.v).enumerate() {
+                    if cij - min == vj {
+                        if count < TIGHT {
+                            buf[count] = j as u32;
+                        }
+                        count += 1;
+                    }
+                }
+                min
             } else {
-                self.x[i] = arg;
-                self.y[arg] = i;
+                let mut min = row[0];
+                for (j, &cij) in row.iter().enumerate() {
+                    if cij <= min {
+                        if cij < min {
+                            min = cij;
+                            count = 0;
+                        }
+                        if count < TIGHT {
+                            buf[count] = j as u32;
+                        }
+                        count += 1;
+                    }
+                }
+                if min.is_inf() {
+                    return Err(Infeasible);
+                }
+                min
+            };
+            let len = count.min(TIGHT);
+            tight.len[i] = len as u8;
+            let y = &self.y;
+            let mut chosen = buf[..len]
+                .iter()
+                .map(|&j| j as usize)
+                .find(|&j| y[j] == NONE);
+            if chosen.is_none() && count > TIGHT {
+                // More tight columns than remembered: the lowest free one, if any.
+                let start = buf[TIGHT - 1] as usize + 1;
+                chosen = row[start..]
+                    .iter()
+                    .zip(&self.v[start..])
+                    .zip(&y[start..])
+                    .position(|((&cij, &vj), &r)| r == NONE && cij - min == vj)
+                    .map(|p| start + p);
+            }
+            match chosen {
+                Some(j) => {
+                    self.x[i] = j as u32;
+                    self.y[j] = i as u32;
+                }
+                None => free.push(i as u32),
             }
         }
-        Ok(free)
+        Ok((free, tight))
+    }
+
+    /// Phase 1b: augmenting paths in the graph of tight pairs (reduced cost zero), by
+    /// depth-first search. Prices do not change. Returns the rows still free.
+    fn tight_matching(&mut self, free: &[u32], tight: &Tight) -> Vec<u32> {
+        let mut seen = vec![0u32; self.m];
+        let mut stamp = 0u32;
+        let mut stack: Vec<(u32, u8)> = Vec::new();
+        let mut still_free = Vec::new();
+        for &root in free {
+            stamp += 1;
+            stack.clear();
+            stack.push((root, 0));
+            let mut found = false;
+            while let Some(top) = stack.last_mut() {
+                let (i, e) = (top.0 as usize, usize::from(top.1));
+                let list = tight.of(i);
+                let Some(&j) = list.get(e) else {
+                    stack.pop();
+                    continue;
+                };
+                top.1 += 1;
+                let j = j as usize;
+                if seen[j] == stamp {
+                    continue;
+                }
+                seen[j] = stamp;
+                let owner = self.y[j];
+                if owner == NONE {
+                    found = true;
+                    break;
+                }
+                // Look ahead: a free tight column of the owner ends the path at once.
+                let olist = tight.of(owner as usize);
+                match olist.iter().position(|&k| self.y[k as usize] == NONE) {
+                    Some(p) => {
+                        stack.push((owner, p as u8 + 1));
+                        found = true;
+                        break;
+                    }
+                    None => stack.push((owner, 0)),
+                }
+            }
+            if found {
+                for &(i, e) in &stack {
+                    let j = tight.of(i as usize)[usize::from(e) - 1];
+                    self.assign(i as usize, j as usize);
+                }
+            } else {
+                still_free.push(root);
+            }
+        }
+        still_free
     }
 
     /// Phase 2, one pass over `free`. Returns the rows still free.
-    fn augmenting_row_reduction(&mut self, free: &[usize], v_floor: T) -> Vec<usize> {
+    fn augmenting_row_reduction(&mut self, free: &[u32], v_floor: T) -> Vec<u32> {
         let mut still_free = Vec::new();
         // Bounds the work of a pass; rows left over go to the augmentation phase.
         let mut budget = 4 * free.len() + 64;
         let mut queue = free.iter().copied();
-        let mut carry: Option<usize> = None;
+        let mut carry: Option<u32> = None;
         while let Some(i) = carry.take().or_else(|| queue.next()) {
             if budget == 0 {
                 still_free.push(i);
                 continue;
             }
             budget -= 1;
-            let (u1, j1, u2, j2) = two_smallest(self.row(i), &self.v);
+            let (u1, j1, u2, j2) = two_smallest(self.row(i as usize), &self.v);
             let mut j = j1;
             let lowered = if u1 < u2 && !u2.is_inf() && self.v[j1] - (u2 - u1) >= v_floor {
                 self.v[j1] = self.v[j1] - (u2 - u1);
@@ -221,7 +370,7 @@ impl<T: Cost> State<'_, T> {
                 false
             };
             if !lowered && self.y[j1] != NONE {
-                if u1 < u2 || j2 == NONE {
+                if u1 < u2 || j2 == usize::MAX {
                     // Cannot lower the price: evicting the owner would cycle.
                     still_free.push(i);
                     continue;
@@ -230,10 +379,9 @@ impl<T: Cost> State<'_, T> {
                 j = j2;
             }
             let evicted = self.y[j];
-            self.x[i] = j;
-            self.y[j] = i;
+            self.assign(i as usize, j);
             if evicted != NONE {
-                self.x[evicted] = NONE;
+                self.x[evicted as usize] = NONE;
                 if lowered {
                     carry = Some(evicted);
                 } else {
@@ -245,107 +393,134 @@ impl<T: Cost> State<'_, T> {
     }
 
     /// Phase 3: one shortest augmenting path from free row `i0`.
+    ///
+    /// Dijkstra over columns with labels `d` (reduced path lengths). Assigned and free
+    /// columns are kept in two ascending lists, so that each scan reads a row in
+    /// increasing address order, and ties prefer a free column, then the lowest index.
     fn augment(&mut self, sap: &mut Sap<T>, i0: usize) -> Result<(), Infeasible> {
         let m = self.m;
-        let Sap { d, pred, cols } = sap;
+        let Sap {
+            d,
+            pred,
+            rest,
+            free_cols,
+            ready,
+        } = sap;
         let (x, y, v) = (&mut self.x, &mut self.y, &mut self.v);
         let c = self.c;
         let row0 = &c[i0 * m..(i0 + 1) * m];
-        for (j, ((dj, (&cij, &vj)), (pj, cj))) in d
-            .iter_mut()
-            .zip(row0.iter().zip(v.iter()))
-            .zip(pred.iter_mut().zip(cols.iter_mut()))
-            .enumerate()
-        {
+        for ((dj, &cij), &vj) in d.iter_mut().zip(row0).zip(v.iter()) {
             *dj = cij - vj;
-            *pj = i0;
-            *cj = j;
         }
-        // cols[..low]: finalised; cols[low..up]: at distance mu, to scan; cols[up..]: rest.
-        let mut low = 0;
-        let mut up = 0;
-        let mut last = 0;
-        let mut mu = T::ZERO;
-        let end;
-        'search: loop {
-            if low == up {
-                last = low;
-                mu = d[cols[up]];
-                // The range is fixed at the start; `up` moves within it.
-                for k in low..m {
-                    let j = cols[k];
-                    let dj = d[j];
-                    if dj <= mu {
-                        if dj < mu {
-                            up = low;
-                            mu = dj;
-                        }
-                        cols[k] = cols[up];
-                        cols[up] = j;
-                        up += 1;
-                    }
-                }
-                if mu.is_inf() {
+        pred.fill(i0 as u32);
+        rest.clear();
+        free_cols.clear();
+        ready.clear();
+        for (j, &r) in y.iter().enumerate() {
+            if r == NONE {
+                free_cols.push(j as u32);
+            } else {
+                rest.push(j as u32);
+            }
+        }
+        let (mut fmin, mut fpos) = min_of(free_cols, d);
+        let (mut rmin, mut rpos) = min_of(rest, d);
+        let (mu, end) = loop {
+            if fmin <= rmin {
+                if fmin.is_inf() {
                     return Err(Infeasible);
                 }
-                for &j in &cols[low..up] {
-                    if y[j] == NONE {
-                        end = j;
-                        break 'search;
-                    }
-                }
+                break (fmin, free_cols[fpos] as usize);
             }
-            let j1 = cols[low];
-            low += 1;
-            let i = y[j1];
+            if rmin.is_inf() {
+                return Err(Infeasible);
+            }
+            // Finalise the closest assigned column and scan its row.
+            let mu = rmin;
+            let j1 = rest.remove(rpos) as usize;
+            ready.push(j1 as u32);
+            let i = y[j1] as usize;
+            let iu = i as u32;
             let row = &c[i * m..(i + 1) * m];
             let h = row[j1] - v[j1] - mu;
-            let mut k = up;
-            while k < m {
-                let j = cols[k];
+            // Free columns first: reaching one at distance mu ends the search.
+            for (k, &j) in free_cols.iter().enumerate() {
+                let j = j as usize;
                 let cred = row[j] - v[j] - h;
                 if cred < d[j] {
                     d[j] = cred;
-                    pred[j] = i;
-                    if cred == mu {
-                        if y[j] == NONE {
-                            end = j;
-                            break 'search;
+                    pred[j] = iu;
+                    if cred < fmin {
+                        fmin = cred;
+                        fpos = k;
+                        if cred <= mu {
+                            break;
                         }
-                        cols[k] = cols[up];
-                        cols[up] = j;
-                        up += 1;
                     }
                 }
-                k += 1;
             }
-        }
-        for &j in &cols[..last] {
+            if fmin <= mu {
+                break (fmin, free_cols[fpos] as usize);
+            }
+            rmin = T::INF;
+            rpos = 0;
+            for (k, &j) in rest.iter().enumerate() {
+                let j = j as usize;
+                let cred = row[j] - v[j] - h;
+                let mut dj = d[j];
+                if cred < dj {
+                    dj = cred;
+                    d[j] = cred;
+                    pred[j] = iu;
+                }
+                if dj < rmin {
+                    rmin = dj;
+                    rpos = k;
+                }
+            }
+        };
+        for &j in ready.iter() {
+            let j = j as usize;
             v[j] = v[j] + d[j] - mu;
         }
         let mut j = end;
         loop {
-            let i = pred[j];
-            y[j] = i;
+            let i = pred[j] as usize;
+            y[j] = i as u32;
             let next = x[i];
-            x[i] = j;
+            x[i] = j as u32;
             if i == i0 {
                 break;
             }
-            j = next;
+            j = next as usize;
         }
         Ok(())
     }
 }
 
+/// Smallest `d[j]` over `cols` and its first position; `(INF, 0)` if `cols` is empty.
+#[inline]
+fn min_of<T: Cost>(cols: &[u32], d: &[T]) -> (T, usize) {
+    let mut best = T::INF;
+    let mut pos = 0;
+    for (k, &j) in cols.iter().enumerate() {
+        let dj = d[j as usize];
+        if dj < best {
+            best = dj;
+            pos = k;
+        }
+    }
+    (best, pos)
+}
+
 /// Smallest and second smallest reduced cost `row[j] - v[j]`, with their lowest columns.
-/// The second column is NONE (and its value INF) when the row has one column.
+/// The second column is `usize::MAX` (and its value INF) when the row has one column.
 #[inline]
 fn two_smallest<T: Cost>(row: &[T], v: &[T]) -> (T, usize, T, usize) {
     let mut u1 = row[0] - v[0];
     let mut j1 = 0;
     let mut u2 = T::INF;
-    let mut j2 = NONE;
+    let mut j2 = usize::MAX;
     for (j, (&cij, &vj)) in row.iter().zip(v).enumerate().skip(1) {
         let h = cij - vj;
         if h < u2 {

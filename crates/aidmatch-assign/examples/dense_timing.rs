@@ -1,0 +1,77 @@
+//! Quick wall-clock timing of the dense solver (the official benches live in `benches/`).
+//!
+//! `cargo run --release -p aidmatch-assign --example dense_timing [reps]`
+//! prints the median of `reps` solves (default 5) for each case.
+
+use aidmatch_assign::dense::{Sense, linear_sum_assignment, linear_sum_assignment_i64};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::time::Instant;
+
+fn median(mut t: Vec<f64>) -> f64 {
+    t.sort_by(f64::total_cmp);
+    t[t.len() / 2]
+}
+
+fn time<R>(reps: usize, mut f: impl FnMut() -> R) -> (f64, R) {
+    let mut times = Vec::new();
+    let mut last = None;
+    for _ in 0..reps {
+        let start = Instant::now();
+        let r = f();
+        times.push(start.elapsed().as_secs_f64());
+        last = Some(r);
+    }
+    (median(times), last.expect("reps >= 1"))
+}
+
+fn main() {
+    let reps: usize = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5)
+        .max(1);
+    let filter = std::env::args().nth(2).unwrap_or_default();
+    let cases: &[(&str, usize, usize, i64)] = &[
+        ("square-int1000", 4000, 4000, 1000),
+        ("wide-int1000", 1000, 4000, 1000),
+        ("tall-int1000", 4000, 1000, 1000),
+        ("square-int1e6", 2000, 2000, 1_000_000),
+        ("wide-unif01", 1000, 4000, 0),
+        ("square-unif01", 4000, 4000, 0),
+    ];
+    for &(name, rows, cols, range) in cases {
+        if !name.contains(filter.as_str()) {
+            continue;
+        }
+        let mut rng = ChaCha8Rng::seed_from_u64(42);
+        if range > 0 {
+            let ci: Vec<i64> = (0..rows * cols).map(|_| rng.random_range(0..range)).collect();
+            let cf: Vec<f64> = ci.iter().map(|&x| x as f64).collect();
+            let (tf, a) = time(reps, || {
+                linear_sum_assignment(&cf, rows, cols, Sense::Minimize).expect("feasible")
+            });
+            let (ti, b) = time(reps, || {
+                linear_sum_assignment_i64(&ci, rows, cols, None, Sense::Minimize)
+                    .expect("feasible")
+            });
+            assert_eq!(a.objective() as i128, b.objective());
+            println!(
+                "{name:16} {rows}x{cols}: f64 {:8.4} s   i64 {:8.4} s   (objective {})",
+                tf,
+                ti,
+                b.objective()
+            );
+        } else {
+            let cf: Vec<f64> = (0..rows * cols).map(|_| rng.random::<f64>()).collect();
+            let (tf, a) = time(reps, || {
+                linear_sum_assignment(&cf, rows, cols, Sense::Minimize).expect("feasible")
+            });
+            println!(
+                "{name:16} {rows}x{cols}: f64 {:8.4} s   (objective {:.6})",
+                tf,
+                a.objective()
+            );
+        }
+    }
+}
