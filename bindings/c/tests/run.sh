@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Tests of the C ABI as a host sees it, on a fresh Debian machine with the Rust toolchain:
+#   1. builds libaidmatch (release) with cargo;
+#   2. compiles tests/test_aidmatch.c with gcc -std=c99 -Wall -Wextra -Werror -pedantic
+#      against include/aidmatch.h, linked to the shared library and to the static one, and
+#      runs both under valgrind (any error or definite/indirect leak fails);
+#   3. compiles and runs tests/java/AidmatchTest.java (Java 17, JNA).
+# Installs gcc, valgrind, a JDK and libjna-java with apt-get when they are missing.
+# Honours CARGO_TARGET_DIR. Exits non-zero on any failure.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+capi="$(dirname "$here")"
+root="$(cd "$capi/../.." && pwd)"
+cd "$root"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "system packages"
+missing=()
+command -v gcc >/dev/null || missing+=(gcc libc6-dev)
+command -v valgrind >/dev/null || missing+=(valgrind)
+command -v javac >/dev/null || missing+=(openjdk-17-jdk-headless)
+[ -f /usr/share/java/jna.jar ] || missing+=(libjna-java)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+fi
+
+step "cargo build -p aidmatch-capi --release"
+cargo build -p aidmatch-capi --release
+lib_dir="${CARGO_TARGET_DIR:-$root/target}/release"
+case "$lib_dir" in /*) ;; *) lib_dir="$root/$lib_dir" ;; esac
+ls -l "$lib_dir/libaidmatch.so" "$lib_dir/libaidmatch.a"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cflags=(-std=c99 -Wall -Wextra -Werror -pedantic -g -I "$capi/include")
+valgrind_flags=(--error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect)
+
+step "C test, shared library (-laidmatch with rpath), under valgrind"
+gcc "${cflags[@]}" "$here/test_aidmatch.c" -L "$lib_dir" -laidmatch -Wl,-rpath,"$lib_dir" \
+  -o "$work/test_shared"
+valgrind "${valgrind_flags[@]}" "$work/test_shared"
+
+step "C test, static library (libaidmatch.a -lpthread -ldl -lm), under valgrind"
+gcc "${cflags[@]}" "$here/test_aidmatch.c" "$lib_dir/libaidmatch.a" -lpthread -ldl -lm \
+  -o "$work/test_static"
+valgrind "${valgrind_flags[@]}" "$work/test_static"
+
+step "Java 17 test through JNA"
+javac -Xlint:all -Werror -cp /usr/share/java/jna.jar -d "$work/java" "$here/java/AidmatchTest.java"
+java -cp "/usr/share/java/jna.jar:$work/java" -Djna.library.path="$lib_dir" AidmatchTest
+
+step "C ABI tests passed"

@@ -1,0 +1,278 @@
+/*
+ * C test of libaidmatch: every entry point and error path, as a platform engineer would
+ * call them. Built by tests/run.sh with gcc -std=c99 -Wall -Wextra -Werror -pedantic and
+ * run under valgrind (zero errors, zero leaks). Prints "N passed, N failed" at the end and
+ * exits non-zero when anything failed.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aidmatch.h"
+
+static int passed = 0;
+static int failed = 0;
+
+#define CHECK(cond)                                                                   \
+    do {                                                                              \
+        if (cond) {                                                                   \
+            passed++;                                                                 \
+        } else {                                                                      \
+            failed++;                                                                 \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+        }                                                                             \
+    } while (0)
+
+#define CHECK_STATUS(call, expected)                                                    \
+    do {                                                                                \
+        aidmatch_status got_ = (call);                                                  \
+        if (got_ == (expected)) {                                                       \
+            passed++;                                                                   \
+        } else {                                                                        \
+            failed++;                                                                   \
+            fprintf(stderr, "%s:%d: %s returned %s, expected %s (message: %s)\n",       \
+                    __FILE__, __LINE__, #call, aidmatch_status_name(got_),              \
+                    aidmatch_status_name(expected),                                     \
+                    err ? aidmatch_error_message(err) : "(no error object)");           \
+        }                                                                               \
+    } while (0)
+
+static int streq(const char *a, const char *b) { return a != NULL && b != NULL && strcmp(a, b) == 0; }
+
+static void test_version(void) {
+    char expected[64];
+    snprintf(expected, sizeof expected, "%d.%d.%d", AIDMATCH_VERSION_MAJOR,
+             AIDMATCH_VERSION_MINOR, AIDMATCH_VERSION_PATCH);
+    CHECK(streq(aidmatch_version(), expected));
+    CHECK(streq(aidmatch_status_name(AIDMATCH_STATUS_OK), "AIDMATCH_STATUS_OK"));
+    CHECK(streq(aidmatch_status_name(AIDMATCH_STATUS_PANIC), "AIDMATCH_STATUS_PANIC"));
+    CHECK(streq(aidmatch_status_name(12345), "AIDMATCH_STATUS_UNKNOWN"));
+    CHECK(AIDMATCH_STATUS_OK == 0 && AIDMATCH_STATUS_INFEASIBLE == 3 && AIDMATCH_STATUS_PANIC == 100);
+}
+
+static void test_error_object(void) {
+    aidmatch_error *err = aidmatch_error_new();
+    CHECK(err != NULL);
+    CHECK(streq(aidmatch_error_message(err), ""));
+    CHECK(aidmatch_error_row(err) == -1);
+    CHECK(aidmatch_error_column(err) == NULL);
+    CHECK(aidmatch_error_value(err) == NULL);
+    CHECK(aidmatch_error_status(err) == AIDMATCH_STATUS_OK);
+    /* NULL is accepted everywhere an error object is taken. */
+    CHECK(aidmatch_error_message(NULL) == NULL);
+    CHECK(aidmatch_error_row(NULL) == -1);
+    CHECK(aidmatch_error_column(NULL) == NULL);
+    CHECK(aidmatch_error_value(NULL) == NULL);
+    CHECK(aidmatch_error_status(NULL) == AIDMATCH_STATUS_OK);
+    aidmatch_error_free(NULL);
+    aidmatch_error_free(err);
+}
+
+/* The scipy documentation's example: 3 workers x 3 jobs. */
+static const double SCIPY[9] = {4, 1, 3, 2, 0, 5, 3, 2, 2};
+
+static void test_lsap_f64(void) {
+    aidmatch_error *err = aidmatch_error_new();
+    size_t r[4] = {99, 99, 99, 99}, c[4] = {99, 99, 99, 99};
+
+    CHECK_STATUS(aidmatch_lsap_f64(3, 3, SCIPY, 9, false, r, c, 3, err), AIDMATCH_STATUS_OK);
+    CHECK(r[0] == 0 && r[1] == 1 && r[2] == 2);
+    CHECK(c[0] == 1 && c[1] == 0 && c[2] == 2);
+    CHECK(r[3] == 99 && c[3] == 99);
+    CHECK_STATUS(aidmatch_lsap_f64(3, 3, SCIPY, 9, true, r, c, 4, err), AIDMATCH_STATUS_OK);
+    CHECK(c[0] == 0 && c[1] == 2 && c[2] == 1); /* 4 + 5 + 2 = 11 */
+    CHECK(streq(aidmatch_error_message(err), ""));
+
+    /* Rectangular, wide: 2 rows x 3 columns. */
+    {
+        const double wide[6] = {1, 2, 3, 3, 1, 2};
+        CHECK_STATUS(aidmatch_lsap_f64(2, 3, wide, 6, false, r, c, 2, err), AIDMATCH_STATUS_OK);
+        CHECK(r[0] == 0 && r[1] == 1 && c[0] == 0 && c[1] == 1);
+    }
+
+    /* Zero sizes: NULL buffers of length 0 are fine. */
+    CHECK_STATUS(aidmatch_lsap_f64(0, 5, NULL, 0, false, NULL, NULL, 0, err), AIDMATCH_STATUS_OK);
+
+    /* NaN is located. Outputs untouched on failure. */
+    {
+        double bad[9];
+        memcpy(bad, SCIPY, sizeof bad);
+        bad[5] = NAN;
+        r[0] = 77;
+        CHECK_STATUS(aidmatch_lsap_f64(3, 3, bad, 9, false, r, c, 3, err),
+                     AIDMATCH_STATUS_INVALID_INPUT);
+        CHECK(r[0] == 77);
+        CHECK(aidmatch_error_status(err) == AIDMATCH_STATUS_INVALID_INPUT);
+        CHECK(aidmatch_error_row(err) == 1);
+        CHECK(streq(aidmatch_error_column(err), "2"));
+        CHECK(streq(aidmatch_error_value(err), "NaN"));
+        CHECK(strstr(aidmatch_error_message(err), "row 1") != NULL);
+    }
+
+    /* NULL, shape, overflow, short outputs. */
+    CHECK_STATUS(aidmatch_lsap_f64(3, 3, NULL, 9, false, r, c, 3, err), AIDMATCH_STATUS_NULL_PARAMETER);
+    CHECK(streq(aidmatch_error_message(err), "argument `costs` is NULL"));
+    CHECK_STATUS(aidmatch_lsap_f64(3, 3, SCIPY, 9, false, NULL, c, 3, err), AIDMATCH_STATUS_NULL_PARAMETER);
+    CHECK_STATUS(aidmatch_lsap_f64(3, 3, SCIPY, 8, false, r, c, 3, err), AIDMATCH_STATUS_INVALID_INPUT);
+    CHECK_STATUS(aidmatch_lsap_f64((size_t)-1, 2, SCIPY, 9, false, r, c, 3, err), AIDMATCH_STATUS_INVALID_INPUT);
+    CHECK(strstr(aidmatch_error_message(err), "overflows") != NULL);
+    CHECK_STATUS(aidmatch_lsap_f64(3, 3, SCIPY, (size_t)-1, false, r, c, 3, err), AIDMATCH_STATUS_INVALID_INPUT);
+    CHECK_STATUS(aidmatch_lsap_f64(3, 3, SCIPY, 9, false, r, c, 2, err), AIDMATCH_STATUS_INVALID_INPUT);
+    /* Without an error object the status alone reports. */
+    CHECK(aidmatch_lsap_f64(3, 3, NULL, 9, false, r, c, 3, NULL) == AIDMATCH_STATUS_NULL_PARAMETER);
+
+    /* Forbidden entries (+inf when minimising) can make it infeasible. */
+    {
+        const double forbidden[4] = {1, INFINITY, 2, INFINITY};
+        CHECK_STATUS(aidmatch_lsap_f64(2, 2, forbidden, 4, false, r, c, 2, err), AIDMATCH_STATUS_INFEASIBLE);
+        CHECK(streq(aidmatch_error_message(err), "cost matrix is infeasible"));
+    }
+    aidmatch_error_free(err);
+}
+
+static void test_lsap_i64(void) {
+    aidmatch_error *err = aidmatch_error_new();
+    size_t r[3], c[3];
+    const int64_t costs[9] = {4, 1, 3, 2, 0, 5, 3, 2, 2};
+    const int64_t two[4] = {1, 2, 3, 4};
+
+    CHECK_STATUS(aidmatch_lsap_i64(3, 3, costs, 9, NULL, 0, false, r, c, 3, err), AIDMATCH_STATUS_OK);
+    CHECK(c[0] == 1 && c[1] == 0 && c[2] == 2);
+    {
+        const uint8_t diagonal_only[4] = {1, 0, 0, 255};
+        const uint8_t column0_only[4] = {1, 0, 1, 0};
+        CHECK_STATUS(aidmatch_lsap_i64(2, 2, two, 4, diagonal_only, 4, true, r, c, 2, err), AIDMATCH_STATUS_OK);
+        CHECK(c[0] == 0 && c[1] == 1);
+        CHECK_STATUS(aidmatch_lsap_i64(2, 2, two, 4, column0_only, 4, false, r, c, 2, err),
+                     AIDMATCH_STATUS_INFEASIBLE);
+        CHECK_STATUS(aidmatch_lsap_i64(2, 2, two, 4, column0_only, 3, false, r, c, 2, err),
+                     AIDMATCH_STATUS_INVALID_INPUT);
+        CHECK_STATUS(aidmatch_lsap_i64(2, 2, two, 4, NULL, 4, false, r, c, 2, err), AIDMATCH_STATUS_INVALID_INPUT);
+    }
+    {
+        const int64_t huge[2] = {0, INT64_MAX};
+        CHECK_STATUS(aidmatch_lsap_i64(1, 2, huge, 2, NULL, 0, false, r, c, 1, err), AIDMATCH_STATUS_INVALID_INPUT);
+        CHECK(aidmatch_error_row(err) == 0);
+        CHECK(streq(aidmatch_error_column(err), "1"));
+        CHECK(streq(aidmatch_error_value(err), "9223372036854775807"));
+    }
+    CHECK_STATUS(aidmatch_lsap_i64(5, 0, NULL, 0, NULL, 0, false, NULL, NULL, 0, err), AIDMATCH_STATUS_OK);
+    aidmatch_error_free(err);
+}
+
+/* Three households, two resources:
+ * row 0 -> col 0 (5), col 1 (3); row 1 -> col 0 (4); row 2 -> col 1 (1). */
+static const size_t INDPTR[4] = {0, 2, 3, 4};
+static const size_t INDICES[4] = {0, 1, 0, 1};
+static const int64_t WEIGHTS[4] = {5, 3, 4, 1};
+static const uint32_t CAPACITY[2] = {1, 1};
+
+static void test_matching(void) {
+    aidmatch_error *err = aidmatch_error_new();
+    aidmatch_matching *m = NULL;
+    int64_t weight = 0;
+
+    CHECK_STATUS(aidmatch_max_weight_matching(3, 2, INDPTR, 4, INDICES, 4, WEIGHTS, 4, CAPACITY, 2,
+                                              NULL, 0, NULL, 0, NULL, &m, err),
+                 AIDMATCH_STATUS_OK);
+    CHECK(m != NULL);
+    CHECK(aidmatch_matching_len(m) == 2);
+    if (m != NULL && aidmatch_matching_len(m) == 2) {
+        const size_t *rows = aidmatch_matching_rows(m);
+        const size_t *cols = aidmatch_matching_cols(m);
+        const uint32_t *units = aidmatch_matching_units(m);
+        CHECK(rows[0] == 0 && cols[0] == 1 && units[0] == 1);
+        CHECK(rows[1] == 1 && cols[1] == 0 && units[1] == 1);
+    }
+    CHECK_STATUS(aidmatch_matching_weight(m, &weight, err), AIDMATCH_STATUS_OK);
+    CHECK(weight == 7);
+    CHECK_STATUS(aidmatch_matching_weight(m, NULL, err), AIDMATCH_STATUS_NULL_PARAMETER);
+    aidmatch_matching_free(m);
+    m = NULL;
+
+    /* Tiers first: row 2 is urgent; row capacity given explicitly. */
+    {
+        const uint32_t tiers[3] = {2, 2, 1};
+        const uint32_t row_capacity[3] = {1, 1, 1};
+        CHECK_STATUS(aidmatch_max_weight_matching(3, 2, INDPTR, 4, INDICES, 4, WEIGHTS, 4, CAPACITY, 2,
+                                                  row_capacity, 3, tiers, 3, NULL, &m, err),
+                     AIDMATCH_STATUS_OK);
+        CHECK(aidmatch_matching_len(m) == 2);
+        if (m != NULL && aidmatch_matching_len(m) == 2) {
+            CHECK(aidmatch_matching_rows(m)[1] == 2 && aidmatch_matching_cols(m)[1] == 1);
+        }
+        CHECK_STATUS(aidmatch_matching_weight(m, &weight, err), AIDMATCH_STATUS_OK);
+        CHECK(weight == 6);
+        aidmatch_matching_free(m);
+        m = NULL;
+    }
+
+    /* Errors: out is untouched. */
+    {
+        const size_t bad_indices[4] = {0, 1, 0, 2};
+        const uint32_t bad_tiers[3] = {1, 0, 1};
+        CHECK_STATUS(aidmatch_max_weight_matching(3, 2, INDPTR, 3, INDICES, 4, WEIGHTS, 4, CAPACITY, 2,
+                                                  NULL, 0, NULL, 0, NULL, &m, err),
+                     AIDMATCH_STATUS_INVALID_INPUT);
+        CHECK(m == NULL);
+        CHECK_STATUS(aidmatch_max_weight_matching(3, 2, INDPTR, 4, bad_indices, 4, WEIGHTS, 4, CAPACITY, 2,
+                                                  NULL, 0, NULL, 0, NULL, &m, err),
+                     AIDMATCH_STATUS_INVALID_INPUT);
+        CHECK(streq(aidmatch_error_value(err), "2"));
+        CHECK_STATUS(aidmatch_max_weight_matching(3, 2, INDPTR, 4, INDICES, 4, WEIGHTS, 4, CAPACITY, 2,
+                                                  NULL, 0, bad_tiers, 3, NULL, &m, err),
+                     AIDMATCH_STATUS_INVALID_INPUT);
+        CHECK(aidmatch_error_row(err) == 1);
+        CHECK_STATUS(aidmatch_max_weight_matching(3, 2, INDPTR, 4, NULL, 4, WEIGHTS, 4, CAPACITY, 2,
+                                                  NULL, 0, NULL, 0, NULL, &m, err),
+                     AIDMATCH_STATUS_NULL_PARAMETER);
+        CHECK_STATUS(aidmatch_max_weight_matching(3, 2, INDPTR, 4, INDICES, 4, WEIGHTS, 4, CAPACITY, 2,
+                                                  NULL, 0, NULL, 0, NULL, NULL, err),
+                     AIDMATCH_STATUS_NULL_PARAMETER);
+        CHECK_STATUS(aidmatch_max_weight_matching((size_t)-1, 2, INDPTR, 4, INDICES, 4, WEIGHTS, 4, CAPACITY,
+                                                  2, NULL, 0, NULL, 0, NULL, &m, err),
+                     AIDMATCH_STATUS_INVALID_INPUT);
+        CHECK(m == NULL);
+    }
+
+    /* An interrupt triggered before the call stops it; reset, the handle works again. */
+    {
+        aidmatch_interrupt *stop = aidmatch_interrupt_new();
+        CHECK(stop != NULL);
+        aidmatch_interrupt_trigger(stop);
+        CHECK_STATUS(aidmatch_max_weight_matching(3, 2, INDPTR, 4, INDICES, 4, WEIGHTS, 4, CAPACITY, 2,
+                                                  NULL, 0, NULL, 0, stop, &m, err),
+                     AIDMATCH_STATUS_INTERRUPTED);
+        CHECK(m == NULL);
+        aidmatch_interrupt_reset(stop);
+        CHECK_STATUS(aidmatch_max_weight_matching(3, 2, INDPTR, 4, INDICES, 4, WEIGHTS, 4, CAPACITY, 2,
+                                                  NULL, 0, NULL, 0, stop, &m, err),
+                     AIDMATCH_STATUS_OK);
+        aidmatch_matching_free(m);
+        m = NULL;
+        aidmatch_interrupt_free(stop);
+    }
+
+    /* NULL handles everywhere. */
+    CHECK(aidmatch_matching_len(NULL) == 0);
+    CHECK(aidmatch_matching_rows(NULL) == NULL);
+    CHECK(aidmatch_matching_cols(NULL) == NULL);
+    CHECK(aidmatch_matching_units(NULL) == NULL);
+    CHECK_STATUS(aidmatch_matching_weight(NULL, &weight, err), AIDMATCH_STATUS_NULL_PARAMETER);
+    aidmatch_matching_free(NULL);
+    aidmatch_interrupt_trigger(NULL);
+    aidmatch_interrupt_reset(NULL);
+    aidmatch_interrupt_free(NULL);
+    aidmatch_error_free(err);
+}
+
+int main(void) {
+    test_version();
+    test_error_object();
+    test_lsap_f64();
+    test_lsap_i64();
+    test_matching();
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
