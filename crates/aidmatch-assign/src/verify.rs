@@ -762,9 +762,10 @@ fn check_shape(
     rows: usize,
     cols: usize,
 ) -> Result<(), Violation> {
-    let expected = rows.checked_mul(cols).ok_or(Violation::Overflow {
-        what: "matrix size of rows",
-        index: rows,
+    let expected = rows.checked_mul(cols).ok_or(Violation::Length {
+        what: "costs (rows × cols overflows usize)",
+        expected: usize::MAX,
+        got: costs_len,
     })?;
     check_len("costs", expected, costs_len)?;
     if let Some(len) = allowed_len {

@@ -35,30 +35,40 @@ fn side(max: usize) -> impl Strategy<Value = usize> {
     prop_oneof![1 => 0..=1usize, 2 => 2..=max, 4 => Just(max)]
 }
 
-/// Up to 4 rows × 4 columns and 8 distinct arcs of capacity 0..=3, with optional supplies,
-/// column capacities, arc capacities, tiers 1..=3 and two groups: at most 4^8 candidate
-/// flows for the oracle.
-fn tiny_problem() -> impl Strategy<Value = Problem> {
+/// Random problems: `0..=max_side` rows and columns (mostly `max_side`), `max_arcs`
+/// distinct arcs of capacity `0..=max_cap` drawn from up to `2 · max_arcs` candidate
+/// pairs, and optional supplies and column capacities (`0..=max_cap`), unit arcs, tiers
+/// `1..=3` and groups (up to `max_side / 2 + 1`, capacity `0..=2 · max_cap`).
+fn random_problem(
+    max_side: usize,
+    max_arcs: usize,
+    max_cap: u32,
+) -> impl Strategy<Value = Problem> {
+    let n_groups = max_side / 2 + 1;
     (
-        (side(4), side(4)),
-        vec((0..4usize, 0..4usize, weight(), 0..=3u32), 2..=16),
-        option::weighted(0.7, vec(0..=3u32, 4)),
-        option::weighted(0.7, vec(0..=3u32, 4)),
-        option::weighted(0.6, vec(1..=3u32, 4)),
-        option::weighted(0.4, (vec(0..2usize, 4), vec(0..=4u32, 2))),
+        (side(max_side), side(max_side)),
+        vec(
+            (0..max_side, 0..max_side, weight(), 0..=max_cap),
+            2..=2 * max_arcs,
+        ),
+        option::weighted(0.7, vec(0..=max_cap, max_side)),
+        option::weighted(0.7, vec(0..=max_cap, max_side)),
+        option::weighted(0.6, vec(1..=3u32, max_side)),
+        option::weighted(
+            0.4,
+            (vec(0..n_groups, max_side), vec(0..=2 * max_cap, n_groups)),
+        ),
         any::<bool>(),
     )
         .prop_map(
-            |((rows, cols), arcs, supply, capacity, tiers, groups, unit_arcs)| {
+            move |((rows, cols), arcs, supply, capacity, tiers, groups, unit_arcs)| {
                 let mut b = ProblemBuilder::new(rows, cols);
-                let mut seen = [[false; 4]; 4];
-                let mut added = 0;
+                let mut seen = std::collections::HashSet::new();
                 if rows > 0 && cols > 0 {
                     for (r, c, w, cap) in arcs {
                         let (r, c) = (r % rows, c % cols);
-                        if added < 8 && !std::mem::replace(&mut seen[r][c], true) {
+                        if seen.len() < max_arcs && seen.insert((r, c)) {
                             b.arc_with_cap(r, c, w, if unit_arcs { 1 } else { cap });
-                            added += 1;
                         }
                     }
                 }
@@ -79,9 +89,39 @@ fn tiny_problem() -> impl Strategy<Value = Problem> {
         )
 }
 
+/// Up to 4 rows × 4 columns and 8 distinct arcs of capacity 0..=3: at most 4^8
+/// candidate flows for the oracle.
+fn tiny_problem() -> impl Strategy<Value = Problem> {
+    random_problem(4, 8, 3)
+}
+
+/// The dual objective `Σ supply·y + Σ capacity·z + Σ group capacity·t + Σ cap_a ·
+/// max(0, r_a)`: by strong duality it equals the compound primal objective exactly when
+/// both are optimal. A check independent of `verify`'s complementary slackness.
+fn dual_objective(p: &Problem, m: &Matching) -> i128 {
+    let bonus = p.tier_bonuses().expect("test problems never overflow");
+    let mut total: i128 = 0;
+    for r in 0..p.n_rows() {
+        total += i128::from(p.row_supply(r)) * m.row_price[r];
+        let t = p.row_group(r).map_or(0, |g| m.group_price[g]);
+        for a in p.arcs_of(r) {
+            let c = i128::from(p.arc_weight(a)) + bonus[p.row_tier(r) as usize - 1];
+            let reduced = c - m.row_price[r] - t - m.col_price[p.arc_col(a)];
+            total += i128::from(p.arc_cap(a)) * reduced.max(0);
+        }
+    }
+    for c in 0..p.n_cols() {
+        total += i128::from(p.col_capacity(c)) * m.col_price[c];
+    }
+    for g in 0..p.n_groups() {
+        total += i128::from(p.group_capacity(g)) * m.group_price[g];
+    }
+    total
+}
+
 /// `Σ (w_a + bonus(tier)) · flow_a`, the objective every certificate proves optimal.
 fn compound(p: &Problem, flow: &[u32]) -> i128 {
-    let bonus = p.tier_bonuses().expect("tiny problems never overflow");
+    let bonus = p.tier_bonuses().expect("test problems never overflow");
     (0..p.n_rows())
         .flat_map(|r| p.arcs_of(r).map(move |a| (r, a)))
         .map(|(r, a)| {
@@ -132,6 +172,7 @@ proptest! {
             prop_assert_eq!(got.1, best.1);
         }
         let optimum = compound(&p, &m.flow);
+        prop_assert_eq!(dual_objective(&p, &m), optimum);
 
         // Soundness of the checker: a one-unit change of any arc's flow, kept within
         // the arc's capacity, is accepted only if it is still optimal.
@@ -175,6 +216,32 @@ proptest! {
             ..WarmStart::default()
         };
         let warm = sparse::solve_warm(&p, &from_greedy, &Options::default()).expect("warm solve");
+        prop_assert_eq!(verify(&p, &warm), Ok(()));
+        prop_assert_eq!(compound(&p, &warm.flow), optimum);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    /// Problems too large for the oracle (up to 40 × 40, 200 arcs, capacities up to 5,
+    /// several groups, hence several components): the certificate verifies, strong
+    /// duality holds, sequential and parallel runs agree, warm starts reproduce the
+    /// optimum, and greedy is feasible and never better.
+    #[test]
+    fn sparse_solve_verifies_on_medium_instances(p in random_problem(40, 200, 5)) {
+        let m = sparse::solve(&p, &Options::default()).expect("medium problems solve");
+        prop_assert_eq!(verify(&p, &m), Ok(()));
+        let optimum = compound(&p, &m.flow);
+        prop_assert_eq!(dual_objective(&p, &m), optimum);
+        let par = sparse::solve(&p, &Options { parallel: true, cancel: None })
+            .expect("medium problems solve");
+        prop_assert_eq!(&par, &m);
+        let g = greedy::greedy(&p);
+        prop_assert_eq!(verify_feasible(&p, &g), Ok(()));
+        prop_assert!(compound(&p, &g) <= optimum);
+        let warm = sparse::solve_warm(&p, &WarmStart::from_matching(&p, &m), &Options::default())
+            .expect("warm solve");
         prop_assert_eq!(verify(&p, &warm), Ok(()));
         prop_assert_eq!(compound(&p, &warm.flow), optimum);
     }

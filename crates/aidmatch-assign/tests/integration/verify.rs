@@ -796,3 +796,34 @@ fn dense_float_tolerance_and_invalid_entries() {
     // A NaN tolerance fails closed.
     assert!(verify_dense_parts_f64(&costs, 3, 3, Sense::Minimize, &exact, f64::NAN).is_err());
 }
+
+/// 100 rows in 100 tiers with weights of 2^53 − 1: each tier's bonus is more than twice
+/// the next one's, so the bonuses pass `i128::MAX / 4` long before tier 1.
+fn overflowing_tiers() -> Problem {
+    let n = 100;
+    let mut b = ProblemBuilder::new(n, 1);
+    for r in 0..n {
+        b.arc(r, 0, (1 << 53) - 1);
+    }
+    b.row_tier((1..=n as u32).collect());
+    b.build().expect("valid problem")
+}
+
+#[test]
+fn overflowing_tier_bonuses_cannot_be_certified() {
+    let p = overflowing_tiers();
+    assert!(p.tier_bonuses().is_err());
+    let m = Matching {
+        flow: vec![0; 100],
+        row_price: vec![0; 100],
+        col_price: vec![0],
+        group_price: vec![],
+        tier_bonus: vec![0; 100],
+    };
+    assert_eq!(verify(&p, &m), Err(Violation::TierBonusUnavailable));
+    // Feasibility alone needs no bonuses, and greedy still gives a feasible flow.
+    let flow = aidmatch_assign::greedy::greedy(&p);
+    assert_eq!(verify_feasible(&p, &flow), Ok(()));
+    assert_eq!(flow.iter().sum::<u32>(), 1);
+    assert_eq!(flow[0], 1);
+}
