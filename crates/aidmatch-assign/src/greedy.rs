@@ -19,6 +19,20 @@ use crate::Problem;
 /// always feasible (checked by [`crate::verify::verify_feasible`] in the tests), rarely
 /// optimal.
 ///
+/// # Example
+///
+/// ```
+/// use aidmatch_assign::{ProblemBuilder, greedy::greedy, reference};
+///
+/// // Greedy grabs the 5 and is left with the 1; the optimum is 3 + 4.
+/// let mut b = ProblemBuilder::new(2, 2);
+/// b.arc(0, 0, 5).arc(0, 1, 3).arc(1, 0, 4).arc(1, 1, 1);
+/// let problem = b.build()?;
+/// assert_eq!(greedy(&problem), vec![1, 0, 0, 1]);
+/// assert_eq!(reference::sparse(&problem).1, 7);
+/// # Ok::<(), aidmatch_assign::AssignError>(())
+/// ```
+///
 /// # Complexity
 /// O(arcs · log arcs + rows + cols + groups) time, O(arcs + rows + cols + groups) space.
 pub fn greedy(problem: &Problem) -> Vec<u32> {

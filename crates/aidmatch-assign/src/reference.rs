@@ -7,6 +7,21 @@
 //! lexicographically by itself instead of trusting [`Problem::tier_bonuses`], so it
 //! also tests that the bonuses deliver the lexicographic optimum.
 //!
+//! # Example
+//!
+//! ```
+//! use aidmatch_assign::{ProblemBuilder, reference};
+//!
+//! // Rows 0 and 1 are tier 1, row 2 tier 2. Weight alone would take 100 + 50; the
+//! // lexicographic optimum serves both tier-1 rows first (1 + 1) and row 2 not at all.
+//! let mut b = ProblemBuilder::new(3, 2);
+//! b.arc(0, 0, 100).arc(0, 1, 1).arc(1, 0, 1).arc(2, 1, 50);
+//! b.row_tier(vec![1, 1, 2]);
+//! let problem = b.build()?;
+//! assert_eq!(reference::sparse(&problem), (vec![2, 0], 2));
+//! # Ok::<(), aidmatch_assign::AssignError>(())
+//! ```
+//!
 //! # Size limits (preconditions)
 //!
 //! This module is test support: its size limits are documented preconditions, checked

@@ -12,6 +12,30 @@
 //! not a heuristic. Sparse checks run in exact `i128` arithmetic; every operation is
 //! checked, and an overflow is reported as [`Violation::Overflow`], never a panic.
 //!
+//! # Example
+//!
+//! ```
+//! use aidmatch_assign::verify::{Violation, verify};
+//! use aidmatch_assign::{ProblemBuilder, sparse};
+//!
+//! // Two rows, two columns: 5 + 1 loses to 3 + 4.
+//! let mut b = ProblemBuilder::new(2, 2);
+//! b.arc(0, 0, 5).arc(0, 1, 3).arc(1, 0, 4).arc(1, 1, 1);
+//! let problem = b.build()?;
+//! let m = sparse::solve(&problem, &sparse::Options::default())?;
+//! assert_eq!(verify(&problem, &m), Ok(()));
+//! assert_eq!(m.weight(&problem), 7);
+//!
+//! // The other perfect matching, with the same prices, is refuted.
+//! let mut worse = m.clone();
+//! worse.flow = vec![1, 0, 0, 1];
+//! assert!(matches!(
+//!     verify(&problem, &worse),
+//!     Err(Violation::NegativeReducedWeightWithFlow { .. })
+//! ));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Order of the checks
 //!
 //! Each function returns the *first* violation, in this fixed order, so that the same
