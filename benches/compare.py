@@ -521,7 +521,7 @@ def main(argv=None) -> int:
         for name, s in per_solver.items():
             ratio = ""
             if name != "aidmatch" and aid.get("median") and s.get("median"):
-                ratio = f"{aid['median'] / s['median']:.2f}"
+                ratio = f"{aid['median'] / s['median']:.3g}"
             rows_out.append((family, size, name, s, ratio, agree))
 
     print()
