@@ -40,6 +40,8 @@ pub(super) enum Fail {
 }
 
 const NONE: u32 = u32::MAX;
+/// Entries of a column list sorted at a time by backward searches.
+const SORT_CHUNK: usize = 8;
 /// Check the cancel flag after this many heap pops or rows.
 const CANCEL_EVERY: u32 = 1 << 12;
 
@@ -49,6 +51,15 @@ pub(super) struct Part {
     pub rows: Vec<u32>,
     pub cols: Vec<u32>,
     pub groups: Vec<u32>,
+}
+
+/// Which side's nodes a cold solve adds one at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Drive {
+    /// Decide per component (see `choose_drive`).
+    Auto,
+    Rows,
+    Cols,
 }
 
 /// Read-only data shared by all component solves.
@@ -61,6 +72,7 @@ pub(super) struct Shared<'a> {
     pub group_local: &'a [u32],
     pub bonus: &'a [i128],
     pub cancel: Option<&'a AtomicBool>,
+    pub drive: Drive,
 }
 
 /// The result of one component, in local indices (arcs of the component's rows in
@@ -118,8 +130,16 @@ pub(super) struct Solver<'a, C: Cost> {
     ungrouped: Vec<u32>,
     /// Per local column: (local arc, local row) of every arc with flow.
     assigned: Vec<Vec<(u32, u32)>>,
-    /// Per local column: (local arc, local row) of every arc (built for warm repairs).
-    transpose: Option<(Vec<usize>, Vec<(u32, u32)>)>,
+    /// Column-major index of the arcs, for backward searches: the entries of local
+    /// column `j` are `t_list[t_start[j]..t_start[j + 1]]`, each (compound weight,
+    /// local arc, local row); empty when not built.
+    t_start: Vec<usize>,
+    t_list: Vec<(C, u32, u32)>,
+    /// Per column: entries before this index are sorted, heaviest first, and heavier
+    /// than all after it (the list is sorted lazily, a chunk at a time).
+    t_sorted: Vec<usize>,
+    /// Next entry to scan of every column during a lazy backward search.
+    cursor: Vec<usize>,
     pi: Vec<C>,
     dist: Vec<C>,
     stamp: Vec<u32>,
@@ -235,7 +255,10 @@ impl<'a, C: Cost> Solver<'a, C> {
             group_rows,
             ungrouped,
             assigned: vec![Vec::new(); nc],
-            transpose: None,
+            t_start: Vec::new(),
+            t_list: Vec::new(),
+            t_sorted: Vec::new(),
+            cursor: Vec::new(),
             pi: vec![C::ZERO; n_nodes],
             dist: vec![C::ZERO; n_nodes],
             stamp: vec![0; n_nodes],
@@ -410,6 +433,10 @@ impl<'a, C: Cost> Solver<'a, C> {
                 break;
             }
             let vi = v as usize;
+            if vi >= self.pi.len() {
+                self.continue_col(vi - self.pi.len(), bound)?;
+                continue;
+            }
             if self.dist[vi] < d || self.stamp[vi] != self.epoch {
                 continue;
             }
@@ -532,27 +559,12 @@ impl<'a, C: Cost> Solver<'a, C> {
                 }
             }
             Node::Col(j) => {
-                let (lo, hi) = match &self.transpose {
-                    Some((start, _)) => (start[j], start[j + 1]),
-                    None => (0, 0),
-                };
-                for idx in lo..hi {
-                    let (k, r) = match &self.transpose {
-                        Some((_, list)) => list[idx],
-                        None => break,
-                    };
-                    let (k, r) = (k as usize, r as usize);
-                    if !self.active[r] || self.flow[k] >= self.cap(r, k) {
-                        continue;
-                    }
-                    let c = self.weight(r, k);
-                    let rc = ck(ck(self.pi[r].sub_c(c))?.sub_c(pv))?;
-                    self.relax(r as u32, d, rc, bound, v, k as u32)?;
-                }
                 if self.col_flow[j] > 0 {
                     let rc = ck(self.pi[self.hub as usize].sub_c(pv))?;
                     self.relax(self.hub, d, rc, bound, v, NONE)?;
                 }
+                self.cursor[j] = self.t_start[j];
+                self.continue_col(j, bound)?;
             }
             Node::Group(g) => {
                 if self.group_flow[g] < self.group_cap[g] {
@@ -570,6 +582,63 @@ impl<'a, C: Cost> Solver<'a, C> {
             // The hub is always the target of a backward search.
             Node::Hub => {}
         }
+        Ok(())
+    }
+
+    /// Makes sure entry `idx` of column `j` is in the column's sorted prefix, sorting
+    /// the next chunk (a selection, then a sort of the chunk only) when it is not.
+    #[inline]
+    fn ensure_sorted(&mut self, j: usize, idx: usize) {
+        if idx < self.t_sorted[j] {
+            return;
+        }
+        let end = self.t_start[j + 1];
+        let rest = &mut self.t_list[idx..end];
+        let order = |a: &(C, u32, u32), b: &(C, u32, u32)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+        let chunk = SORT_CHUNK.min(rest.len());
+        if chunk < rest.len() {
+            rest.select_nth_unstable_by(chunk - 1, order);
+        }
+        rest[..chunk].sort_unstable_by(order);
+        self.t_sorted[j] = idx + chunk;
+    }
+
+    /// Relaxes the arcs into column `j` from its cursor on, heaviest first. Every active
+    /// row's potential is at least `π(O)` whenever backward searches run, so the label
+    /// an entry can give is at least `d(j) + π(O) − c − π(j)`, which grows along the
+    /// list: the scan stops as soon as that bound reaches the heap's minimum and leaves
+    /// a continuation entry keyed by it.
+    fn continue_col(&mut self, j: usize, bound: C) -> Result<(), Fail> {
+        let v = self.col_node(j);
+        let d = self.dist[v as usize];
+        let pv = self.pi[v as usize];
+        let floor = ck(d.add_c(self.pi[self.hub as usize]))?;
+        let end = self.t_start[j + 1];
+        let mut idx = self.cursor[j];
+        while idx < end {
+            self.ensure_sorted(j, idx);
+            let (c, k, r) = self.t_list[idx];
+            let lb = ck(ck(floor.sub_c(c))?.sub_c(pv))?;
+            if lb >= bound {
+                idx = end;
+                break;
+            }
+            if let Some(Reverse((top, _))) = self.heap.peek() {
+                if *top < lb {
+                    self.heap.push(Reverse((lb, (self.pi.len() + j) as u32)));
+                    break;
+                }
+            }
+            idx += 1;
+            let (k, r) = (k as usize, r as usize);
+            if !self.active[r] || self.flow[k] >= self.cap(r, k) {
+                continue;
+            }
+            debug_assert!(self.pi[r] >= self.pi[self.hub as usize]);
+            let rc = ck(ck(self.pi[r].sub_c(c))?.sub_c(pv))?;
+            self.relax(r as u32, d, rc, bound, v, k as u32)?;
+        }
+        self.cursor[j] = idx;
         Ok(())
     }
 
@@ -657,6 +726,35 @@ impl<'a, C: Cost> Solver<'a, C> {
         Ok(())
     }
 
+    /// Cold solve driven from the columns: every row starts in the network without
+    /// flow, and columns are added one at a time, each filled by backward searches.
+    /// Preferred when the columns are the scarce side: free rows then abound and end
+    /// the searches early, and no search ever has to scan the hub.
+    pub(super) fn run_cold_by_cols(&mut self) -> Result<(), Fail> {
+        self.active.fill(true);
+        for r in 0..self.nr {
+            self.pi[r] = self.pi[self.head[r] as usize];
+        }
+        self.build_transpose();
+        let hub = self.pi[self.hub as usize];
+        for j in 0..self.nc {
+            self.tick()?;
+            // Every row's potential is at least π(O) here, so `π(O) − c_max` keeps
+            // every arc into `j` non-negative (see `continue_col`).
+            let lo = self.t_start[j];
+            let low = if lo < self.t_start[j + 1] {
+                self.ensure_sorted(j, lo);
+                ck(hub.sub_c(self.t_list[lo].0))?.min(hub)
+            } else {
+                hub
+            };
+            self.pi[self.nr + j] = low;
+            self.fill_col(j)?;
+        }
+        self.drop_transpose();
+        Ok(())
+    }
+
     // ----- warm start ------------------------------------------------------------------
 
     /// Removes every unit of flow of local row `r` and takes it out of the network.
@@ -709,25 +807,41 @@ impl<'a, C: Cost> Solver<'a, C> {
     }
 
     fn build_transpose(&mut self) {
+        let p = self.sh.problem;
+        let (cols, weights) = (p.arc_cols(), p.arc_weights());
+        let col_local = self.sh.col_local;
         let mut start = vec![0usize; self.nc + 1];
-        for r in 0..self.nr {
-            for k in self.arc_base[r]..self.arc_base[r + 1] {
-                start[self.col_of(r, k) + 1] += 1;
+        for &gr in &self.part.rows {
+            for &c in &cols[p.arcs_of(gr as usize)] {
+                start[col_local[c as usize] as usize + 1] += 1;
             }
         }
         for j in 0..self.nc {
             start[j + 1] += start[j];
         }
         let mut fill = start.clone();
-        let mut list = vec![(0u32, 0u32); start[self.nc]];
-        for r in 0..self.nr {
-            for k in self.arc_base[r]..self.arc_base[r + 1] {
-                let j = self.col_of(r, k);
-                list[fill[j]] = (k as u32, r as u32);
+        let mut list = vec![(C::ZERO, 0u32, 0u32); start[self.nc]];
+        for (r, &gr) in self.part.rows.iter().enumerate() {
+            let range = p.arcs_of(gr as usize);
+            let rb = self.row_bonus[r];
+            let arcs = cols[range.clone()].iter().zip(&weights[range]);
+            for (k, (&c, &w)) in (self.arc_base[r] as u32..).zip(arcs) {
+                let j = col_local[c as usize] as usize;
+                list[fill[j]] = (C::from_i64(w) + rb, k, r as u32);
                 fill[j] += 1;
             }
         }
-        self.transpose = Some((start, list));
+        self.t_sorted = start[..self.nc].to_vec();
+        self.t_start = start;
+        self.t_list = list;
+        self.cursor = vec![0; self.nc];
+    }
+
+    fn drop_transpose(&mut self) {
+        self.t_start = Vec::new();
+        self.t_list = Vec::new();
+        self.t_sorted = Vec::new();
+        self.cursor = Vec::new();
     }
 
     /// Augments into column `j` (free capacity, positive price) until it is full or its
@@ -841,22 +955,22 @@ impl<'a, C: Cost> Solver<'a, C> {
                 }
             }
         }
-        for j in 0..self.nc {
-            while col_total[j] > u64::from(self.col_cap[j]) {
+        for (j, total) in col_total.iter_mut().enumerate() {
+            while *total > u64::from(self.col_cap[j]) {
                 let Some(&(k, r)) = self.assigned[j].last() else {
                     break;
                 };
-                let over = col_total[j] - u64::from(self.col_cap[j]);
+                let over = *total - u64::from(self.col_cap[j]);
                 let cut = u64::from(self.flow[k as usize]).min(over) as u32;
                 self.sub_arc_flow(k as usize, j, cut);
-                col_total[j] -= u64::from(cut);
+                *total -= u64::from(cut);
                 self.row_flow[r as usize] -= cut;
                 let h = self.head[r as usize];
                 if h as usize != hub {
                     self.group_flow[h as usize - self.nr - self.nc] -= cut;
                 }
             }
-            self.col_flow[j] = col_total[j] as u32;
+            self.col_flow[j] = *total as u32;
         }
         // Rows: keep the consistent ones, take the others out.
         self.active.fill(true);
@@ -886,14 +1000,14 @@ impl<'a, C: Cost> Solver<'a, C> {
         // Columns with free capacity and a positive price: fill them or lower the price.
         for j in 0..self.nc {
             if self.col_flow[j] < self.col_cap[j] && self.pi[self.nr + j] < self.pi[hub] {
-                if self.transpose.is_none() {
+                if self.t_start.is_empty() {
                     self.build_transpose();
                 }
                 self.tick()?;
                 self.fill_col(j)?;
             }
         }
-        self.transpose = None;
+        self.drop_transpose();
         for r in 0..self.nr {
             if !self.active[r] {
                 self.tick()?;

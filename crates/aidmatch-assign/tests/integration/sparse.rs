@@ -52,21 +52,21 @@ fn certificate(p: &Problem, m: &Matching) -> Result<(), String> {
             group[g] += row;
         }
     }
-    for j in 0..p.n_cols() {
+    for (j, &flow) in col.iter().enumerate() {
         let cap = u64::from(p.col_capacity(j));
-        if col[j] > cap || m.col_price[j] < 0 || (m.col_price[j] > 0 && col[j] < cap) {
+        if flow > cap || m.col_price[j] < 0 || (m.col_price[j] > 0 && flow < cap) {
             return Err(format!(
-                "column {j}: flow {} cap {cap} price {}",
-                col[j], m.col_price[j]
+                "column {j}: flow {flow} cap {cap} price {}",
+                m.col_price[j]
             ));
         }
     }
-    for g in 0..p.n_groups() {
+    for (g, &flow) in group.iter().enumerate() {
         let cap = u64::from(p.group_capacity(g));
-        if group[g] > cap || m.group_price[g] < 0 || (m.group_price[g] > 0 && group[g] < cap) {
+        if flow > cap || m.group_price[g] < 0 || (m.group_price[g] > 0 && flow < cap) {
             return Err(format!(
-                "group {g}: flow {} cap {cap} price {}",
-                group[g], m.group_price[g]
+                "group {g}: flow {flow} cap {cap} price {}",
+                m.group_price[g]
             ));
         }
     }

@@ -1,0 +1,186 @@
+//! Quick wall-clock and memory timing of the sparse solver (official benches live in
+//! `benches/`).
+//!
+//! `cargo run --release -p aidmatch-assign --example sparse_timing -- <family> [reps] [--warm] [--verify]`
+//!
+//! Families (fixed seed; column capacities uniform 1..=8, weights uniform 1..=1000,
+//! distinct random columns per row): `20k` (20k rows, 2k cols, 20 arcs a row), `200k`
+//! (200k, 20k, 20), `1m` (1M, 100k, 16). With `--warm`, 1% of the rows get new arcs
+//! and 1% of the columns a capacity one lower or higher, and the warm solve from the
+//! previous optimum is timed against a cold solve of the edited problem.
+//!
+//! Prints the median wall time and the peak resident memory of the solve itself
+//! (`VmHWM` after resetting it via `/proc/self/clear_refs`, Linux only).
+
+use std::time::Instant;
+
+use aidmatch_assign::sparse::{self, Options, WarmStart};
+use aidmatch_assign::{Matching, Problem, verify};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+fn median(mut t: Vec<f64>) -> f64 {
+    t.sort_by(f64::total_cmp);
+    t[t.len() / 2]
+}
+
+fn rss_kib(field: &str) -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with(field))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn random_row(
+    rng: &mut ChaCha8Rng,
+    cols: usize,
+    d: usize,
+    out_c: &mut Vec<usize>,
+    out_w: &mut Vec<i64>,
+) {
+    let start = out_c.len();
+    while out_c.len() - start < d {
+        let c = rng.random_range(0..cols);
+        if !out_c[start..].contains(&c) {
+            out_c.push(c);
+            out_w.push(rng.random_range(1..=1000));
+        }
+    }
+}
+
+fn build(rows: usize, cols: usize, d: usize, seed: u64, changed: Option<&[bool]>) -> Problem {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut start = Vec::with_capacity(rows + 1);
+    let mut c = Vec::with_capacity(rows * d);
+    let mut w = Vec::with_capacity(rows * d);
+    start.push(0);
+    let mut edit_rng = ChaCha8Rng::seed_from_u64(seed ^ 0xed17);
+    for r in 0..rows {
+        let mark = c.len();
+        random_row(&mut rng, cols, d, &mut c, &mut w);
+        if changed.is_some_and(|ch| ch[r]) {
+            c.truncate(mark);
+            w.truncate(mark);
+            random_row(&mut edit_rng, cols, d, &mut c, &mut w);
+        }
+        start.push(c.len());
+    }
+    let caps: Vec<u32> = (0..cols).map(|_| rng.random_range(1..=8)).collect();
+    let mut b = Problem::from_csr(rows, cols, &start, &c, &w).expect("csr");
+    drop((start, c, w));
+    let caps = match changed {
+        None => caps,
+        Some(_) => caps
+            .into_iter()
+            .map(|k| {
+                if edit_rng.random_bool(0.01) {
+                    if edit_rng.random_bool(0.5) {
+                        k - 1
+                    } else {
+                        k + 1
+                    }
+                } else {
+                    k
+                }
+            })
+            .collect(),
+    };
+    b.col_capacity(caps);
+    b.build().expect("build")
+}
+
+fn timed_solve(p: &Problem, warm: Option<&WarmStart>, opts: &Options) -> (f64, u64, Matching) {
+    reset_peak();
+    let base = rss_kib("VmRSS:").unwrap_or(0);
+    let t = Instant::now();
+    let m = match warm {
+        None => sparse::solve(p, opts),
+        Some(w) => sparse::solve_warm(p, w, opts),
+    }
+    .expect("solve");
+    let secs = t.elapsed().as_secs_f64();
+    let peak = rss_kib("VmHWM:").unwrap_or(0).saturating_sub(base);
+    (secs, peak, m)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let family = args.first().map_or("20k", String::as_str);
+    let reps: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(3).max(1);
+    let warm = args.iter().any(|a| a == "--warm");
+    let check = args.iter().any(|a| a == "--verify");
+    let (rows, cols, d) = match family {
+        "20k" => (20_000, 2_000, 20),
+        "200k" => (200_000, 20_000, 20),
+        "1m" => (1_000_000, 100_000, 16),
+        other => panic!("unknown family {other}"),
+    };
+    let opts = Options {
+        parallel: true,
+        cancel: None,
+    };
+    let t = Instant::now();
+    let p = build(rows, cols, d, 42, None);
+    eprintln!(
+        "built {family}: {} arcs in {:.2}s",
+        p.n_arcs(),
+        t.elapsed().as_secs_f64()
+    );
+    let mut times = Vec::new();
+    let mut last = None;
+    for _ in 0..reps {
+        let (s, peak, m) = timed_solve(&p, None, &opts);
+        println!("{family} cold: {s:.3}s, solve peak +{} MiB", peak / 1024);
+        times.push(s);
+        last = Some(m);
+    }
+    let m = last.expect("reps >= 1");
+    let matched: u64 = m.flow.iter().map(|&f| u64::from(f)).sum();
+    println!(
+        "{family} cold median {:.3}s over {reps}; matched {matched}, weight {}",
+        median(times),
+        m.weight(&p)
+    );
+    if check {
+        verify::verify(&p, &m).expect("certificate");
+        println!("{family} certificate verified");
+    }
+    if warm {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let changed: Vec<bool> = (0..rows).map(|_| rng.random_bool(0.01)).collect();
+        let q = build(rows, cols, d, 42, Some(&changed));
+        let mut ws = WarmStart::from_matching(&p, &m);
+        for (r, &ch) in changed.iter().enumerate() {
+            if ch {
+                ws.row_price[r] = 0;
+            }
+        }
+        drop(p);
+        let (cold_s, _, cold) = timed_solve(&q, None, &opts);
+        let mut wtimes = Vec::new();
+        let mut hot = None;
+        for _ in 0..reps {
+            let (s, peak, h) = timed_solve(&q, Some(&ws), &opts);
+            println!("{family} warm: {s:.3}s, solve peak +{} MiB", peak / 1024);
+            wtimes.push(s);
+            hot = Some(h);
+        }
+        let hot = hot.expect("reps >= 1");
+        assert_eq!(
+            hot.weight(&q),
+            cold.weight(&q),
+            "warm and cold optima differ"
+        );
+        if check {
+            verify::verify(&q, &hot).expect("warm certificate");
+        }
+        let wm = median(wtimes);
+        println!(
+            "{family} warm median {wm:.3}s vs cold {cold_s:.3}s on the edited problem ({:.1}x)",
+            cold_s / wm
+        );
+    }
+}
