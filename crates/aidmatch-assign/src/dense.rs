@@ -11,7 +11,8 @@
 //!
 //! * [`linear_sum_assignment`] takes `f64` costs, row-major. Forbidden pairs are `+inf`
 //!   when minimising, `-inf` when maximising; NaN and the other infinity are errors.
-//!   Arithmetic is `f64`, as in scipy.
+//!   Arithmetic is `f64`, as in scipy, except that a matrix of integers of at most 31
+//!   bits (and no infinities) is solved exactly in integer arithmetic.
 //! * [`linear_sum_assignment_i64`] takes `i64` costs and an optional mask of permitted
 //!   entries. It is exact: permitted costs must satisfy `|c| <= MAX_WEIGHT` (2^53 − 1),
 //!   the solver runs in `i64` when `16 (min(rows, cols) + 1) max|c| <= 2^59`, otherwise
@@ -35,18 +36,27 @@
 //! rectangular matrices without padding them to square: with `n = min(rows, cols)` and
 //! `m = max(rows, cols)` (the matrix is transposed internally when `rows > cols`),
 //!
-//! 1. row reduction `u_i = min_j c_ij`, `v = 0`, and a greedy assignment of rows to free
-//!    columns among their minima;
-//! 2. two passes of augmenting row reduction, which only lowers prices of columns that
+//! 1. reduction: `u_i = min_j c_ij`, `v = 0`, and for a square matrix also the column
+//!    reduction `v_j = min_i (c_ij - u_i)`; each row takes its lowest free column of
+//!    reduced cost zero;
+//! 2. a matching on the sparse graph of zero-reduced-cost pairs (augmenting paths by
+//!    depth-first search), which on integer costs with many ties assigns nearly all rows;
+//! 3. two passes of augmenting row reduction, which only lowers prices of columns that
 //!    become assigned, so the rectangular dual convention above holds throughout (the
-//!    column reduction of square LAPJV would break it);
-//! 3. a shortest augmenting path (Dijkstra on reduced costs, with price updates) for each
+//!    column reduction of square LAPJV would break it, hence its use only on square
+//!    matrices);
+//! 4. a shortest augmenting path (Dijkstra on reduced costs, with price updates) for each
 //!    row still free.
 //!
 //! Time is `O(n² m)` in the worst case; on random matrices the initialisation assigns
-//! most rows in `O(n m)` and the augmenting paths are short. Space is `O(n + m)` beyond
-//! the input, plus one working copy of the matrix when it must be transposed, negated
-//! (maximising), masked, or widened to `i128`.
+//! most rows in `O(n m)` and few augmenting paths remain. Space is `O(n + m)` beyond the
+//! input, plus one working copy of the matrix when it is transposed, negated
+//! (maximising), masked, widened to `i128`, or compacted.
+//!
+//! Row scans are limited by memory bandwidth, so integer matrices whose entries fit in
+//! `i16` or `i32` are solved from a compact copy, and so are `f64` matrices whose entries
+//! are all integers of at most 31 bits: those are then solved *exactly*, in integer
+//! arithmetic, and their duals are exact integers returned as `f64`.
 //!
 //! # Example
 //!
@@ -174,23 +184,58 @@ pub fn linear_sum_assignment(
         Sense::Minimize => f64::NEG_INFINITY,
         Sense::Maximize => f64::INFINITY,
     };
-    if let Some(k) = costs.iter().position(|&c| c.is_nan() || c == bad) {
-        return Err(AssignError::InvalidEntry {
-            row: k / cols,
-            col: k % cols,
-            value: costs[k],
-        });
+    // One pass: reject invalid entries, and notice whether every cost is an integer
+    // of 32 bits (then the solve is exact, in integer arithmetic).
+    let mut integral = true;
+    let (mut lo, mut hi) = (0.0f64, 0.0f64);
+    for (k, &c) in costs.iter().enumerate() {
+        if c.is_nan() || c == bad {
+            return Err(AssignError::InvalidEntry {
+                row: k / cols,
+                col: k % cols,
+                value: c,
+            });
+        }
+        integral &= c == f64::from(c as i32);
+        lo = lo.min(c);
+        hi = hi.max(c);
     }
     let transposed = rows > cols;
-    let work: Cow<'_, [f64]> = if transposed || sense == Sense::Maximize {
-        let sign = if sense == Sense::Maximize { -1.0 } else { 1.0 };
-        Cow::Owned(working_copy(costs, rows, cols, transposed, |_, c| sign * c))
-    } else {
-        Cow::Borrowed(costs)
-    };
+    let negate = sense == Sense::Maximize;
     let (n, m) = (rows.min(cols), rows.max(cols));
-    let solved = kernel::solve(&work, n, m, f64::NEG_INFINITY)
-        .map_err(|Infeasible| AssignError::Infeasible)?;
+    let max_abs = lo.abs().max(hi.abs());
+    let compact = if integral && 16.0 * (n as f64 + 1.0) * max_abs <= (1u64 << 52) as f64 {
+        // Integers below 2^31 in magnitude: the duals are below 2^52, exact in f64.
+        let (lo, hi) = if negate {
+            (-(hi as i64), -(lo as i64))
+        } else {
+            (lo as i64, hi as i64)
+        };
+        let floor = -(4 * (n as i64 + 1) * max_abs as i64);
+        let value = |c: f64| if negate { -(c as i64) } else { c as i64 };
+        solve_compact(costs, rows, cols, transposed, (lo, hi), value, floor)
+    } else {
+        None
+    };
+    let solved = match compact {
+        Some(result) => {
+            let s = result.map_err(|Infeasible| AssignError::Infeasible)?;
+            Solved {
+                col_of_row: s.col_of_row,
+                u: s.u.into_iter().map(|x| x as f64).collect(),
+                v: s.v.into_iter().map(|x| x as f64).collect(),
+            }
+        }
+        None => {
+            let work: Cow<'_, [f64]> = match (transposed, negate) {
+                (false, false) => Cow::Borrowed(costs),
+                (_, true) => Cow::Owned(working_copy(costs, rows, cols, transposed, |_, c| -c)),
+                (true, false) => Cow::Owned(working_copy(costs, rows, cols, true, |_, c| c)),
+            };
+            kernel::solve(&work, n, m, f64::NEG_INFINITY)
+                .map_err(|Infeasible| AssignError::Infeasible)?
+        }
+    };
     Ok(assemble(
         solved,
         rows,
@@ -260,7 +305,27 @@ pub fn linear_sum_assignment_i64(
     // Every finite quantity of the kernel is at most 16 (n + 1) max|c| in magnitude.
     let bound = 16 * (n as u128 + 1) * u128::from(max_abs);
     let mask_of = |k: usize| allowed.is_none_or(|mask| mask[k]);
-    let solved = if bound <= 1 << 59 {
+    // The i64 price floor; only used when `bound` admits i64 arithmetic.
+    let floor = i64::try_from(4 * (n as i128 + 1) * i128::from(max_abs)).map_or(i64::MIN, |f| -f);
+    let compact = match allowed {
+        None if bound <= 1 << 59 => {
+            let (lo, hi) = costs
+                .iter()
+                .fold((0, 0), |(lo, hi), &c| (c.min(lo), c.max(hi)));
+            let (lo, hi) = if negate { (-hi, -lo) } else { (lo, hi) };
+            let value = |c: i64| if negate { -c } else { c };
+            solve_compact(costs, rows, cols, transposed, (lo, hi), value, floor)
+        }
+        _ => None,
+    };
+    let solved = if let Some(result) = compact {
+        let s = result.map_err(|Infeasible| AssignError::Infeasible)?;
+        Solved {
+            col_of_row: s.col_of_row,
+            u: s.u.into_iter().map(i128::from).collect(),
+            v: s.v.into_iter().map(i128::from).collect(),
+        }
+    } else if bound <= 1 << 59 {
         let work: Cow<'_, [i64]> = if transposed || negate || allowed.is_some() {
             Cow::Owned(working_copy(costs, rows, cols, transposed, |k, c| {
                 if !mask_of(k) {
@@ -274,7 +339,6 @@ pub fn linear_sum_assignment_i64(
         } else {
             Cow::Borrowed(costs)
         };
-        let floor = -(4 * (n as i64 + 1) * max_abs as i64);
         let s = kernel::solve(&work, n, m, floor).map_err(|Infeasible| AssignError::Infeasible)?;
         Solved {
             col_of_row: s.col_of_row,
@@ -297,6 +361,31 @@ pub fn linear_sum_assignment_i64(
     Ok(assemble(solved, rows, cols, transposed, back, |i, j| {
         i128::from(costs[i * cols + j])
     }))
+}
+
+/// Solves from a compact `i16` or `i32` copy of the working matrix (transposed if
+/// asked, each entry mapped by `value`) in `i64` arithmetic, if the working values lie
+/// in `lo..=hi` within `i32`. Smaller entries mean fewer bytes per row scan, and the
+/// scans are bound by memory bandwidth.
+fn solve_compact<S: Copy>(
+    costs: &[S],
+    rows: usize,
+    cols: usize,
+    transposed: bool,
+    (lo, hi): (i64, i64),
+    value: impl Fn(S) -> i64,
+    floor: i64,
+) -> Option<Result<Solved<i64>, Infeasible>> {
+    let (n, m) = (rows.min(cols), rows.max(cols));
+    if lo >= i64::from(i16::MIN) && hi <= i64::from(i16::MAX) {
+        let work = working_copy(costs, rows, cols, transposed, |_, c| value(c) as i16);
+        Some(kernel::solve(&work, n, m, floor))
+    } else if lo >= i64::from(i32::MIN) && hi <= i64::from(i32::MAX) {
+        let work = working_copy(costs, rows, cols, transposed, |_, c| value(c) as i32);
+        Some(kernel::solve(&work, n, m, floor))
+    } else {
+        None
+    }
 }
 
 fn check_shape(got: usize, rows: usize, cols: usize) -> Result<(), AssignError> {

@@ -1,21 +1,29 @@
 //! The numeric core of [`super`]: Jonker–Volgenant on a row-major `n × m` matrix with
-//! `n <= m`, minimising, generic over the arithmetic ([`Cost`]).
+//! `n <= m`, minimising, generic over the stored entries `E` and the arithmetic `T`
+//! ([`Cost`]; entries are widened on load, so a compact `i16` copy of a small-integer
+//! matrix is scanned at a quarter of the memory traffic).
 //!
 //! Phases:
 //!
-//! 1. *Row reduction*: `u_i = min_j c_ij`, `v = 0`; each row takes the lowest-index free
-//!    column among its minima, if one is free. A constant matrix is solved here, as the
-//!    identity.
-//! 2. *Augmenting row reduction* (two passes, as in Jonker and Volgenant 1987): a free row
+//! 1. *Reduction*: `u_i = min_j c_ij` and `v = 0`. For a square matrix (whose duals have
+//!    no sign condition) also `v_j = min_i (c_ij - u_i) >= 0`, the column reduction, so
+//!    that every column has a tight pair as well. For a rectangular one `v` stays `0`:
+//!    positive prices on columns that may end up free would break the dual convention.
+//!    Each row takes its lowest-index free *tight* column (reduced cost zero), if any;
+//!    a constant matrix is solved here, as the identity.
+//! 2. *Tight matching*: augmenting paths in the sparse graph of tight pairs (up to
+//!    [`TIGHT`] per row), by depth-first search; prices do not change. On integer costs
+//!    with many ties this assigns nearly every row in `O(n m)`.
+//! 3. *Augmenting row reduction* (two passes, as in Jonker and Volgenant 1987): a free row
 //!    takes its cheapest column, lowering that column's price `v_j` to the row's second
 //!    reduced cost, and evicts the previous owner. Prices only go down, and only on
-//!    columns that become assigned, so `v <= 0` with `v = 0` on free columns, which is
-//!    the dual convention of the rectangular problem. (Column reduction, the first phase
-//!    of square LAPJV, would set positive prices on columns that may end up free.)
-//! 3. *Shortest augmenting paths*: for each remaining free row, Dijkstra on reduced costs
-//!    over the columns, processing all columns at the current minimum distance together,
-//!    stopping at the first free column reached, then updating the prices of the columns
-//!    that were finalised and flipping the path.
+//!    columns that become assigned, so in the rectangular case `v <= 0` with `v = 0` on
+//!    free columns throughout.
+//! 4. *Shortest augmenting paths*: for each remaining free row, Dijkstra on reduced costs
+//!    over the columns, stopping at the first free column at the minimum distance
+//!    (preferring a free column among ties), then lowering the prices of the finalised
+//!    columns and flipping the path. Assigned and free unfinalised columns are kept in
+//!    two ascending lists, so each row scan reads memory in increasing address order.
 //!
 //! Forbidden entries hold [`Cost::INF`]; arithmetic on them stays far above every finite
 //! value (see `super` for the bound), so a minimum distance at infinity level means no
@@ -24,6 +32,9 @@
 use std::ops::{Add, Sub};
 
 /// Arithmetic the kernel runs in. Implemented for `f64`, `i64` and `i128`.
+///
+/// Comparisons are exact, and equal values are equal: ties are broken by index, which
+/// makes results deterministic.
 pub(crate) trait Cost: Copy + PartialOrd + Add<Output = Self> + Sub<Output = Self> {
     /// Additive identity.
     const ZERO: Self;
@@ -91,8 +102,8 @@ pub(crate) struct Solved<T> {
 /// `v_floor` bounds how low augmenting row reduction may push a column price (it keeps
 /// integer arithmetic within the range the caller checked); it does not affect
 /// optimality, only how much work the initialisation takes over from the augmentation.
-pub(crate) fn solve<T: Cost>(
-    c: &[T],
+pub(crate) fn solve<E: Copy + Into<T>, T: Cost>(
+    c: &[E],
     n: usize,
     m: usize,
     v_floor: T,
@@ -135,7 +146,7 @@ pub(crate) fn solve<T: Cost>(
     let u =
         s.x.iter()
             .enumerate()
-            .map(|(i, &j)| s.c[i * m + j as usize] - s.v[j as usize])
+            .map(|(i, &j)| s.c[i * m + j as usize].into() - s.v[j as usize])
             .collect();
     Ok(Solved {
         col_of_row: s.x.iter().map(|&j| j as usize).collect(),
@@ -144,8 +155,8 @@ pub(crate) fn solve<T: Cost>(
     })
 }
 
-struct State<'a, T> {
-    c: &'a [T],
+struct State<'a, E, T> {
+    c: &'a [E],
     m: usize,
     /// Column of each row, or NONE.
     x: Vec<u32>,
@@ -182,9 +193,9 @@ struct Sap<T> {
     ready: Vec<u32>,
 }
 
-impl<T: Cost> State<'_, T> {
+impl<E: Copy + Into<T>, T: Cost> State<'_, E, T> {
     #[inline(always)]
-    fn row(&self, i: usize) -> &[T] {
+    fn row(&self, i: usize) -> &[E] {
         &self.c[i * self.m..(i + 1) * self.m]
     }
 
@@ -210,8 +221,9 @@ impl<T: Cost> State<'_, T> {
             let mut colmin = vec![T::INF; m];
             for (i, ui) in u.iter_mut().enumerate() {
                 let row = self.row(i);
-                let mut min = row[0];
+                let mut min: T = row[0].into();
                 for &cij in row {
+                    let cij: T = cij.into();
                     if cij < min {
                         min = cij;
                     }
@@ -221,7 +233,7 @@ impl<T: Cost> State<'_, T> {
                 }
                 *ui = min;
                 for (cm, &cij) in colmin.iter_mut().zip(row) {
-                    let r = cij - min;
+                    let r = cij.into() - min;
                     if r < *cm {
                         *cm = r;
                     }
@@ -240,7 +252,7 @@ impl<T: Cost> State<'_, T> {
             let min = if n == m {
                 let min = *ui;
                 for (j, (&cij, &vj)) in row.iter().zip(&self.v).enumerate() {
-                    if cij - min == vj {
+                    if cij.into() - min == vj {
                         if count < TIGHT {
                             buf[count] = j as u32;
                         }
@@ -249,8 +261,9 @@ impl<T: Cost> State<'_, T> {
                 }
                 min
             } else {
-                let mut min = row[0];
+                let mut min: T = row[0].into();
                 for (j, &cij) in row.iter().enumerate() {
+                    let cij: T = cij.into();
                     if cij <= min {
                         if cij < min {
                             min = cij;
@@ -281,7 +294,7 @@ impl<T: Cost> State<'_, T> {
                     .iter()
                     .zip(&self.v[start..])
                     .zip(&y[start..])
-                    .position(|((&cij, &vj), &r)| r == NONE && cij - min == vj)
+                    .position(|((&cij, &vj), &r)| r == NONE && cij.into() - min == vj)
                     .map(|p| start + p);
             }
             match chosen {
@@ -410,7 +423,7 @@ impl<T: Cost> State<'_, T> {
         let c = self.c;
         let row0 = &c[i0 * m..(i0 + 1) * m];
         for ((dj, &cij), &vj) in d.iter_mut().zip(row0).zip(v.iter()) {
-            *dj = cij - vj;
+            *dj = cij.into() - vj;
         }
         pred.fill(i0 as u32);
         rest.clear();
@@ -442,11 +455,11 @@ impl<T: Cost> State<'_, T> {
             let i = y[j1] as usize;
             let iu = i as u32;
             let row = &c[i * m..(i + 1) * m];
-            let h = row[j1] - v[j1] - mu;
+            let h = row[j1].into() - v[j1] - mu;
             // Free columns first: reaching one at distance mu ends the search.
             for (k, &j) in free_cols.iter().enumerate() {
                 let j = j as usize;
-                let cred = row[j] - v[j] - h;
+                let cred = row[j].into() - v[j] - h;
                 if cred < d[j] {
                     d[j] = cred;
                     pred[j] = iu;
@@ -466,7 +479,7 @@ impl<T: Cost> State<'_, T> {
             rpos = 0;
             for (k, &j) in rest.iter().enumerate() {
                 let j = j as usize;
-                let cred = row[j] - v[j] - h;
+                let cred = row[j].into() - v[j] - h;
                 let mut dj = d[j];
                 if cred < dj {
                     dj = cred;
@@ -516,13 +529,13 @@ fn min_of<T: Cost>(cols: &[u32], d: &[T]) -> (T, usize) {
 /// Smallest and second smallest reduced cost `row[j] - v[j]`, with their lowest columns.
 /// The second column is `usize::MAX` (and its value INF) when the row has one column.
 #[inline]
-fn two_smallest<T: Cost>(row: &[T], v: &[T]) -> (T, usize, T, usize) {
-    let mut u1 = row[0] - v[0];
+fn two_smallest<E: Copy + Into<T>, T: Cost>(row: &[E], v: &[T]) -> (T, usize, T, usize) {
+    let mut u1 = row[0].into() - v[0];
     let mut j1 = 0;
     let mut u2 = T::INF;
     let mut j2 = usize::MAX;
     for (j, (&cij, &vj)) in row.iter().zip(v).enumerate().skip(1) {
-        let h = cij - vj;
+        let h = cij.into() - vj;
         if h < u2 {
             if h < u1 {
                 u2 = u1;

@@ -3,6 +3,8 @@
 
 use aidmatch_assign::AssignError;
 use aidmatch_assign::dense::{Assignment, Sense, linear_sum_assignment, linear_sum_assignment_i64};
+use aidmatch_assign::reference;
+use aidmatch_assign::verify::{verify_dense_f64, verify_dense_i64};
 use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -145,6 +147,11 @@ fn check_i64(
     // Strong duality: the certificate's value equals the objective.
     let dual: i128 = u.iter().chain(&v).sum();
     assert_eq!(dual, s * total);
+    // And the independent checker agrees.
+    assert_eq!(
+        verify_dense_i64(costs, rows, cols, allowed, sense, a),
+        Ok(())
+    );
 }
 
 /// The f64 twin of [`check_i64`], with a tolerance on the dual inequalities.
@@ -189,6 +196,15 @@ fn check_f64(costs: &[f64], rows: usize, cols: usize, sense: Sense, a: &Assignme
             }
         }
     }
+    if rows > cols {
+        for i in 0..rows {
+            assert!(s * a.row_duals()[i] <= 0.0);
+            if a.mate(i).is_none() {
+                assert_eq!(a.row_duals()[i], 0.0);
+            }
+        }
+    }
+    assert_eq!(verify_dense_f64(costs, rows, cols, sense, a, tol), Ok(()));
 }
 
 fn solve_i64(
@@ -530,6 +546,7 @@ proptest! {
         let sense = if maximize { Sense::Maximize } else { Sense::Minimize };
         let allowed = use_mask.then_some(mask.as_slice());
         let want = brute_force(&costs, rows, cols, allowed, sense);
+        prop_assert_eq!(want, reference::dense_i64(&costs, rows, cols, allowed, sense));
         match linear_sum_assignment_i64(&costs, rows, cols, allowed, sense) {
             Ok(a) => {
                 check_i64(&costs, rows, cols, allowed, sense, &a);
@@ -556,6 +573,118 @@ proptest! {
                 prop_assert_eq!(e, AssignError::Infeasible);
                 prop_assert_eq!(want, None);
             }
+        }
+    }
+}
+
+/// The float path proper (non-integer costs): quarters are exact in binary, so sums are
+/// exact and the objective must equal four times the integer optimum.
+fn small_float_instance() -> impl Strategy<Value = (usize, usize, Vec<i64>, Vec<bool>)> {
+    (1usize..=6, 1usize..=7).prop_flat_map(|(r, c)| {
+        (
+            Just(r),
+            Just(c),
+            prop::collection::vec(-80i64..80, r * c),
+            prop::collection::vec(prop::bool::weighted(0.85), r * c),
+        )
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn float_path_matches_brute_force((rows, cols, quarters, mask) in small_float_instance(), maximize in any::<bool>()) {
+        let sense = if maximize { Sense::Maximize } else { Sense::Minimize };
+        let forbid = if maximize { f64::NEG_INFINITY } else { f64::INFINITY };
+        // Shift by 1/8 so that no matrix is integral (that would take the exact path).
+        let f: Vec<f64> = quarters
+            .iter()
+            .zip(&mask)
+            .map(|(&q, &ok)| if ok { q as f64 / 4.0 + 0.125 } else { forbid })
+            .collect();
+        let eighths: Vec<i64> = quarters.iter().map(|&q| 2 * q + 1).collect();
+        let want = brute_force(&eighths, rows, cols, Some(&mask), sense);
+        match linear_sum_assignment(&f, rows, cols, sense) {
+            Ok(b) => {
+                check_f64(&f, rows, cols, sense, &b);
+                prop_assert_eq!(want.map(|w| w as f64 / 8.0), Some(b.objective()));
+            }
+            Err(e) => {
+                prop_assert_eq!(e, AssignError::Infeasible);
+                prop_assert_eq!(want, None);
+            }
+        }
+    }
+}
+
+/// Entries at the edges of the compact storage types (i16, i32) and beyond, in both
+/// senses (negation moves the edges), against brute force.
+#[test]
+fn compact_storage_boundaries() {
+    let edges: [i64; 8] = [
+        i64::from(i16::MAX),
+        i64::from(i16::MIN),
+        i64::from(i16::MAX) + 1,
+        i64::from(i32::MAX),
+        i64::from(i32::MIN),
+        i64::from(i32::MAX) + 1,
+        -(1 << 40),
+        0,
+    ];
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    for &edge in &edges {
+        for _ in 0..30 {
+            let rows = rng.random_range(1..6);
+            let cols = rng.random_range(1..6);
+            let c: Vec<i64> = (0..rows * cols)
+                .map(|_| match rng.random_range(0..3) {
+                    0 => edge,
+                    1 => edge.signum() * rng.random_range(0..100),
+                    _ => rng.random_range(-50..50),
+                })
+                .collect();
+            for sense in [Sense::Minimize, Sense::Maximize] {
+                let a = solve_i64(&c, rows, cols, None, sense);
+                assert_eq!(
+                    Some(a.objective()),
+                    brute_force(&c, rows, cols, None, sense)
+                );
+                // The same integers as floats: exact path within 31 bits, float beyond.
+                let f: Vec<f64> = c.iter().map(|&x| x as f64).collect();
+                let b = linear_sum_assignment(&f, rows, cols, sense).expect("feasible");
+                check_f64(&f, rows, cols, sense, &b);
+                assert_eq!(b.objective(), a.objective() as f64);
+            }
+        }
+    }
+}
+
+/// Uniform random floats (the float path) on larger matrices: the certificate proves
+/// optimality up to rounding.
+#[test]
+fn float_certificates_on_larger_random_instances() {
+    let mut rng = ChaCha8Rng::seed_from_u64(3);
+    for _ in 0..40 {
+        let rows = rng.random_range(1..80);
+        let cols = rng.random_range(1..80);
+        // Forbidden entries off the diagonal only, so the instance is feasible.
+        let c: Vec<f64> = (0..rows * cols)
+            .map(|k| {
+                if k / cols != k % cols && rng.random_bool(0.1) {
+                    f64::INFINITY
+                } else {
+                    rng.random::<f64>() * 100.0
+                }
+            })
+            .collect();
+        for sense in [Sense::Minimize, Sense::Maximize] {
+            let c: Vec<f64> = match sense {
+                Sense::Minimize => c.clone(),
+                Sense::Maximize => c.iter().map(|&x| -x).collect(),
+            };
+            let a = linear_sum_assignment(&c, rows, cols, sense).expect("feasible");
+            check_f64(&c, rows, cols, sense, &a);
         }
     }
 }
