@@ -22,57 +22,54 @@ fn brute_force(
 ) -> Option<i128> {
     let ok = |i: usize, j: usize| allowed.is_none_or(|m| m[i * cols + j]);
     let at = |i: usize, j: usize| i128::from(costs[i * cols + j]);
-    // Enumerate assignments of each element of the small side to a distinct element of the
-    // large side.
-    let (small, large) = (rows.min(cols), rows.max(cols));
-    let pair = |s: usize, l: usize| if rows <= cols { (s, l) } else { (l, s) };
-    fn rec(
-        s: usize,
+    // Assign each element of the small side to a distinct element of the large side.
+    struct Search<'a> {
         small: usize,
         large: usize,
-        used: &mut Vec<bool>,
-        acc: i128,
-        best: &mut Option<i128>,
-        value: &dyn Fn(usize, usize) -> Option<i128>,
-        better: &dyn Fn(i128, i128) -> bool,
-    ) {
-        if s == small {
-            if best.is_none_or(|b| better(acc, b)) {
-                *best = Some(acc);
+        used: Vec<bool>,
+        best: Option<i128>,
+        value: &'a dyn Fn(usize, usize) -> Option<i128>,
+        better: &'a dyn Fn(i128, i128) -> bool,
+    }
+    impl Search<'_> {
+        fn rec(&mut self, s: usize, acc: i128) {
+            if s == self.small {
+                if self.best.is_none_or(|b| (self.better)(acc, b)) {
+                    self.best = Some(acc);
+                }
+                return;
             }
-            return;
-        }
-        for l in 0..large {
-            if used[l] {
-                continue;
-            }
-            if let Some(c) = value(s, l) {
-                used[l] = true;
-                rec(s + 1, small, large, used, acc + c, best, value, better);
-                used[l] = false;
+            for l in 0..self.large {
+                if self.used[l] {
+                    continue;
+                }
+                if let Some(c) = (self.value)(s, l) {
+                    self.used[l] = true;
+                    self.rec(s + 1, acc + c);
+                    self.used[l] = false;
+                }
             }
         }
     }
+    let (small, large) = (rows.min(cols), rows.max(cols));
     let value = |s: usize, l: usize| {
-        let (i, j) = pair(s, l);
+        let (i, j) = if rows <= cols { (s, l) } else { (l, s) };
         ok(i, j).then(|| at(i, j))
     };
     let better = |a: i128, b: i128| match sense {
         Sense::Minimize => a < b,
         Sense::Maximize => a > b,
     };
-    let mut best = None;
-    rec(
-        0,
+    let mut search = Search {
         small,
         large,
-        &mut vec![false; large],
-        0,
-        &mut best,
-        &value,
-        &better,
-    );
-    best
+        used: vec![false; large],
+        best: None,
+        value: &value,
+        better: &better,
+    };
+    search.rec(0, 0);
+    search.best
 }
 
 /// Checks everything the contract promises about an integer result, exactly: the pairs,
@@ -105,10 +102,8 @@ fn check_i64(
         assert_eq!(a.mate(i), Some(j));
         total += i128::from(costs[i * cols + j]);
     }
-    for i in 0..rows {
-        if !row_used[i] {
-            assert_eq!(a.mate(i), None);
-        }
+    for (i, _) in row_used.iter().enumerate().filter(|(_, used)| !**used) {
+        assert_eq!(a.mate(i), None);
     }
     assert_eq!(a.objective(), total);
     // Duals in the minimisation sign.
@@ -189,10 +184,10 @@ fn check_f64(costs: &[f64], rows: usize, cols: usize, sense: Sense, a: &Assignme
         }
     }
     if rows < cols {
-        for j in 0..cols {
-            assert!(s * a.col_duals()[j] <= 0.0);
-            if !col_used[j] {
-                assert_eq!(a.col_duals()[j], 0.0);
+        for (&vj, &used) in a.col_duals().iter().zip(&col_used) {
+            assert!(s * vj <= 0.0);
+            if !used {
+                assert_eq!(vj, 0.0);
             }
         }
     }
