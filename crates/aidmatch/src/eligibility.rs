@@ -517,3 +517,98 @@ fn fmt_date(d: Date) -> String {
     let (y, m, day) = d.ymd();
     format!("{y:04}-{m:02}-{day:02}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::division::{AreaPrefix, Division};
+    use crate::taxonomy::{Category, CategorySet, ProviderKind, Status};
+
+    /// The index finds exactly the resources passing area and category, with the longest
+    /// prefix, and index + `check_rest` agree with `check_all` on every pair.
+    #[test]
+    fn index_agrees_with_the_definition() {
+        let areas = [
+            "61",
+            "6101",
+            "610103",
+            "610103001",
+            "610103001002",
+            "6106",
+            "610113",
+        ];
+        let regions = [
+            "610103001002",
+            "610103001003",
+            "610103",
+            "610113003005",
+            "610602100201",
+            "610103002",
+        ];
+        let cats = [Category::Medical, Category::Living, Category::Education];
+        let mut resources = Vec::new();
+        for k in 0..40usize {
+            let c: CategorySet = cats
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| (k + 1) & (1 << i) != 0)
+                .map(|(_, &c)| c)
+                .collect();
+            let mut area = vec![AreaPrefix::parse(areas[k % areas.len()]).expect("area")];
+            if k % 3 == 0 {
+                area.push(AreaPrefix::parse(areas[(k / 3) % areas.len()]).expect("area"));
+            }
+            let kind = if k % 5 == 0 {
+                ProviderKind::Government
+            } else {
+                ProviderKind::Charity
+            };
+            let mut r = Resource::new(
+                format!("R{k}"),
+                format!("P{}", k % 4),
+                kind,
+                c,
+                (k % 3) as u32,
+                area,
+            );
+            if k % 4 == 1 {
+                r.eligible_statuses = StatusSet::single(Status::Dibao);
+            }
+            resources.push(r);
+        }
+        let index = ResourceIndex::build(&resources);
+        let mut excluded = PairSet::default();
+        excluded.insert(1, 2);
+        let env = CheckEnv {
+            as_of: Date::parse("2024-10-01").expect("date"),
+            excluded: &excluded,
+        };
+        let mut cand = Vec::new();
+        for (h, region) in regions.iter().enumerate() {
+            for (ci, &cat) in cats.iter().enumerate() {
+                let mut n = Need::new(
+                    "N",
+                    "H",
+                    Division::parse(region).expect("region"),
+                    cat,
+                    ci != 1,
+                );
+                if h % 2 == 0 {
+                    n.statuses = StatusSet::single(Status::Dibao);
+                }
+                index.candidates(&n, &mut cand);
+                for (r, res) in resources.iter().enumerate() {
+                    let provider = (r % 4) as u32;
+                    let all = check_all(env, &n, h as u32, res, provider);
+                    let found = cand.iter().find(|c| c.0 as usize == r);
+                    let in_area = !all.contains(Check::Area) && !all.contains(Check::Category);
+                    assert_eq!(found.is_some(), in_area, "{region} {cat} R{r}");
+                    if let Some(&(_, len)) = found {
+                        assert_eq!(Some(len), longest_prefix(&n, res));
+                        assert_eq!(check_rest(env, &n, h as u32, res, provider), all);
+                    }
+                }
+            }
+        }
+    }
+}

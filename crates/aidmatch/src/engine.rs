@@ -643,7 +643,9 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
     };
     let mut result = assemble(ctx_base, &problem, &matching, n_households, n_providers)?;
     drop(problem);
-    let (bound_tiers, bound_weight) = bound.unwrap_or_default();
+    let (mut bound_tiers, bound_weight) = bound.unwrap_or_default();
+    // The solver counts tiers up to the highest one in use; the summary lists them all.
+    bound_tiers.resize(result.summary.objective.assigned_by_tier.len(), 0);
     let achieved_tiers = &result.summary.objective.assigned_by_tier;
     budget.bound_total_score = i64::try_from(bound_weight).unwrap_or(i64::MAX);
     budget.gap_assigned = bound_tiers

@@ -1,2 +1,5 @@
 //! Integration tests of aidmatch (one binary, one module per area).
 mod io_lists;
+mod engine_props;
+mod engine_rules;
+mod engine_support;
