@@ -43,14 +43,17 @@ pub fn greedy(problem: &Problem) -> Vec<u32> {
             arc_row[arc] = row;
         }
     }
-    let mut order: Vec<usize> = (0..problem.n_arcs()).collect();
-    order.sort_by_key(|&a| {
-        (
-            problem.row_tier(arc_row[a]),
-            std::cmp::Reverse(problem.arc_weight(a)),
-            a,
-        )
-    });
+    // Keys are unique (they end with the arc index), so an unstable sort is deterministic.
+    let mut order: Vec<(u32, std::cmp::Reverse<i64>, usize)> = (0..problem.n_arcs())
+        .map(|a| {
+            (
+                problem.row_tier(arc_row[a]),
+                std::cmp::Reverse(problem.arc_weight(a)),
+                a,
+            )
+        })
+        .collect();
+    order.sort_unstable();
     let mut row_left: Vec<u32> = (0..problem.n_rows())
         .map(|r| problem.row_supply(r))
         .collect();
@@ -61,7 +64,7 @@ pub fn greedy(problem: &Problem) -> Vec<u32> {
         .map(|g| problem.group_capacity(g))
         .collect();
     let mut flow = vec![0u32; problem.n_arcs()];
-    for arc in order {
+    for (_, _, arc) in order {
         let row = arc_row[arc];
         if let Some(bonus) = &bonus {
             let tier_bonus = bonus
