@@ -35,8 +35,8 @@ pub enum DateError {
 impl Date {
     /// The date of `year-month-day`, or `None` if that day does not exist or the year is
     /// outside 1..=9999.
-    pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Date> {
-        if !(1..=9999).contains(&year) || !(1..=12).contains(&month) || day == 0 {
+    pub const fn from_ymd(year: i32, month: u32, day: u32) -> Option<Date> {
+        if year < 1 || year > 9999 || month < 1 || month > 12 || day == 0 {
             return None;
         }
         if day > days_in_month(year, month) {
@@ -97,11 +97,11 @@ impl Date {
     }
 }
 
-fn is_leap(y: i32) -> bool {
+const fn is_leap(y: i32) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }
 
-fn days_in_month(y: i32, m: u32) -> u32 {
+const fn days_in_month(y: i32, m: u32) -> u32 {
     match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -111,7 +111,7 @@ fn days_in_month(y: i32, m: u32) -> u32 {
 }
 
 /// Days since 1970-01-01 of a valid civil date (Hinnant).
-fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
+const fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y.rem_euclid(400) as u32; // [0, 399]
@@ -163,14 +163,22 @@ impl<'de> Deserialize<'de> for Date {
 }
 
 #[cfg(test)]
+// A failed unwrap is the test's failure report.
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
     #[test]
     fn known_days() {
         assert_eq!(Date::parse("1970-01-01").unwrap().days_since_epoch(), 0);
-        assert_eq!(Date::parse("2000-03-01").unwrap().days_since_epoch(), 11_017);
-        assert_eq!(Date::parse("2024-09-02").unwrap().days_since_epoch(), 19_968);
+        assert_eq!(
+            Date::parse("2000-03-01").unwrap().days_since_epoch(),
+            11_017
+        );
+        assert_eq!(
+            Date::parse("2024-09-02").unwrap().days_since_epoch(),
+            19_968
+        );
         assert_eq!(Date::parse("1969-12-31").unwrap().days_since_epoch(), -1);
         let a = Date::parse("2024-02-28").unwrap();
         assert_eq!(a.add_days(1).unwrap().to_string(), "2024-02-29");
@@ -208,7 +216,14 @@ mod tests {
         ] {
             assert_eq!(Date::parse(s), Err(DateError::NoSuchDay), "{s}");
         }
-        for s in ["2024/09/02", "2024-9-2", "20240902", "", "2024-09-02x", "２０２４-09-02"] {
+        for s in [
+            "2024/09/02",
+            "2024-9-2",
+            "20240902",
+            "",
+            "2024-09-02x",
+            "２０２４-09-02",
+        ] {
             assert_eq!(Date::parse(s), Err(DateError::Shape), "{s}");
         }
         assert_eq!(Date::parse("9999-12-31").unwrap().add_days(1), None);

@@ -90,8 +90,8 @@ impl fmt::Display for Level {
 
 /// The province codes of GB/T 2260 (including Taiwan 71, Hong Kong 81, Macao 82).
 const PROVINCES: [u8; 34] = [
-    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51,
-    52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82,
+    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
+    53, 54, 61, 62, 63, 64, 65, 71, 81, 82,
 ];
 
 /// True if `code` is a province code of GB/T 2260.
@@ -477,6 +477,8 @@ string_serde!(Division);
 string_serde!(AreaPrefix);
 
 #[cfg(test)]
+// A failed unwrap is the test's failure report.
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -496,22 +498,34 @@ mod tests {
         assert_eq!(d("610102001001").level(), Level::Village);
         assert_eq!(d("610102001").county(), 610102);
         assert_eq!(d("610102001").province(), 61);
-        assert_eq!(Division::parse("6101"), Err(DivisionError::Length {
-            what: "division code",
-            expected: "6, 9 or 12",
-            found: 4
-        }));
-        assert_eq!(Division::parse("6101020010"), Err(DivisionError::Length {
-            what: "division code",
-            expected: "6, 9 or 12",
-            found: 10
-        }));
+        assert_eq!(
+            Division::parse("6101"),
+            Err(DivisionError::Length {
+                what: "division code",
+                expected: "6, 9 or 12",
+                found: 4
+            })
+        );
+        assert_eq!(
+            Division::parse("6101020010"),
+            Err(DivisionError::Length {
+                what: "division code",
+                expected: "6, 9 or 12",
+                found: 10
+            })
+        );
         assert_eq!(Division::parse("991020"), Err(DivisionError::Province(99)));
         assert_eq!(Division::parse("6101O2"), Err(DivisionError::NotDigits));
         assert_eq!(Division::parse("-610102"), Err(DivisionError::NotDigits));
         assert_eq!(Division::parse(""), Err(DivisionError::NotDigits));
-        assert!(matches!(Division::parse("6101020010010"), Err(DivisionError::Length { .. })));
-        assert!(matches!(Division::parse("61010200100199999999999"), Err(DivisionError::Length { .. })));
+        assert!(matches!(
+            Division::parse("6101020010010"),
+            Err(DivisionError::Length { .. })
+        ));
+        assert!(matches!(
+            Division::parse("61010200100199999999999"),
+            Err(DivisionError::Length { .. })
+        ));
         assert_eq!(Division::from_parts(610102, 6), Some(d("610102")));
         assert_eq!(Division::from_parts(610102, 9), None);
         assert_eq!(Division::from_parts(610102001, 9), Some(d("610102001")));
@@ -555,11 +569,16 @@ mod tests {
 
     #[test]
     fn order_follows_digits() {
-        let mut v = vec![d("610103002001"), d("610103"), d("610102001"), d("610103002")];
+        let mut v = [
+            d("610103002001"),
+            d("610103"),
+            d("610102001"),
+            d("610103002"),
+        ];
         v.sort();
         let s: Vec<String> = v.iter().map(ToString::to_string).collect();
         assert_eq!(s, ["610102001", "610103", "610103002", "610103002001"]);
-        let mut p = vec![a("6101"), a("61"), a("610102")];
+        let mut p = [a("6101"), a("61"), a("610102")];
         p.sort();
         assert_eq!(p, [a("61"), a("6101"), a("610102")]);
     }

@@ -214,6 +214,8 @@ impl fmt::Display for DisplayProblems<'_> {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[cfg(test)]
+// A failed unwrap is the test's failure report.
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -15,6 +15,7 @@
 pub mod date;
 pub mod division;
 pub mod error;
+pub mod generate;
 pub mod io;
 pub mod model;
 pub mod taxonomy;

@@ -376,6 +376,8 @@ pub struct Inputs {
 }
 
 #[cfg(test)]
+// A failed unwrap is the test's failure report.
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -398,7 +400,10 @@ mod tests {
         assert_eq!(Quantity::parse("-3"), Err(QuantityError::Negative));
         assert_eq!(Quantity::parse("-0"), Err(QuantityError::Negative));
         assert_eq!(Quantity::parse("-x"), Err(QuantityError::NotANumber));
-        assert_eq!(Quantity::parse("3.141"), Err(QuantityError::TooManyDecimals));
+        assert_eq!(
+            Quantity::parse("3.141"),
+            Err(QuantityError::TooManyDecimals)
+        );
         for s in ["", "abc", "1e3", "3,000", ".5", "5.", "+5", "1.2.3", "５"] {
             assert_eq!(Quantity::parse(s), Err(QuantityError::NotANumber), "{s}");
         }
@@ -414,7 +419,12 @@ mod tests {
 
     #[test]
     fn quantity_display_and_json_round_trip() {
-        for (h, s) in [(300_000, "3000"), (300_050, "3000.5"), (300_005, "3000.05"), (1, "0.01")] {
+        for (h, s) in [
+            (300_000, "3000"),
+            (300_050, "3000.5"),
+            (300_005, "3000.05"),
+            (1, "0.01"),
+        ] {
             let q = Quantity(h);
             assert_eq!(q.to_string(), s);
             assert_eq!(Quantity::parse(s), Ok(q));
@@ -423,7 +433,10 @@ mod tests {
             assert_eq!(back, q, "{json}");
         }
         // Every two-place amount up to a large bound survives the float form.
-        for h in (0..2_000_000u64).step_by(7).chain([12_345_678_901, 99_999_999_999]) {
+        for h in (0..2_000_000u64)
+            .step_by(7)
+            .chain([12_345_678_901, 99_999_999_999])
+        {
             let json = serde_json::to_string(&Quantity(h)).unwrap();
             let back: Quantity = serde_json::from_str(&json).unwrap();
             assert_eq!(back, Quantity(h), "{json}");

@@ -450,7 +450,9 @@ impl<T: Term> EnumSet<T> {
 
 /// Splits a list cell on `;` and the full-width `；`, trimming items and skipping empty ones.
 pub fn split_list(s: &str) -> impl Iterator<Item = &str> {
-    s.split([';', '；']).map(str::trim).filter(|x| !x.is_empty())
+    s.split([';', '；'])
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
 }
 
 impl<T: Term> FromIterator<T> for EnumSet<T> {
@@ -521,6 +523,8 @@ impl<'de, T: Term> Deserialize<'de> for EnumSet<T> {
 }
 
 #[cfg(test)]
+// A failed unwrap is the test's failure report.
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -562,7 +566,10 @@ mod tests {
         assert_eq!(GovProgram::parse("低保金"), Some(GovProgram::Dibao));
         assert_eq!(GovProgram::parse("低保"), None);
         assert_eq!(ProviderKind::parse("志愿者"), Some(ProviderKind::Volunteer));
-        assert_eq!(ProviderKind::parse("爱心人士/志愿者"), Some(ProviderKind::Volunteer));
+        assert_eq!(
+            ProviderKind::parse("爱心人士/志愿者"),
+            Some(ProviderKind::Volunteer)
+        );
         assert_eq!(Status::parse("Dibao"), None, "ids are case-sensitive");
     }
 

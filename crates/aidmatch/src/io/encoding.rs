@@ -119,7 +119,10 @@ fn gb18030<'a>(bytes: &'a [u8], file: &str) -> Result<Cow<'a, str>, Error> {
             .min(bytes.len());
             Error::Encoding {
                 file: file.to_owned(),
-                message: format!("not valid gb18030 at line {}, byte {at}", line_of(bytes, at)),
+                message: format!(
+                    "not valid gb18030 at line {}, byte {at}",
+                    line_of(bytes, at)
+                ),
             }
         })
 }
@@ -133,6 +136,8 @@ fn line_of(bytes: &[u8], at: usize) -> usize {
 }
 
 #[cfg(test)]
+// A failed unwrap is the test's failure report.
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -145,7 +150,10 @@ mod tests {
         assert_eq!(decode(&gbk, Encoding::Auto, "f").unwrap(), text);
         assert_eq!(decode(&gbk, Encoding::Gb18030, "f").unwrap(), text);
         let err = decode(&gbk, Encoding::Utf8, "f").unwrap_err().to_string();
-        assert!(err.starts_with("f: not valid utf-8 at line 2, byte 20"), "{err}");
+        assert!(
+            err.starts_with("f: not valid utf-8 at line 2, byte 20"),
+            "{err}"
+        );
 
         let mut bom = UTF8_BOM.to_vec();
         bom.extend_from_slice(text.as_bytes());
@@ -161,9 +169,16 @@ mod tests {
 
         // 0xFF is valid in neither.
         let garbage = b"a,b\nxy\xFF\n";
-        let err = decode(garbage, Encoding::Auto, "f").unwrap_err().to_string();
-        assert_eq!(err, "f: not valid utf-8, and not valid gb18030 at line 2, byte 6");
-        let err = decode(garbage, Encoding::Gb18030, "f").unwrap_err().to_string();
+        let err = decode(garbage, Encoding::Auto, "f")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "f: not valid utf-8, and not valid gb18030 at line 2, byte 6"
+        );
+        let err = decode(garbage, Encoding::Gb18030, "f")
+            .unwrap_err()
+            .to_string();
         assert_eq!(err, "f: not valid gb18030 at line 2, byte 6");
     }
 }

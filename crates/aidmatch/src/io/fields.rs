@@ -74,6 +74,7 @@ impl Problems {
 }
 
 /// Reads the cells of one record, recording each problem.
+#[derive(Debug)]
 pub struct RowParser<'a, 'p> {
     file: &'p str,
     row: usize,
@@ -451,13 +452,8 @@ const MAX_AGE: u32 = 150;
 impl Record for Need {
     const KIND: ListKind = ListKind::Needs;
     const COLUMNS: &'static [&'static str] = NEED_COLUMNS;
-    const REQUIRED: &'static [&'static str] = &[
-        "need_id",
-        "household_id",
-        "region",
-        "category",
-        "consent",
-    ];
+    const REQUIRED: &'static [&'static str] =
+        &["need_id", "household_id", "region", "category", "consent"];
 }
 
 impl Sealed for Need {
@@ -723,7 +719,13 @@ impl UniqueIds {
     }
 
     /// Reports `record`'s id if an earlier row had it.
-    pub fn check<R: Record>(&mut self, record: &R, file: &str, row: usize, problems: &mut Problems) {
+    pub fn check<R: Record>(
+        &mut self,
+        record: &R,
+        file: &str,
+        row: usize,
+        problems: &mut Problems,
+    ) {
         let Some((col, id)) = record.unique_id() else {
             return;
         };

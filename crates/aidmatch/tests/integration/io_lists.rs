@@ -1,6 +1,9 @@
 //! Reading and writing the lists: the spec example, encodings, separators, every problem
 //! kind with its row, column and value, JSON against CSV.
 
+// A failed unwrap is the test's failure report.
+#![allow(clippy::unwrap_used)]
+
 use std::path::PathBuf;
 
 use aidmatch::date::Date;
@@ -45,7 +48,12 @@ fn problems(err: Error) -> Vec<(usize, String, String, ProblemKind)> {
     }
 }
 
-fn p(row: usize, column: &str, value: &str, kind: ProblemKind) -> (usize, String, String, ProblemKind) {
+fn p(
+    row: usize,
+    column: &str,
+    value: &str,
+    kind: ProblemKind,
+) -> (usize, String, String, ProblemKind) {
     (row, column.to_owned(), value.to_owned(), kind)
 }
 
@@ -56,7 +64,12 @@ fn spec_example_reads_with_mixed_aliases() {
     let needs = io::read_needs(example("needs.csv"), &opts()).unwrap();
     assert_eq!(needs.len(), 8);
     let ids: Vec<&str> = needs.iter().map(|n| n.need_id.as_str()).collect();
-    assert_eq!(ids, ["N001", "N002", "N003", "N004", "N005", "N006", "N007", "N008"]);
+    assert_eq!(
+        ids,
+        [
+            "N001", "N002", "N003", "N004", "N005", "N006", "N007", "N008"
+        ]
+    );
 
     let n1 = &needs[0];
     assert_eq!(n1.household_id, "H1001");
@@ -93,7 +106,10 @@ fn spec_example_reads_with_mixed_aliases() {
     assert_eq!(n6.quantity, Quantity(2_000_000));
     assert_eq!(n6.urgency, Urgency::Urgent);
     assert!(n6.consent);
-    assert_eq!(n6.gov_programs.iter().collect::<Vec<_>>(), [GovProgram::Dibao]);
+    assert_eq!(
+        n6.gov_programs.iter().collect::<Vec<_>>(),
+        [GovProgram::Dibao]
+    );
     assert_eq!(n6.income_per_capita, Some(Quantity(52_000)));
     assert_eq!(n6.gender, Some(Gender::Female));
 
@@ -102,7 +118,10 @@ fn spec_example_reads_with_mixed_aliases() {
     let r1 = &supply[0];
     assert_eq!(r1.resource_id, "R01");
     assert_eq!(r1.provider_kind, ProviderKind::Charity);
-    assert_eq!(r1.categories.iter().collect::<Vec<_>>(), [Category::Education]);
+    assert_eq!(
+        r1.categories.iter().collect::<Vec<_>>(),
+        [Category::Education]
+    );
     assert_eq!(r1.capacity, 20);
     assert_eq!(r1.budget, None);
     assert_eq!(r1.max_per_need, Some(Quantity(300_000)));
@@ -111,8 +130,14 @@ fn spec_example_reads_with_mixed_aliases() {
         r1.eligible_statuses.iter().collect::<Vec<_>>(),
         [Status::Dibao, Status::Orphan, Status::UnsupportedChild]
     );
-    assert_eq!(r1.priority_statuses.iter().collect::<Vec<_>>(), [Status::Orphan]);
-    assert_eq!((r1.min_age, r1.max_age, r1.gender), (Some(6), Some(18), None));
+    assert_eq!(
+        r1.priority_statuses.iter().collect::<Vec<_>>(),
+        [Status::Orphan]
+    );
+    assert_eq!(
+        (r1.min_age, r1.max_age, r1.gender),
+        (Some(6), Some(18), None)
+    );
     assert_eq!(r1.valid_to, Some(Date::parse("2024-12-31").unwrap()));
     assert!(r1.serves_region(needs[0].region));
     assert!(!r1.serves_region(needs[6].region));
@@ -161,13 +186,22 @@ fn bom_and_gbk_read_the_same() {
 
     let mut bom = b"\xEF\xBB\xBF".to_vec();
     bom.extend_from_slice(&utf8);
-    assert_eq!(io::needs_from_bytes(&bom, Format::Csv, &opts()).unwrap(), plain);
+    assert_eq!(
+        io::needs_from_bytes(&bom, Format::Csv, &opts()).unwrap(),
+        plain
+    );
 
     let text = std::str::from_utf8(&utf8).unwrap();
     let (gbk, _, unmappable) = encoding_rs::GBK.encode(text);
     assert!(!unmappable);
-    assert!(std::str::from_utf8(&gbk).is_err(), "the test needs non-ASCII bytes");
-    assert_eq!(io::needs_from_bytes(&gbk, Format::Csv, &opts()).unwrap(), plain);
+    assert!(
+        std::str::from_utf8(&gbk).is_err(),
+        "the test needs non-ASCII bytes"
+    );
+    assert_eq!(
+        io::needs_from_bytes(&gbk, Format::Csv, &opts()).unwrap(),
+        plain
+    );
     let gb = ReadOptions {
         encoding: Encoding::Gb18030,
         ..opts()
@@ -181,7 +215,11 @@ fn bom_and_gbk_read_the_same() {
     let err = io::needs_from_bytes(&gbk, Format::Csv, &strict).unwrap_err();
     assert!(matches!(err, Error::Encoding { .. }), "{err}");
     // The first non-ASCII byte is in N006's statuses, on line 7.
-    assert!(err.to_string().starts_with("needs: not valid utf-8 at line 7"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("needs: not valid utf-8 at line 7"),
+        "{err}"
+    );
 
     // A GBK exclusions file (the reason is Chinese).
     let ex_text = String::from_utf8(example_bytes("exclusions.csv")).unwrap();
@@ -231,8 +269,8 @@ fn separators_whitespace_and_extra_columns() {
 
 #[test]
 fn tab_separated_header_is_detected() {
-    let text = NEEDS_HEADER.replace(',', "\t")
-        + "\nN1\tH1\t610103\t\tliving\t\t\t\ttrue\t\t\t\t\t\t\n";
+    let text =
+        NEEDS_HEADER.replace(',', "\t") + "\nN1\tH1\t610103\t\tliving\t\t\t\ttrue\t\t\t\t\t\t\n";
     let needs = needs_csv(&text).unwrap();
     assert_eq!(needs[0].category, Category::Living);
     assert_eq!(needs[0].region.to_string(), "610103");
@@ -279,22 +317,33 @@ fn every_bad_need_cell_is_reported_with_row_column_value() {
 
 #[test]
 fn problem_messages_are_readable() {
-    let text = format!("{NEEDS_HEADER}\nN1,H1,610103,,food,,,,true,,,,,,\nN1,H1,610103,,living,,,,true,,,,,,\n");
+    let text = format!(
+        "{NEEDS_HEADER}\nN1,H1,610103,,food,,,,true,,,,,,\nN1,H1,610103,,living,,,,true,,,,,,\n"
+    );
     let err = needs_csv(&text).unwrap_err();
     let problems = err.problems();
-    assert_eq!(problems.len(), 1, "a row with a problem is not checked for duplicates");
+    assert_eq!(
+        problems.len(),
+        1,
+        "a row with a problem is not checked for duplicates"
+    );
     assert_eq!(
         err.to_string(),
         "invalid input: needs: row 2, column category: unknown need category \"food\""
     );
-    let text = format!("{NEEDS_HEADER}\nN1,H1,610103,,living,,,,true,,,,,,\nN1,H1,610103,,living,,,,true,,,,,,\n");
+    let text = format!(
+        "{NEEDS_HEADER}\nN1,H1,610103,,living,,,,true,,,,,,\nN1,H1,610103,,living,,,,true,,,,,,\n"
+    );
     let err = needs_csv(&text).unwrap_err();
     assert_eq!(
         err.to_string(),
         "invalid input: needs: row 3, column need_id: duplicate need_id \"N1\" (first at row 2)"
     );
     let first = err.first_problem().unwrap();
-    assert_eq!((first.row, first.column.as_str(), first.value.as_str()), (3, "need_id", "N1"));
+    assert_eq!(
+        (first.row, first.column.as_str(), first.value.as_str()),
+        (3, "need_id", "N1")
+    );
 }
 
 #[test]
@@ -314,7 +363,10 @@ fn missing_and_duplicate_columns() {
         ]
     );
     let err = needs_csv(text).unwrap_err().to_string();
-    assert!(err.contains("needs: row 1, column region: required column region is missing"), "{err}");
+    assert!(
+        err.contains("needs: row 1, column region: required column region is missing"),
+        "{err}"
+    );
 
     // Header names are trimmed but case-sensitive.
     let upper = NEEDS_HEADER.replace("need_id", "Need_ID") + "\n";
@@ -356,7 +408,10 @@ fn every_bad_supply_cell_is_reported() {
         ]
     );
     // Capacity "0.0" is a whole zero; the third row parsed apart from its duplicate id.
-    let ok = supply_csv(&format!("{header}\nR3,P3,部门,住房,,0.0,,,610103002,,,,,,,\n")).unwrap();
+    let ok = supply_csv(&format!(
+        "{header}\nR3,P3,部门,住房,,0.0,,,610103002,,,,,,,\n"
+    ))
+    .unwrap();
     assert_eq!(ok[0].capacity, 0);
     assert_eq!(ok[0].provider_kind, ProviderKind::Government);
     assert_eq!(ok[0].area[0].to_string(), "610103002");
@@ -364,7 +419,11 @@ fn every_bad_supply_cell_is_reported() {
 
 #[test]
 fn exclusions_and_outcomes_problems() {
-    let ex = io::exclusions_from_bytes(b"household_id,provider_id,reason\nH1,,x\n,P2,\n", Format::Csv, &opts());
+    let ex = io::exclusions_from_bytes(
+        b"household_id,provider_id,reason\nH1,,x\n,P2,\n",
+        Format::Csv,
+        &opts(),
+    );
     assert_eq!(
         problems(ex.unwrap_err()),
         vec![
@@ -373,7 +432,8 @@ fn exclusions_and_outcomes_problems() {
         ]
     );
     let out = io::outcomes_from_bytes(
-        "need_id,resource_id,status,at,note\nN1,R1,已落实,2024-10-10,ok\nN2,R2,lost,10/10/2024,\n".as_bytes(),
+        "need_id,resource_id,status,at,note\nN1,R1,已落实,2024-10-10,ok\nN2,R2,lost,10/10/2024,\n"
+            .as_bytes(),
         Format::Csv,
         &opts(),
     );
@@ -394,14 +454,20 @@ fn problems_stop_at_the_limit() {
     }
     let err = needs_csv(&text).unwrap_err();
     match &err {
-        Error::Invalid { problems, truncated } => {
+        Error::Invalid {
+            problems,
+            truncated,
+        } => {
             assert_eq!(problems.len(), 100);
             assert!(truncated);
             assert_eq!(problems[99].row, 101);
         }
         other => panic!("{other}"),
     }
-    assert!(err.to_string().starts_with("invalid input: more than 100 problems\n"));
+    assert!(
+        err.to_string()
+            .starts_with("invalid input: more than 100 problems\n")
+    );
     let small = ReadOptions {
         max_problems: 3,
         ..opts()
@@ -418,10 +484,16 @@ fn json_reads_like_csv() {
     // Our own JSON form reads back to the same records.
     let mut buf = Vec::new();
     io::write_json(&mut buf, &csv_needs).unwrap();
-    assert_eq!(io::needs_from_bytes(&buf, Format::Json, &opts()).unwrap(), csv_needs);
+    assert_eq!(
+        io::needs_from_bytes(&buf, Format::Json, &opts()).unwrap(),
+        csv_needs
+    );
     let mut buf = Vec::new();
     io::write_json(&mut buf, &csv_supply).unwrap();
-    assert_eq!(io::supply_from_bytes(&buf, Format::Json, &opts()).unwrap(), csv_supply);
+    assert_eq!(
+        io::supply_from_bytes(&buf, Format::Json, &opts()).unwrap(),
+        csv_supply
+    );
 
     // A platform's JSON: Chinese aliases, ;-strings and arrays, numbers as numbers or
     // strings, booleans as booleans or strings, nulls, unknown keys.
@@ -473,7 +545,11 @@ fn json_problems() {
     let err = io::needs_from_bytes(b"{}", Format::Json, &opts()).unwrap_err();
     assert!(matches!(err, Error::Syntax { .. }), "{err}");
     // An empty array is an empty list.
-    assert!(io::needs_from_bytes(b" [ ] ", Format::Json, &opts()).unwrap().is_empty());
+    assert!(
+        io::needs_from_bytes(b" [ ] ", Format::Json, &opts())
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -504,13 +580,26 @@ fn csv_round_trip_and_files() {
     assert_eq!(io::read_needs(&json_path, &opts()).unwrap(), needs);
     let txt = dir.join("needs.txt");
     std::fs::copy(&csv_path, &txt).unwrap();
-    assert!(matches!(io::read_needs(&txt, &opts()), Err(Error::UnknownFormat { .. })));
-    assert_eq!(io::read_as::<Need>(&txt, Format::Csv, &opts()).unwrap(), needs);
+    assert!(matches!(
+        io::read_needs(&txt, &opts()),
+        Err(Error::UnknownFormat { .. })
+    ));
+    assert_eq!(
+        io::read_as::<Need>(&txt, Format::Csv, &opts()).unwrap(),
+        needs
+    );
     let missing = dir.join("absent.csv");
-    assert!(matches!(io::read_needs(&missing, &opts()), Err(Error::Io { .. })));
+    assert!(matches!(
+        io::read_needs(&missing, &opts()),
+        Err(Error::Io { .. })
+    ));
 
     // A problem names the file by its path.
-    std::fs::write(&csv_path, format!("{NEEDS_HEADER}\nN1,H1,610103,,food,,,,true,,,,,,\n")).unwrap();
+    std::fs::write(
+        &csv_path,
+        format!("{NEEDS_HEADER}\nN1,H1,610103,,food,,,,true,,,,,,\n"),
+    )
+    .unwrap();
     let err = io::read_needs(&csv_path, &opts()).unwrap_err();
     assert_eq!(err.problems()[0].file, csv_path.display().to_string());
 
@@ -534,7 +623,13 @@ fn syntax_errors() {
     // Only a header: an empty list.
     assert!(needs_csv(NEEDS_HEADER).unwrap().is_empty());
     // Garbage bytes never panic.
-    for bytes in [&b"\xFF\xFE\x00"[..], b"\x00\x01\x02", b"\"unterminated", b",,,\n\"", b"\xEF\xBB\xBF"] {
+    for bytes in [
+        &b"\xFF\xFE\x00"[..],
+        b"\x00\x01\x02",
+        b"\"unterminated",
+        b",,,\n\"",
+        b"\xEF\xBB\xBF",
+    ] {
         let _ = io::needs_from_bytes(bytes, Format::Csv, &opts());
         let _ = io::needs_from_bytes(bytes, Format::Json, &opts());
     }

@@ -3,3 +3,4 @@ mod io_lists;
 mod engine_props;
 mod engine_rules;
 mod engine_support;
+mod generate_lists;
