@@ -8,10 +8,12 @@
 
 use std::any::Any;
 
+use aidmatch::policy::PolicyError;
+use aidmatch::{Error as EngineError, InputProblem};
 use aidmatch_assign::AssignError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyModule};
+use pyo3::types::{PyDict, PyList, PyModule};
 
 /// The exception classes of `aidmatch.exceptions`.
 #[derive(Debug, Clone, Copy)]
@@ -26,6 +28,10 @@ pub(crate) enum Kind {
     Interrupted,
     /// `InternalError(AidmatchError)`: a panic or a broken invariant.
     Internal,
+    /// `PolicyError(InputError)`: an invalid policy file or value.
+    Policy,
+    /// `FileError(AidmatchError, OSError)`: a file could not be read or written.
+    File,
 }
 
 impl Kind {
@@ -36,6 +42,8 @@ impl Kind {
             Kind::Infeasible => "InfeasibleError",
             Kind::Interrupted => "SolveInterrupted",
             Kind::Internal => "InternalError",
+            Kind::Policy => "PolicyError",
+            Kind::File => "FileError",
         }
     }
 }
@@ -46,15 +54,25 @@ pub(crate) struct Raise {
     pub kind: Kind,
     pub message: String,
     pub row: Option<usize>,
-    pub column: Option<usize>,
+    pub column: Option<Column>,
     pub value: Option<Value>,
+    /// Every problem of an invalid input list (`InputError.problems`).
+    pub problems: Vec<InputProblem>,
 }
 
-/// The offending value, kept in its own type so Python gets an int or a float.
-#[derive(Debug, Clone, Copy)]
+/// The offending value, kept in its own type so Python gets an int, float or str.
+#[derive(Debug, Clone)]
 pub(crate) enum Value {
     Float(f64),
     Int(i128),
+    Text(String),
+}
+
+/// A column: an index into a matrix, or the name of a column of an input list.
+#[derive(Debug, Clone)]
+pub(crate) enum Column {
+    Index(usize),
+    Name(String),
 }
 
 impl Raise {
@@ -65,6 +83,7 @@ impl Raise {
             row: None,
             column: None,
             value: None,
+            problems: Vec::new(),
         }
     }
     pub fn input(message: impl Into<String>) -> Self {
@@ -72,7 +91,7 @@ impl Raise {
     }
     pub fn at(mut self, row: Option<usize>, column: Option<usize>) -> Self {
         self.row = row;
-        self.column = column;
+        self.column = column.map(Column::Index);
         self
     }
     pub fn value(mut self, value: Value) -> Self {
@@ -95,15 +114,32 @@ impl Raise {
             MODULE.get_or_try_init(py, || py.import("aidmatch.exceptions").map(Bound::unbind))?;
         let class = module.bind(py).getattr(self.kind.class_name())?;
         let instance = match self.kind {
-            Kind::Input | Kind::Infeasible => {
+            Kind::Input | Kind::Infeasible | Kind::Policy => {
                 let kwargs = PyDict::new(py);
                 kwargs.set_item("row", self.row)?;
-                kwargs.set_item("column", self.column)?;
+                match self.column {
+                    Some(Column::Index(c)) => kwargs.set_item("column", c)?,
+                    Some(Column::Name(c)) => kwargs.set_item("column", c)?,
+                    None => kwargs.set_item("column", py.None())?,
+                }
                 match self.value {
                     Some(Value::Float(v)) => kwargs.set_item("value", v)?,
                     Some(Value::Int(v)) => kwargs.set_item("value", v)?,
+                    Some(Value::Text(v)) => kwargs.set_item("value", v)?,
                     None => kwargs.set_item("value", py.None())?,
                 }
+                let problems = PyList::empty(py);
+                for p in &self.problems {
+                    let d = PyDict::new(py);
+                    d.set_item("file", &p.file)?;
+                    d.set_item("row", p.row)?;
+                    d.set_item("column", &p.column)?;
+                    d.set_item("value", &p.value)?;
+                    d.set_item("kind", p.kind.as_str())?;
+                    d.set_item("message", &p.message)?;
+                    problems.append(d)?;
+                }
+                kwargs.set_item("problems", problems)?;
                 class.call((self.message,), Some(&kwargs))?
             }
             _ => class.call1((self.message,))?,
@@ -175,6 +211,64 @@ pub(crate) fn assign_error(err: AssignError, arcs: &dyn ArcLocator) -> Raise {
         // aidmatch error, with its own message.
         _ => Raise::new(Kind::Base, message),
     }
+}
+
+/// Maps every [`aidmatch::Error`] variant of the two-lists engine.
+///
+/// For an invalid list, `row` is the spreadsheet row (CSV: the header is row 1; JSON:
+/// the 1-based object), `column` the column name and `value` the cell as written, all of
+/// the first problem; `problems` lists every problem found.
+pub(crate) fn engine_error(err: EngineError) -> Raise {
+    let message = err.to_string();
+    match err {
+        EngineError::Invalid { problems, .. } => {
+            let mut raise = Raise::input(message);
+            if let Some(first) = problems.first() {
+                raise.row = Some(first.row);
+                raise.column = Some(Column::Name(first.column.clone()));
+                raise.value = Some(Value::Text(first.value.clone()));
+            }
+            raise.problems = problems;
+            raise
+        }
+        EngineError::Io { .. } => Raise::new(Kind::File, message),
+        EngineError::Encoding { .. } | EngineError::UnknownFormat { .. } => Raise::input(message),
+        EngineError::Syntax { line, .. } => {
+            let mut raise = Raise::input(message);
+            raise.row = (line > 0).then_some(line);
+            raise
+        }
+        EngineError::Policy(p) => policy_error(p),
+        // The engine built a network the solver refused: a limit of the engine.
+        EngineError::Solver(_) => Raise::new(Kind::Base, message),
+        EngineError::Certificate { .. } => Raise::new(Kind::Internal, message),
+        EngineError::Interrupted => Raise::new(Kind::Interrupted, message),
+        _ => Raise::new(Kind::Base, message),
+    }
+}
+
+/// Maps a [`PolicyError`]; `row`/`column` are the line and column in the policy file
+/// (1-based) when known, or the key is in `column` for out-of-range values.
+pub(crate) fn policy_error(err: PolicyError) -> Raise {
+    let message = format!("invalid policy: {err}");
+    let mut raise = Raise::new(Kind::Policy, message);
+    match err {
+        PolicyError::UnknownKey { key, line, column } => {
+            raise.row = (line > 0).then_some(line);
+            raise.column = (column > 0).then_some(Column::Index(column));
+            raise.value = Some(Value::Text(key));
+        }
+        PolicyError::Syntax { line, column, .. } => {
+            raise.row = (line > 0).then_some(line);
+            raise.column = (column > 0).then_some(Column::Index(column));
+        }
+        PolicyError::Invalid { key, value, .. } => {
+            raise.column = Some(Column::Name(key));
+            raise.value = Some(Value::Text(value));
+        }
+        _ => {}
+    }
+    raise
 }
 
 /// Turns the payload of a caught panic into an `InternalError`.

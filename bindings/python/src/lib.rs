@@ -19,9 +19,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::sync::atomic::AtomicBool;
 
 use aidmatch_assign::dense::{self, Assignment, Sense};
 use aidmatch_assign::{AssignError, Matching, Problem, sparse};
@@ -30,12 +28,12 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyList, PyTuple};
 
+mod engine;
 mod errors;
+mod interrupt;
 
 use errors::{ArcLocator, Kind, NoArcs, Raise, Value, assign_error, panic_error};
 
-/// How often a running sparse solve checks for Ctrl-C.
-const SIGNAL_POLL: Duration = Duration::from_millis(50);
 /// Sparse problems with fewer arcs are solved on the calling thread: they take
 /// milliseconds, less than starting a helper thread is worth.
 const INLINE_ARCS: usize = 20_000;
@@ -46,6 +44,7 @@ fn _aidmatch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(linear_sum_assignment, m)?)?;
     m.add_function(wrap_pyfunction!(max_weight_matching_csr, m)?)?;
     m.add_function(wrap_pyfunction!(panic_for_tests, m)?)?;
+    engine::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
@@ -323,11 +322,10 @@ fn max_weight_matching_csr<'py>(
     row_tier: Option<PyReadonlyArray1<'py, i64>>,
     return_duals: bool,
 ) -> PyResult<Bound<'py, PyTuple>> {
-    let row_start = to_usize(&indptr, |i, v| {
+    let row_start = to_usize(py, &indptr, |i, v| {
         Raise::input(format!("indptr has a negative entry {v} at position {i}"))
             .value(Value::Int(i128::from(v)))
-    })
-    .map_err(|r| r.into_pyerr(py))?;
+    })?;
     if row_start.len() == n_rows + 1 && row_start.first().is_some_and(|&s| s != 0) {
         return Err(
             Raise::input(format!("indptr[0] must be 0, got {}", row_start[0]))
@@ -335,13 +333,12 @@ fn max_weight_matching_csr<'py>(
                 .into_pyerr(py),
         );
     }
-    let cols = to_usize(&indices, |i, v| {
+    let cols = to_usize(py, &indices, |i, v| {
         let row = row_start.partition_point(|&s| s <= i).checked_sub(1);
         Raise::input(format!("column index {v} of entry {i} is negative"))
             .at(row, None)
             .value(Value::Int(i128::from(v)))
-    })
-    .map_err(|r| r.into_pyerr(py))?;
+    })?;
     let arcs = CsrArcs {
         row_start: &row_start,
         cols: &cols,
@@ -350,15 +347,15 @@ fn max_weight_matching_csr<'py>(
     let mut builder = Problem::from_csr(n_rows, n_cols, &row_start, &cols, &weights)
         .map_err(|e| assign_error(e, &arcs).into_pyerr(py))?;
     if let Some(c) = row_capacity {
-        let c = to_u32(&c, "row_capacity", |i| (Some(i), None)).map_err(|r| r.into_pyerr(py))?;
+        let c = to_u32(py, &c, "row_capacity", |i| (Some(i), None))?;
         builder.row_supply(c);
     }
     if let Some(c) = col_capacity {
-        let c = to_u32(&c, "col_capacity", |j| (None, Some(j))).map_err(|r| r.into_pyerr(py))?;
+        let c = to_u32(py, &c, "col_capacity", |j| (None, Some(j)))?;
         builder.col_capacity(c);
     }
     if let Some(t) = row_tier {
-        let t = to_u32(&t, "row_tier", |i| (Some(i), None)).map_err(|r| r.into_pyerr(py))?;
+        let t = to_u32(py, &t, "row_tier", |i| (Some(i), None))?;
         builder.row_tier(t);
     }
     let problem = builder
@@ -386,21 +383,23 @@ fn max_weight_matching_csr<'py>(
 }
 
 fn to_usize(
+    py: Python<'_>,
     a: &PyReadonlyArray1<'_, i64>,
     negative: impl Fn(usize, i64) -> Raise,
-) -> Result<Vec<usize>, Raise> {
+) -> PyResult<Vec<usize>> {
     a.as_array()
         .iter()
         .enumerate()
-        .map(|(i, &v)| usize::try_from(v).map_err(|_| negative(i, v)))
+        .map(|(i, &v)| usize::try_from(v).map_err(|_| negative(i, v).into_pyerr(py)))
         .collect()
 }
 
 fn to_u32(
+    py: Python<'_>,
     a: &PyReadonlyArray1<'_, i64>,
     what: &str,
     at: impl Fn(usize) -> (Option<usize>, Option<usize>),
-) -> Result<Vec<u32>, Raise> {
+) -> PyResult<Vec<u32>> {
     a.as_array()
         .iter()
         .enumerate()
@@ -410,58 +409,23 @@ fn to_u32(
                 Raise::input(format!("{what}[{i}] = {v} is outside 0..=4294967295"))
                     .at(row, col)
                     .value(Value::Int(i128::from(v)))
+                    .into_pyerr(py)
             })
         })
         .collect()
 }
 
-/// Runs the sparse solve with the GIL released. Large problems are solved on a
-/// helper thread while this one wakes every [`SIGNAL_POLL`] to run Python's signal
-/// handlers; if one raises (Ctrl-C: `KeyboardInterrupt`), the solve is cancelled
-/// through `Options::cancel`, awaited, and the handler's exception is returned.
+/// Runs the sparse solve with the GIL released; large problems through
+/// [`interrupt::run`], so that Ctrl-C cancels them (`KeyboardInterrupt`).
 fn solve_interruptibly(py: Python<'_>, problem: &Problem) -> PyResult<Matching> {
     let cancel = Arc::new(AtomicBool::new(false));
     let options = sparse::Options {
         parallel: true,
         cancel: Some(Arc::clone(&cancel)),
     };
-    let run = || catch_unwind(AssertUnwindSafe(|| sparse::solve(problem, &options)));
-    if problem.n_arcs() < INLINE_ARCS {
-        let solved = py.detach(run);
-        return unwrap_solve(py, solved, &NoArcs);
-    }
-    std::thread::scope(|scope| {
-        let (tx, rx) = mpsc::channel();
-        scope.spawn(move || {
-            // The receiver only goes away after a result or a cancel; ignore a send
-            // failure then.
-            let _ = tx.send(run());
-        });
-        let mut rx = rx;
-        loop {
-            // A `Receiver` is not `Sync`: move it into the GIL-free section and back.
-            let (received, back) = py.detach(move || (rx.recv_timeout(SIGNAL_POLL), rx));
-            rx = back;
-            match received {
-                Ok(solved) => return unwrap_solve(py, solved, &NoArcs),
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    if let Err(signal) = py.check_signals() {
-                        cancel.store(true, Ordering::Relaxed);
-                        // Wait (without the GIL) for the solver to notice.
-                        let _ = py.detach(move || rx.recv());
-                        return Err(signal);
-                    }
-                }
-                Err(mpsc::RecvTimeoutError::Disconnected) => {
-                    return Err(Raise::new(
-                        Kind::Internal,
-                        "internal error: the solver thread ended without a result",
-                    )
-                    .into_pyerr(py));
-                }
-            }
-        }
-    })
+    let inline = problem.n_arcs() < INLINE_ARCS;
+    let solved = interrupt::run(py, &cancel, inline, || sparse::solve(problem, &options))?;
+    unwrap_solve(py, solved, &NoArcs)
 }
 
 /// Panics inside the same boundary the solvers run in, to prove (in the tests) that

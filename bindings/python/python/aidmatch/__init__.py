@@ -1,7 +1,10 @@
 """aidmatch: exact assignment and b-matching, with a scipy drop-in.
 
-Two solvers from the Rust crate ``aidmatch-assign``, both exact and both
-releasing the GIL while they run:
+The two-lists engine and two solvers from Rust, all exact and all releasing
+the GIL while they run:
+
+* :func:`match` matches a needs list (需求清单) with a supply list (供给清单)
+  under a :class:`Policy` and explains every outcome (:class:`MatchResult`).
 
 * :func:`linear_sum_assignment` is a drop-in replacement for
   ``scipy.optimize.linear_sum_assignment`` (same arguments, results, exception
@@ -39,12 +42,15 @@ from numpy.typing import ArrayLike
 from . import _aidmatch
 from ._aidmatch import __version__, linear_sum_assignment
 from ._convert import MAX_WEIGHT, sparse_problem, side_vector
+from ._engine import MatchResult, Policy, match
 from .exceptions import (
     AidmatchError,
+    FileError,
     InfeasibleError,
     InputError,
     InputTypeError,
     InternalError,
+    PolicyError,
     SolveInterrupted,
 )
 
@@ -53,15 +59,20 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "AidmatchError",
+    "FileError",
     "InfeasibleError",
     "InputError",
     "InputTypeError",
     "InternalError",
     "MAX_WEIGHT",
+    "MatchResult",
+    "Policy",
+    "PolicyError",
     "SolveInterrupted",
     "__version__",
     "assignment_frame",
     "linear_sum_assignment",
+    "match",
     "max_weight_matching",
 ]
 

@@ -1,9 +1,20 @@
 """Type stubs of the compiled module ``aidmatch._aidmatch`` (checked by mypy.stubtest)."""
 
-from typing import Any, Optional, Tuple
+import os
+from typing import Any, Optional, Tuple, Union, final
 
 import numpy as np
 import numpy.typing as npt
+
+__all__ = [
+    "linear_sum_assignment",
+    "max_weight_matching_csr",
+    "_panic_for_tests",
+    "Policy",
+    "RunResult",
+    "run_match",
+    "__version__",
+]
 
 __version__: str
 
@@ -25,3 +36,34 @@ def max_weight_matching_csr(
     return_duals: bool = False,
 ) -> Tuple[np.ndarray, ...]: ...
 def _panic_for_tests(message: str) -> None: ...
+@final
+class Policy:
+    @staticmethod
+    def default() -> Policy: ...
+    @staticmethod
+    def from_file(path: Union[str, os.PathLike[str]]) -> Policy: ...
+    @staticmethod
+    def from_text(text: str) -> Policy: ...
+    def to_toml(self) -> str: ...
+    @property
+    def digest(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __ne__(self, value: object, /) -> bool: ...
+
+@final
+class RunResult:
+    def to_json(self) -> str: ...
+    def explain_json(self, need_id: str) -> Optional[str]: ...
+    def write_dir(self, path: Union[str, os.PathLike[str]]) -> None: ...
+
+_ListArg = Tuple[bytes, str, Optional[str]]
+
+def run_match(
+    needs: _ListArg,
+    supply: _ListArg,
+    exclusions: Optional[_ListArg],
+    policy: Optional[Policy],
+    as_of: str,
+) -> RunResult: ...

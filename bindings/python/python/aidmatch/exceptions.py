@@ -17,10 +17,12 @@ InputError | matrix contains invalid numeric entries | 0 1 nan
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Dict, List, Optional, Union
 
 __all__ = [
     "AidmatchError",
+    "FileError",
+    "PolicyError",
     "InputError",
     "InputTypeError",
     "InfeasibleError",
@@ -37,26 +39,36 @@ class InputError(AidmatchError, ValueError):
     """The input data is wrong: a bad shape, value, index, length or range.
 
     ``row``, ``column`` and ``value`` locate the offending entry when the
-    error has a location (each is ``None`` otherwise). For sparse inputs,
-    ``row``/``column`` are the row and column of the matrix; for side arrays
-    such as ``row_capacity`` only ``row`` (or ``column``) is set.
+    error has a location (each is ``None`` otherwise):
+
+    * matrices: ``row``/``column`` are 0-based indices; for side arrays such
+      as ``row_capacity`` only ``row`` (or ``column``) is set;
+    * needs/supply lists (:func:`aidmatch.match`): ``row`` is the spreadsheet
+      row (CSV: the header is row 1, the first record row 2; JSON and lists of
+      dicts: the 1-based record), ``column`` the column name and ``value`` the
+      cell as written, of the first problem; ``problems`` lists every problem
+      found, each a dict with ``file``, ``row``, ``column``, ``value``,
+      ``kind`` (e.g. ``"unknown_value"``) and ``message``.
     """
 
     row: Optional[int]
-    column: Optional[int]
+    column: Union[int, str, None]
     value: Any
+    problems: List[Dict[str, Any]]
 
     def __init__(
         self,
         message: str,
         row: Optional[int] = None,
-        column: Optional[int] = None,
+        column: Union[int, str, None] = None,
         value: Any = None,
+        problems: Optional[List[Dict[str, Any]]] = None,
     ) -> None:
         super().__init__(message)
         self.row = row
         self.column = column
         self.value = value
+        self.problems = [] if problems is None else problems
 
 
 class InputTypeError(AidmatchError, TypeError):
@@ -65,6 +77,16 @@ class InputTypeError(AidmatchError, TypeError):
 
 class InfeasibleError(InputError):
     """No assignment of the required size avoids the forbidden (infinite) entries."""
+
+
+class PolicyError(InputError):
+    """The policy is invalid: an unknown key, malformed TOML/JSON or a value out
+    of range. ``row``/``column`` are the line and column in the policy text when
+    known; for a value out of range, ``column`` is the dotted key."""
+
+
+class FileError(AidmatchError, OSError):
+    """A file could not be read or written (the message names the path)."""
 
 
 class SolveInterrupted(AidmatchError):

@@ -1,0 +1,258 @@
+"""``aidmatch.match``: the two-lists engine from Python, with pandas glue.
+
+The needs list (需求清单) and the supply list (供给清单) go to the Rust engine as
+CSV or JSON bytes and are read by the engine's own readers, so every check and
+every error location is the same as on the command line. This module only turns
+Python objects into those bytes and the engine's JSON results into DataFrames.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple, Union
+
+from . import _aidmatch
+from ._aidmatch import Policy
+from .exceptions import InputError, InputTypeError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["MatchResult", "Policy", "match"]
+
+ListLike = Union["pd.DataFrame", Sequence[Dict[str, Any]], str, "os.PathLike[str]"]
+
+#: Columns of the result tables, in the order of the engine's CSV files.
+ASSIGNMENT_COLUMNS = [
+    "need_id",
+    "household_id",
+    "resource_id",
+    "provider_id",
+    "quantity",
+    "score",
+    "tier",
+    "fast_track",
+    "why",
+]
+UNMATCHED_COLUMNS = ["need_id", "household_id", "reason", "detail"]
+REFERRAL_COLUMNS = ["household_id", "need_id", "program", "reason"]
+
+
+def match(
+    needs: ListLike,
+    supply: ListLike,
+    *,
+    exclusions: Optional[ListLike] = None,
+    policy: Optional[Policy] = None,
+    as_of: Union[None, str, _dt.date] = None,
+) -> "MatchResult":
+    """Matches a needs list with a supply list, exactly, under a policy.
+
+    Parameters
+    ----------
+    needs, supply, exclusions
+        Each list is one of: a pandas DataFrame with the spec's columns; a list
+        of dicts (one per record, as in the JSON format); or the path of a
+        ``.csv`` or ``.json`` file (UTF-8, GB18030 or UTF-16). Values may be
+        English ids or Chinese aliases (``低保``, ``紧急``); list-valued cells
+        are ``;``-separated strings or Python lists.
+    policy
+        :class:`Policy`; default ``Policy.default()``.
+    as_of
+        The run date (``datetime.date`` or ``"YYYY-MM-DD"``): validity dates
+        and waiting time are judged on it. Default: today (local time).
+
+    Returns
+    -------
+    MatchResult
+        ``.assignments``, ``.unmatched``, ``.referrals`` (DataFrames),
+        ``.summary`` (dict), ``.explain(need_id)``, ``.to_dir(path)``.
+
+    Raises
+    ------
+    InputError
+        (a ``ValueError``) problems in the lists, all of them in ``.problems``
+        (``row`` is the spreadsheet row: the CSV header is row 1).
+    PolicyError, FileError, KeyboardInterrupt
+        An invalid policy; an unreadable file; Ctrl-C during the run.
+
+    Examples
+    --------
+    >>> import aidmatch
+    >>> needs = [{"need_id": "N1", "household_id": "H1", "region": "610103001002",
+    ...           "statuses": "dibao", "category": "medical", "form": "cash",
+    ...           "quantity": 5000, "urgency": "urgent", "consent": True,
+    ...           "reported_at": "2024-09-01"}]
+    >>> supply = [{"resource_id": "R1", "provider_id": "ORG-1",
+    ...            "provider_kind": "red_cross", "categories": "medical",
+    ...            "form": "cash", "capacity": 1, "area": "6101",
+    ...            "valid_from": "2024-01-01", "valid_to": "2024-12-31"}]
+    >>> result = aidmatch.match(needs, supply, as_of="2024-09-30")
+    >>> [(r["need_id"], r["resource_id"]) for r in result.records("assignments")]
+    [('N1', 'R1')]
+    """
+    if as_of is None:
+        as_of = _dt.date.today()
+    if isinstance(as_of, _dt.datetime):
+        as_of = as_of.date()
+    if isinstance(as_of, _dt.date):
+        as_of = as_of.isoformat()
+    if not isinstance(as_of, str):
+        raise InputTypeError(f"as_of must be a date or a YYYY-MM-DD string, got {type(as_of).__name__}")
+    if policy is not None and not isinstance(policy, Policy):
+        raise InputTypeError(f"policy must be an aidmatch.Policy, got {type(policy).__name__}")
+    result = _aidmatch.run_match(
+        _list_arg(needs, "needs"),
+        _list_arg(supply, "supply"),
+        None if exclusions is None else _list_arg(exclusions, "exclusions"),
+        policy,
+        as_of,
+    )
+    return MatchResult(result)
+
+
+def _list_arg(obj: Any, what: str) -> Tuple[bytes, str, Optional[str]]:
+    """``(bytes, "csv" | "json", label)`` for the engine's readers."""
+    if isinstance(obj, (str, os.PathLike)):
+        path = os.fspath(obj)
+        ext = os.path.splitext(path)[1].lower()
+        if ext not in (".csv", ".json"):
+            raise InputError(
+                f"{path}: cannot tell the format from the file name (expected .csv or .json)",
+                value=path,
+            )
+        with open(path, "rb") as f:
+            return f.read(), ext[1:], path
+    if _is_dataframe(obj):
+        return _dataframe_csv(obj), "csv", None
+    if isinstance(obj, (bytes, bytearray)):
+        raise InputTypeError(f"{what}: pass a path, a DataFrame or a list of dicts, not bytes")
+    if isinstance(obj, Sequence) or hasattr(obj, "__iter__"):
+        records = list(obj)
+        if not all(isinstance(r, dict) for r in records):
+            raise InputTypeError(f"{what}: a list of records must hold dicts")
+        return json.dumps(records, ensure_ascii=False, default=_json_default).encode("utf-8"), "json", None
+    raise InputTypeError(f"{what}: expected a DataFrame, a list of dicts or a path, got {type(obj).__name__}")
+
+
+def _is_dataframe(obj: Any) -> bool:
+    pd = _pandas_if_loaded()
+    return pd is not None and isinstance(obj, pd.DataFrame)
+
+
+def _pandas_if_loaded() -> Any:
+    import sys
+
+    return sys.modules.get("pandas")
+
+
+def _json_default(v: Any) -> Any:
+    """numpy scalars, dates and sets inside records."""
+    if isinstance(v, (_dt.date, _dt.datetime)):
+        return v.strftime("%Y-%m-%d")
+    if hasattr(v, "item"):  # numpy scalar
+        return v.item()
+    if isinstance(v, (set, frozenset, tuple)):
+        return list(v)
+    raise TypeError(f"cannot put a {type(v).__name__} into a list record")
+
+
+def _dataframe_csv(df: "pd.DataFrame") -> bytes:
+    """The DataFrame as the spec's CSV: dates as YYYY-MM-DD, list cells joined by
+    ``;``, whole floats (an int column with gaps) without ``.0``, NaN empty."""
+    import pandas as pd
+
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if s.dtype == object:
+            if s.map(lambda v: isinstance(v, (list, tuple, set, frozenset))).any():
+                out[col] = s.map(
+                    lambda v: ";".join(map(str, v)) if isinstance(v, (list, tuple, set, frozenset)) else v
+                )
+            elif s.map(lambda v: isinstance(v, (_dt.date, _dt.datetime))).any():
+                out[col] = s.map(lambda v: v.strftime("%Y-%m-%d") if isinstance(v, (_dt.date, _dt.datetime)) else v)
+        elif pd.api.types.is_float_dtype(s):
+            present = s.dropna()
+            if len(present) and (present == present.round()).all():
+                out[col] = s.astype("Int64")
+        elif pd.api.types.is_bool_dtype(s):
+            out[col] = s.map({True: "true", False: "false"})
+    text: str = out.to_csv(index=False, date_format="%Y-%m-%d")
+    return text.encode("utf-8")
+
+
+class MatchResult:
+    """The result of :func:`match`: three tables, a summary and explanations.
+
+    The tables are pandas DataFrames (``pandas`` must be installed for them;
+    :meth:`records` gives the same rows as dicts without pandas).
+    """
+
+    __slots__ = ("_inner", "_doc")
+
+    def __init__(self, inner: "_aidmatch.RunResult") -> None:
+        self._inner = inner
+        self._doc: Dict[str, Any] = json.loads(inner.to_json())
+
+    def records(self, table: str) -> List[Dict[str, Any]]:
+        """The rows of ``"assignments"``, ``"unmatched"`` or ``"referrals"`` as dicts."""
+        if table not in ("assignments", "unmatched", "referrals"):
+            raise KeyError(table)
+        return [dict(r) for r in self._doc[table]]
+
+    def _frame(self, table: str, columns: List[str]) -> "pd.DataFrame":
+        import pandas as pd
+
+        return pd.DataFrame(self._doc[table], columns=columns)
+
+    @property
+    def assignments(self) -> "pd.DataFrame":
+        """One row per matched need: need, household, resource, provider,
+        quantity, score, tier, fast_track, why."""
+        return self._frame("assignments", ASSIGNMENT_COLUMNS)
+
+    @property
+    def unmatched(self) -> "pd.DataFrame":
+        """One row per need left without help, with the reason and a detail."""
+        return self._frame("unmatched", UNMATCHED_COLUMNS)
+
+    @property
+    def referrals(self) -> "pd.DataFrame":
+        """Households referred to government aid (低保, 临时救助, ...)."""
+        return self._frame("referrals", REFERRAL_COLUMNS)
+
+    @property
+    def summary(self) -> Dict[str, Any]:
+        """The run's summary (the content of ``summary.json``)."""
+        summary: Dict[str, Any] = json.loads(json.dumps(self._doc["summary"]))
+        return summary
+
+    def explain(self, need_id: str) -> Dict[str, Any]:
+        """Why a need got what it got: its assignment or unmatched row, its
+        eligible resources (best first), near misses and referrals.
+
+        Raises ``KeyError`` for an unknown need id.
+        """
+        text = self._inner.explain_json(need_id)
+        if text is None:
+            raise KeyError(need_id)
+        result: Dict[str, Any] = json.loads(text)
+        return result
+
+    def to_dir(self, path: Union[str, "os.PathLike[str]"]) -> None:
+        """Writes ``assignments.csv``, ``unmatched.csv``, ``referrals.csv`` and
+        ``summary.json`` into ``path`` (created if missing)."""
+        self._inner.write_dir(os.fspath(path))
+
+    def to_json(self) -> str:
+        """The whole result as one JSON document."""
+        return self._inner.to_json()
+
+    def __repr__(self) -> str:
+        return (
+            f"MatchResult(assignments={len(self._doc['assignments'])}, "
+            f"unmatched={len(self._doc['unmatched'])}, referrals={len(self._doc['referrals'])})"
+        )

@@ -1,0 +1,174 @@
+"""Threads, the GIL, Ctrl-C, docstring examples and the type stubs."""
+
+from __future__ import annotations
+
+import doctest
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import aidmatch
+import aidmatch.exceptions
+
+
+def _lsap_jobs(n):
+    rng = np.random.default_rng(31)
+    jobs = []
+    for i in range(n):
+        shape = tuple(int(x) for x in rng.integers(20, 120, size=2))
+        jobs.append(rng.integers(0, 10**6, size=shape) if i % 2 else rng.random(shape))
+    return jobs
+
+
+def _matching_jobs(n):
+    rng = np.random.default_rng(32)
+    return [
+        sp.random_array((300, 250), density=0.05, rng=rng, format="csr") * 100 for _ in range(n)
+    ]
+
+
+def test_parallel_solves_in_a_thread_pool_agree_with_serial():
+    lsap = _lsap_jobs(48)
+    graphs = _matching_jobs(16)
+    serial_lsap = [aidmatch.linear_sum_assignment(c, i % 3 == 0, return_duals=True) for i, c in enumerate(lsap)]
+    serial_mwm = [aidmatch.max_weight_matching(g, row_capacity=2) for g in graphs]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        par_lsap = list(
+            pool.map(lambda ic: aidmatch.linear_sum_assignment(ic[1], ic[0] % 3 == 0, return_duals=True), enumerate(lsap))
+        )
+        par_mwm = list(pool.map(lambda g: aidmatch.max_weight_matching(g, row_capacity=2), graphs))
+    for a, b in zip(serial_lsap + serial_mwm, par_lsap + par_mwm):
+        assert len(a) == len(b)
+        for x, y in zip(a, b):
+            assert np.array_equal(x, y)
+
+
+def test_gil_is_released_during_a_solve():
+    """While one thread solves, another thread runs Python code. With the GIL held
+    for the whole solve, the counter could only advance before and after it."""
+    rng = np.random.default_rng(33)
+    c = rng.random((1500, 1500))
+    started = threading.Event()
+    done = threading.Event()
+    ticks_during = []
+
+    def solve():
+        started.set()
+        aidmatch.linear_sum_assignment(c)
+        done.set()
+
+    t = threading.Thread(target=solve)
+    t.start()
+    started.wait()
+    ticks = 0
+    while not done.is_set():
+        ticks += 1
+        if ticks % 1000 == 0:
+            ticks_during.append(ticks)
+    t.join()
+    assert ticks > 1000, "the main thread never ran during the solve"
+
+
+INTERRUPT_SCRIPT = textwrap.dedent(
+    """
+    import sys, time, numpy as np, aidmatch
+    rng = np.random.default_rng(0)
+    n, deg = {n}, 12
+    indptr = np.arange(0, n * deg + 1, deg, dtype=np.int64)
+    offsets = rng.choice(n, deg, replace=False)
+    shifts = rng.integers(0, n, size=n)
+    indices = ((shifts[:, None] + offsets[None, :]) % n).reshape(-1).astype(np.int64)
+    data = rng.integers(1, 10**9, size=n * deg).astype(np.int64)
+    graph = (data, indices, indptr, (n, n))
+    print("ready", flush=True)
+    t0 = time.monotonic()
+    try:
+        aidmatch.max_weight_matching(graph, row_capacity=3, col_capacity=2)
+    except KeyboardInterrupt:
+        print("interrupted %.3f" % (time.monotonic() - t0), flush=True)
+        sys.exit(0)
+    print("finished %.3f" % (time.monotonic() - t0), flush=True)
+    """
+)
+
+
+def test_ctrl_c_interrupts_a_long_sparse_solve():
+    """SIGINT during a long solve raises KeyboardInterrupt promptly (the solver is
+    cancelled; the process does not wait for the solve to finish)."""
+    script = INTERRUPT_SCRIPT.format(n=300_000)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready"
+    # Give the solve time to start, then press Ctrl-C.
+    threading.Event().wait(1.0)
+    os.kill(proc.pid, signal.SIGINT)
+    sent = time.monotonic()
+    out, err = proc.communicate(timeout=60)
+    assert out.startswith("interrupted"), (out, err)
+    assert "KeyboardInterrupt" not in err and "PanicException" not in err
+    print(f"exited {time.monotonic() - sent:.3f} s after SIGINT")
+
+
+def test_docstring_examples():
+    """The examples in every public docstring run and print what they show."""
+    import aidmatch._convert
+
+    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    failures = 0
+    tried = 0
+    for module in (aidmatch, aidmatch.exceptions, aidmatch._convert):
+        r = doctest.testmod(module, optionflags=flags, verbose=False)
+        failures += r.failed
+        tried += r.attempted
+    for fn in (aidmatch.linear_sum_assignment,):
+        finder = doctest.DocTestFinder()
+        runner = doctest.DocTestRunner(optionflags=flags)
+        for test in finder.find(fn, "linear_sum_assignment", globs={}):
+            r = runner.run(test)
+            failures += r.failed
+            tried += r.attempted
+    assert failures == 0
+    assert tried >= 15
+
+
+def test_stubs_match_the_compiled_module():
+    """mypy.stubtest: _aidmatch.pyi declares exactly what the compiled module has."""
+    r = subprocess.run(
+        [sys.executable, "-m", "mypy.stubtest", "aidmatch._aidmatch"],
+        capture_output=True,
+        text=True,
+        cwd=os.path.dirname(__file__),
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_package_is_typed():
+    import importlib.resources
+
+    assert importlib.resources.files("aidmatch").joinpath("py.typed").is_file()
+    assert importlib.resources.files("aidmatch").joinpath("_aidmatch.pyi").is_file()
+
+
+def test_package_type_checks_strictly():
+    """mypy --strict on the installed pure-Python package (pandas has no stubs here)."""
+    import pathlib
+
+    pkg = pathlib.Path(aidmatch.__file__).parent
+    r = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--ignore-missing-imports", "--no-incremental", str(pkg)],
+        capture_output=True,
+        text=True,
+        cwd=os.path.dirname(__file__),
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
