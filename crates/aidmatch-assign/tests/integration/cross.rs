@@ -10,8 +10,8 @@
 use aidmatch_assign::dense::{self, Sense};
 use aidmatch_assign::sparse::{self, Options, WarmStart};
 use aidmatch_assign::verify::{
-    DenseCertificate, verify, verify_dense_f64, verify_dense_i64, verify_dense_parts_i64,
-    verify_feasible,
+    DenseCertificate, verify, verify_dense_f64, verify_dense_i64, verify_dense_parts_f64,
+    verify_dense_parts_i64, verify_feasible,
 };
 use aidmatch_assign::{AssignError, Matching, Problem, ProblemBuilder, greedy, reference};
 use proptest::collection::vec;
@@ -389,5 +389,94 @@ proptest! {
             Err(AssignError::Infeasible) => prop_assert_eq!(best, None),
             Err(e) => prop_assert!(false, "unexpected error {e}"),
         }
+    }
+}
+
+/// A length near `len`: usually right, sometimes one off or empty.
+fn near_len(len: usize) -> impl Strategy<Value = usize> {
+    prop_oneof![6 => Just(len), 1 => Just(len + 1), 1 => Just(len.saturating_sub(1)), 1 => Just(0)]
+}
+
+fn any_price() -> impl Strategy<Value = i128> {
+    prop_oneof![4 => -3i128..=60, 1 => Just(i128::MAX), 1 => Just(i128::MIN), 1 => any::<i128>()]
+}
+
+/// An arbitrary, mostly wrong, matching for `p`: flows up to `u32::MAX`, prices over
+/// the whole `i128` range, lengths sometimes off.
+fn garbage_matching(p: &Problem) -> impl Strategy<Value = Matching> + use<> {
+    let flow = prop_oneof![4 => 0..=3u32, 1 => Just(u32::MAX), 1 => any::<u32>()];
+    (
+        near_len(p.n_arcs()).prop_flat_map(move |n| vec(flow.clone(), n)),
+        near_len(p.n_rows()).prop_flat_map(|n| vec(any_price(), n)),
+        near_len(p.n_cols()).prop_flat_map(|n| vec(any_price(), n)),
+        near_len(p.n_groups()).prop_flat_map(|n| vec(any_price(), n)),
+        prop_oneof![
+            3 => Just(p.tier_bonuses().unwrap_or_default()),
+            1 => vec(any_price(), p.n_tiers()),
+        ],
+    )
+        .prop_map(
+            |(flow, row_price, col_price, group_price, tier_bonus)| Matching {
+                flow,
+                row_price,
+                col_price,
+                group_price,
+                tier_bonus,
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// The checker never panics, whatever it is given (overflow is a violation), and
+    /// whatever it accepts is optimal.
+    #[test]
+    fn verify_never_panics_and_accepts_only_optima(
+        (p, m) in tiny_problem().prop_flat_map(|p| {
+            let m = garbage_matching(&p);
+            (Just(p), m)
+        })
+    ) {
+        let _ = verify_feasible(&p, &m.flow);
+        if verify(&p, &m).is_ok() {
+            let best = reference::sparse(&p);
+            let got = quantity_and_weight(&p, &m.flow);
+            if reference::is_tiered(&p) {
+                prop_assert_eq!(got, best);
+            } else {
+                prop_assert_eq!(got.1, best.1);
+            }
+        }
+    }
+
+    /// The dense checkers never panic on arbitrary certificates either.
+    #[test]
+    fn verify_dense_never_panics(
+        (costs, rows, cols, allowed, sense) in dense_i64_instance(),
+        row_ind in vec(0..8usize, 0..=7),
+        col_ind in vec(0..8usize, 0..=7),
+        duals in vec(any_price(), 14),
+        objective in any_price(),
+        float_duals in vec(prop_oneof![4 => -50.0f64..50.0, 1 => Just(f64::NAN), 1 => Just(f64::INFINITY)], 14),
+    ) {
+        let k = rows.min(cols).min(row_ind.len()).min(col_ind.len());
+        let cert = DenseCertificate {
+            row_ind: &row_ind[..k],
+            col_ind: &col_ind[..k],
+            row_duals: &duals[..rows.min(7)],
+            col_duals: &duals[7..7 + cols.min(7)],
+            objective,
+        };
+        let _ = verify_dense_parts_i64(&costs, rows, cols, allowed.as_deref(), sense, &cert);
+        let fcosts: Vec<f64> = costs.iter().map(|&c| c as f64).collect();
+        let fcert = DenseCertificate {
+            row_ind: &row_ind[..k],
+            col_ind: &col_ind[..k],
+            row_duals: &float_duals[..rows.min(7)],
+            col_duals: &float_duals[7..7 + cols.min(7)],
+            objective: objective as f64,
+        };
+        let _ = verify_dense_parts_f64(&fcosts, rows, cols, sense, &fcert, 1e-9);
     }
 }
