@@ -47,7 +47,11 @@ fn time<R>(reps: usize, mut f: impl FnMut() -> R) -> (Timing, R) {
         }
         last = Some(r);
     }
-    let cpu = if cpus.is_empty() { f64::NAN } else { median(cpus) };
+    let cpu = if cpus.is_empty() {
+        f64::NAN
+    } else {
+        median(cpus)
+    };
     (
         Timing {
             wall: median(walls),
@@ -71,21 +75,37 @@ fn main() {
         ("square-int1e6", 2000, 2000, 1_000_000),
         ("wide-unif01", 1000, 4000, 0),
         ("square-unif01", 4000, 4000, 0),
+        ("square-geom", 4000, 4000, -1),
     ];
     for &(name, rows, cols, range) in cases {
         if !name.contains(filter.as_str()) {
             continue;
         }
         let mut rng = ChaCha8Rng::seed_from_u64(42);
-        if range > 0 {
-            let ci: Vec<i64> = (0..rows * cols).map(|_| rng.random_range(0..range)).collect();
+        if range != 0 {
+            let ci: Vec<i64> = if range > 0 {
+                (0..rows * cols)
+                    .map(|_| rng.random_range(0..range))
+                    .collect()
+            } else {
+                // Rounded Euclidean distances (x 100) between uniform points.
+                let mut point = || (rng.random::<f64>(), rng.random::<f64>());
+                let left: Vec<(f64, f64)> = (0..rows).map(|_| point()).collect();
+                let right: Vec<(f64, f64)> = (0..cols).map(|_| point()).collect();
+                left.iter()
+                    .flat_map(|&(x, y)| {
+                        right.iter().map(move |&(u, v)| {
+                            (((x - u) * (x - u) + (y - v) * (y - v)).sqrt() * 100.0).round() as i64
+                        })
+                    })
+                    .collect()
+            };
             let cf: Vec<f64> = ci.iter().map(|&x| x as f64).collect();
             let (tf, a) = time(reps, || {
                 linear_sum_assignment(&cf, rows, cols, Sense::Minimize).expect("feasible")
             });
             let (ti, b) = time(reps, || {
-                linear_sum_assignment_i64(&ci, rows, cols, None, Sense::Minimize)
-                    .expect("feasible")
+                linear_sum_assignment_i64(&ci, rows, cols, None, Sense::Minimize).expect("feasible")
             });
             assert_eq!(a.objective() as i128, b.objective());
             println!(

@@ -184,38 +184,68 @@ pub fn linear_sum_assignment(
         Sense::Minimize => f64::NEG_INFINITY,
         Sense::Maximize => f64::INFINITY,
     };
-    // One pass: reject invalid entries, and notice whether every cost is an integer
-    // of 32 bits (then the solve is exact, in integer arithmetic).
-    let mut integral = true;
-    let (mut lo, mut hi) = (0.0f64, 0.0f64);
-    for (k, &c) in costs.iter().enumerate() {
-        if c.is_nan() || c == bad {
-            return Err(AssignError::InvalidEntry {
-                row: k / cols,
-                col: k % cols,
-                value: c,
-            });
-        }
-        integral &= c == f64::from(c as i32);
-        lo = lo.min(c);
-        hi = hi.max(c);
-    }
     let transposed = rows > cols;
     let negate = sense == Sense::Maximize;
     let (n, m) = (rows.min(cols), rows.max(cols));
-    let max_abs = lo.abs().max(hi.abs());
-    let compact = if integral && 16.0 * (n as f64 + 1.0) * max_abs <= (1u64 << 52) as f64 {
-        // Integers below 2^31 in magnitude: the duals are below 2^52, exact in f64.
-        let (lo, hi) = if negate {
-            (-(hi as i64), -(lo as i64))
+    // One pass, row by row: reject invalid entries, notice whether every cost is an
+    // integer of 32 bits (then the solve is exact, in integer arithmetic), and copy the
+    // row to `i16` while it is in cache, as long as that stays possible.
+    let mut integral = true;
+    let (mut lo, mut hi) = (0.0f64, 0.0f64);
+    let mut copy: Option<Vec<i16>> = (!transposed).then(|| Vec::with_capacity(rows * cols));
+    for (i, row) in costs.chunks_exact(cols.max(1)).enumerate() {
+        let (mut invalid, mut row_integral) = (false, true);
+        let (mut row_lo, mut row_hi) = (0.0f64, 0.0f64);
+        for &c in row {
+            invalid |= c.is_nan() || c == bad;
+            row_integral &= c == f64::from(c as i32);
+            row_lo = row_lo.min(c);
+            row_hi = row_hi.max(c);
+        }
+        if invalid {
+            let j = row
+                .iter()
+                .position(|&c| c.is_nan() || c == bad)
+                .unwrap_or(0);
+            return Err(AssignError::InvalidEntry {
+                row: i,
+                col: j,
+                value: row[j],
+            });
+        }
+        integral &= row_integral;
+        lo = lo.min(row_lo);
+        hi = hi.max(row_hi);
+        if integral && row_lo >= -I16_LIMIT && row_hi <= I16_LIMIT {
+            if let Some(w) = &mut copy {
+                let sign = if negate { -1.0 } else { 1.0 };
+                w.extend(row.iter().map(|&c| (sign * c) as i16));
+            }
         } else {
-            (lo as i64, hi as i64)
-        };
-        let floor = -(4 * (n as i64 + 1) * max_abs as i64);
-        let value = |c: f64| if negate { -(c as i64) } else { c as i64 };
-        solve_compact(costs, rows, cols, transposed, (lo, hi), value, floor)
+            copy = None;
+        }
+    }
+    let max_abs = lo.abs().max(hi.abs());
+    // Integers below 2^31 in magnitude, and then the duals are below 2^52: exact in f64.
+    let exact = integral && 16.0 * (n as f64 + 1.0) * max_abs <= (1u64 << 52) as f64;
+    // The i64 price floor; only used when `exact` (then it is below 2^50).
+    let floor = if exact {
+        -(4 * (n as i64 + 1) * max_abs as i64)
     } else {
-        None
+        0
+    };
+    let compact = match copy {
+        Some(work) if exact => Some(kernel::solve(&work, n, m, floor)),
+        _ if exact => {
+            let (lo, hi) = if negate {
+                (-(hi as i64), -(lo as i64))
+            } else {
+                (lo as i64, hi as i64)
+            };
+            let value = |c: f64| if negate { -(c as i64) } else { c as i64 };
+            solve_compact(costs, rows, cols, transposed, (lo, hi), value, floor)
+        }
+        _ => None,
     };
     let solved = match compact {
         Some(result) => {
@@ -277,16 +307,42 @@ pub fn linear_sum_assignment_i64(
         value: costs[k],
         limit: MAX_WEIGHT,
     };
+    let transposed = rows > cols;
+    let (n, m) = (rows.min(cols), rows.max(cols));
+    let negate = sense == Sense::Maximize;
     let mut max_abs: u64 = 0;
+    // Without a mask: one pass, row by row, that checks the range, and copies the row to
+    // `i16` while it is in cache, as long as that stays possible.
+    let mut copy: Option<Vec<i16>> = None;
+    let (mut lo, mut hi) = (0i64, 0i64);
     match allowed {
         None => {
-            for (k, &c) in costs.iter().enumerate() {
-                let a = c.unsigned_abs();
-                if a > MAX_WEIGHT as u64 {
-                    return Err(out_of_range(k));
+            copy = (!transposed).then(|| Vec::with_capacity(rows * cols));
+            for (i, row) in costs.chunks_exact(cols.max(1)).enumerate() {
+                let (mut row_lo, mut row_hi) = (0i64, 0i64);
+                for &c in row {
+                    row_lo = row_lo.min(c);
+                    row_hi = row_hi.max(c);
                 }
-                max_abs = max_abs.max(a);
+                if row_lo < -MAX_WEIGHT || row_hi > MAX_WEIGHT {
+                    let j = row
+                        .iter()
+                        .position(|c| c.unsigned_abs() > MAX_WEIGHT as u64)
+                        .unwrap_or(0);
+                    return Err(out_of_range(i * cols + j));
+                }
+                lo = lo.min(row_lo);
+                hi = hi.max(row_hi);
+                if row_lo >= -I16_MAX && row_hi <= I16_MAX {
+                    if let Some(w) = &mut copy {
+                        let sign = if negate { -1 } else { 1 };
+                        w.extend(row.iter().map(|&c| (sign * c) as i16));
+                    }
+                } else {
+                    copy = None;
+                }
             }
+            max_abs = lo.unsigned_abs().max(hi.unsigned_abs());
         }
         Some(mask) => {
             for (k, (&c, &ok)) in costs.iter().zip(mask).enumerate() {
@@ -298,20 +354,15 @@ pub fn linear_sum_assignment_i64(
             }
         }
     }
-    let transposed = rows > cols;
-    let (n, m) = (rows.min(cols), rows.max(cols));
-    let negate = sense == Sense::Maximize;
     let back = |t: i128| if negate { -t } else { t };
     // Every finite quantity of the kernel is at most 16 (n + 1) max|c| in magnitude.
     let bound = 16 * (n as u128 + 1) * u128::from(max_abs);
     let mask_of = |k: usize| allowed.is_none_or(|mask| mask[k]);
     // The i64 price floor; only used when `bound` admits i64 arithmetic.
     let floor = i64::try_from(4 * (n as i128 + 1) * i128::from(max_abs)).map_or(i64::MIN, |f| -f);
-    let compact = match allowed {
-        None if bound <= 1 << 59 => {
-            let (lo, hi) = costs
-                .iter()
-                .fold((0, 0), |(lo, hi), &c| (c.min(lo), c.max(hi)));
+    let compact = match (allowed, copy) {
+        (None, Some(work)) if bound <= 1 << 59 => Some(kernel::solve(&work, n, m, floor)),
+        (None, _) if bound <= 1 << 59 => {
             let (lo, hi) = if negate { (-hi, -lo) } else { (lo, hi) };
             let value = |c: i64| if negate { -c } else { c };
             solve_compact(costs, rows, cols, transposed, (lo, hi), value, floor)
@@ -363,6 +414,11 @@ pub fn linear_sum_assignment_i64(
     }))
 }
 
+/// Largest magnitude stored in a compact `i16` copy; symmetric, so that negation fits.
+const I16_MAX: i64 = i16::MAX as i64;
+/// [`I16_MAX`] as a float.
+const I16_LIMIT: f64 = i16::MAX as f64;
+
 /// Solves from a compact `i16` or `i32` copy of the working matrix (transposed if
 /// asked, each entry mapped by `value`) in `i64` arithmetic, if the working values lie
 /// in `lo..=hi` within `i32`. Smaller entries mean fewer bytes per row scan, and the
@@ -377,7 +433,7 @@ fn solve_compact<S: Copy>(
     floor: i64,
 ) -> Option<Result<Solved<i64>, Infeasible>> {
     let (n, m) = (rows.min(cols), rows.max(cols));
-    if lo >= i64::from(i16::MIN) && hi <= i64::from(i16::MAX) {
+    if lo >= -I16_MAX && hi <= I16_MAX {
         let work = working_copy(costs, rows, cols, transposed, |_, c| value(c) as i16);
         Some(kernel::solve(&work, n, m, floor))
     } else if lo >= i64::from(i32::MIN) && hi <= i64::from(i32::MAX) {
