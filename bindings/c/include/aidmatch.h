@@ -154,8 +154,10 @@ aidmatch_status aidmatch_error_status(const struct aidmatch_error *err);
 // `err` is NULL or a live pointer from `aidmatch_error_new`.
 const char *aidmatch_error_message(const struct aidmatch_error *err);
 
-// The 0-based row (of a matrix, or of the input list) where the failure was found, or -1
-// when it has none (or `err` is NULL).
+// The row where the failure was found, or -1 when it has none (or `err` is NULL):
+// 0-based for a matrix or CSR row; for a list, the row the Rust error names (the
+// spreadsheet row of a CSV file, whose header is row 1, or the 1-based position of the
+// object in a JSON array).
 //
 // # Safety
 // `err` is NULL or a live pointer from `aidmatch_error_new`.
@@ -364,6 +366,79 @@ void aidmatch_matching_free(struct aidmatch_matching *m);
 // The status is taken as a plain `uint32_t` so that any number is safe to pass.
 // The returned string is static: never free it. Thread-safe.
 const char *aidmatch_status_name(uint32_t status);
+
+// Matches a needs list with a supply list given as JSON strings, under a policy, and
+// returns the whole result as one JSON document `{assignments, unmatched, referrals,
+// summary}` (the spec's field names), exactly as `aidmatch::run(..).to_json()`.
+//
+// * `needs_json`, `supply_json`: JSON arrays of objects with the spec's keys (UTF-8).
+// * `exclusions_json`: optional (NULL = none), a JSON array of exclusion objects.
+// * `policy`: optional (NULL = the documented default policy), the policy text in TOML
+//   or JSON (JSON when it starts with `{`).
+// * `as_of`: optional run date `"YYYY-MM-DD"` against which validity dates and waiting
+//   times are counted; NULL = today's date in UTC. Pass it for reproducible results.
+// * `interrupt`: optional (NULL); trigger it from another thread to abandon the run.
+//
+// On success stores a new NUL-terminated string in `*result_json`; free it with
+// `aidmatch_string_free`. On failure `*result_json` is untouched.
+//
+// Returns `AIDMATCH_STATUS_OK`; `AIDMATCH_STATUS_NULL_PARAMETER` (a required string or
+// `result_json` is NULL); `AIDMATCH_STATUS_INVALID_UTF8`; `AIDMATCH_STATUS_MALFORMED_JSON`
+// (a list is not a JSON array of objects, or the policy is not valid TOML/JSON);
+// `AIDMATCH_STATUS_INVALID_INPUT` (a value of a list is invalid: the error's row is the
+// 1-based position of the object in its array, its column the key and its value the
+// value as written; or the policy has an unknown key or a value out of range, named as
+// the column); `AIDMATCH_STATUS_INTERRUPTED`.
+//
+// Thread-safe: calls may run at once; a run uses several threads internally.
+//
+// # Safety
+// Each non-NULL string is NUL-terminated and valid for the whole call; `result_json` is
+// NULL or valid for writing one pointer; `interrupt` is NULL or a live handle; `err` is
+// NULL or a live error object not in use by another thread.
+aidmatch_status aidmatch_match_json(const char *needs_json,
+                                    const char *supply_json,
+                                    const char *exclusions_json,
+                                    const char *policy,
+                                    const char *as_of,
+                                    const struct aidmatch_interrupt *interrupt,
+                                    char **result_json,
+                                    struct aidmatch_error *err);
+
+// Reads the lists from files (CSV or JSON by extension; UTF-8, GB18030 or UTF-16 with a
+// BOM, detected), matches them under the policy file, and writes `assignments.csv`,
+// `unmatched.csv`, `referrals.csv` and `summary.json` into `out_dir` (created if missing;
+// each file written atomically), exactly as the `aidmatch` command line does.
+//
+// `exclusions_path` and `policy_path` are optional (NULL = none / the default policy; a
+// policy file is TOML, or JSON when it starts with `{`). `as_of` and `interrupt` as for
+// `aidmatch_match_json`. Paths are byte strings on Unix (any encoding), UTF-8 elsewhere.
+//
+// Returns the statuses of `aidmatch_match_json`, and `AIDMATCH_STATUS_IO` when a file
+// cannot be read or written (the message names the path). Problems of all three lists
+// are reported together: the message lists them, one a line, and the error's row,
+// column and value locate the first (CSV rows count the header as row 1).
+//
+// Thread-safe, but two calls must not write the same `out_dir` at once.
+//
+// # Safety
+// As for `aidmatch_match_json`.
+aidmatch_status aidmatch_match_files(const char *needs_path,
+                                     const char *supply_path,
+                                     const char *exclusions_path,
+                                     const char *policy_path,
+                                     const char *as_of,
+                                     const struct aidmatch_interrupt *interrupt,
+                                     const char *out_dir,
+                                     struct aidmatch_error *err);
+
+// Frees a string returned by aidmatch (`aidmatch_match_json`'s result). NULL is a no-op.
+// Free each string at most once, and only strings from aidmatch (never `aidmatch_version`
+// or the strings of an error object, which are not yours).
+//
+// # Safety
+// `s` is NULL or a string returned by aidmatch and not yet freed.
+void aidmatch_string_free(char *s);
 
 // Creates an empty error object (message `""`, row -1, column and value NULL).
 //
@@ -395,8 +470,10 @@ aidmatch_status aidmatch_error_status(const struct aidmatch_error *err);
 // `err` is NULL or a live pointer from `aidmatch_error_new`.
 const char *aidmatch_error_message(const struct aidmatch_error *err);
 
-// The 0-based row (of a matrix, or of the input list) where the failure was found, or -1
-// when it has none (or `err` is NULL).
+// The row where the failure was found, or -1 when it has none (or `err` is NULL):
+// 0-based for a matrix or CSR row; for a list, the row the Rust error names (the
+// spreadsheet row of a CSV file, whose header is row 1, or the 1-based position of the
+// object in a JSON array).
 //
 // # Safety
 // `err` is NULL or a live pointer from `aidmatch_error_new`.
@@ -605,6 +682,79 @@ void aidmatch_matching_free(struct aidmatch_matching *m);
 // The status is taken as a plain `uint32_t` so that any number is safe to pass.
 // The returned string is static: never free it. Thread-safe.
 const char *aidmatch_status_name(uint32_t status);
+
+// Matches a needs list with a supply list given as JSON strings, under a policy, and
+// returns the whole result as one JSON document `{assignments, unmatched, referrals,
+// summary}` (the spec's field names), exactly as `aidmatch::run(..).to_json()`.
+//
+// * `needs_json`, `supply_json`: JSON arrays of objects with the spec's keys (UTF-8).
+// * `exclusions_json`: optional (NULL = none), a JSON array of exclusion objects.
+// * `policy`: optional (NULL = the documented default policy), the policy text in TOML
+//   or JSON (JSON when it starts with `{`).
+// * `as_of`: optional run date `"YYYY-MM-DD"` against which validity dates and waiting
+//   times are counted; NULL = today's date in UTC. Pass it for reproducible results.
+// * `interrupt`: optional (NULL); trigger it from another thread to abandon the run.
+//
+// On success stores a new NUL-terminated string in `*result_json`; free it with
+// `aidmatch_string_free`. On failure `*result_json` is untouched.
+//
+// Returns `AIDMATCH_STATUS_OK`; `AIDMATCH_STATUS_NULL_PARAMETER` (a required string or
+// `result_json` is NULL); `AIDMATCH_STATUS_INVALID_UTF8`; `AIDMATCH_STATUS_MALFORMED_JSON`
+// (a list is not a JSON array of objects, or the policy is not valid TOML/JSON);
+// `AIDMATCH_STATUS_INVALID_INPUT` (a value of a list is invalid: the error's row is the
+// 1-based position of the object in its array, its column the key and its value the
+// value as written; or the policy has an unknown key or a value out of range, named as
+// the column); `AIDMATCH_STATUS_INTERRUPTED`.
+//
+// Thread-safe: calls may run at once; a run uses several threads internally.
+//
+// # Safety
+// Each non-NULL string is NUL-terminated and valid for the whole call; `result_json` is
+// NULL or valid for writing one pointer; `interrupt` is NULL or a live handle; `err` is
+// NULL or a live error object not in use by another thread.
+aidmatch_status aidmatch_match_json(const char *needs_json,
+                                    const char *supply_json,
+                                    const char *exclusions_json,
+                                    const char *policy,
+                                    const char *as_of,
+                                    const struct aidmatch_interrupt *interrupt,
+                                    char **result_json,
+                                    struct aidmatch_error *err);
+
+// Reads the lists from files (CSV or JSON by extension; UTF-8, GB18030 or UTF-16 with a
+// BOM, detected), matches them under the policy file, and writes `assignments.csv`,
+// `unmatched.csv`, `referrals.csv` and `summary.json` into `out_dir` (created if missing;
+// each file written atomically), exactly as the `aidmatch` command line does.
+//
+// `exclusions_path` and `policy_path` are optional (NULL = none / the default policy; a
+// policy file is TOML, or JSON when it starts with `{`). `as_of` and `interrupt` as for
+// `aidmatch_match_json`. Paths are byte strings on Unix (any encoding), UTF-8 elsewhere.
+//
+// Returns the statuses of `aidmatch_match_json`, and `AIDMATCH_STATUS_IO` when a file
+// cannot be read or written (the message names the path). Problems of all three lists
+// are reported together: the message lists them, one a line, and the error's row,
+// column and value locate the first (CSV rows count the header as row 1).
+//
+// Thread-safe, but two calls must not write the same `out_dir` at once.
+//
+// # Safety
+// As for `aidmatch_match_json`.
+aidmatch_status aidmatch_match_files(const char *needs_path,
+                                     const char *supply_path,
+                                     const char *exclusions_path,
+                                     const char *policy_path,
+                                     const char *as_of,
+                                     const struct aidmatch_interrupt *interrupt,
+                                     const char *out_dir,
+                                     struct aidmatch_error *err);
+
+// Frees a string returned by aidmatch (`aidmatch_match_json`'s result). NULL is a no-op.
+// Free each string at most once, and only strings from aidmatch (never `aidmatch_version`
+// or the strings of an error object, which are not yours).
+//
+// # Safety
+// `s` is NULL or a string returned by aidmatch and not yet freed.
+void aidmatch_string_free(char *s);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -102,10 +102,6 @@ pub(crate) unsafe fn write_all<T: Copy>(ptr: *mut T, values: &[T]) {
 ///
 /// # Safety
 /// Unless NULL, `ptr` points to a NUL-terminated string valid for `'a`.
-#[allow(
-    dead_code,
-    reason = "the string entry points arrive with the engine crate"
-)]
 pub(crate) unsafe fn utf8<'a>(ptr: *const c_char, name: &str) -> Result<&'a str, Failure> {
     if ptr.is_null() {
         return Err(Failure::null(name));
@@ -129,10 +125,6 @@ pub(crate) unsafe fn utf8<'a>(ptr: *const c_char, name: &str) -> Result<&'a str,
 ///
 /// # Safety
 /// As for [`utf8`].
-#[allow(
-    dead_code,
-    reason = "the string entry points arrive with the engine crate"
-)]
 pub(crate) unsafe fn optional_utf8<'a>(
     ptr: *const c_char,
     name: &str,

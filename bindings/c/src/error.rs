@@ -212,8 +212,10 @@ pub unsafe extern "C" fn aidmatch_error_message(err: *const aidmatch_error) -> *
     })
 }
 
-/// The 0-based row (of a matrix, or of the input list) where the failure was found, or -1
-/// when it has none (or `err` is NULL).
+/// The row where the failure was found, or -1 when it has none (or `err` is NULL):
+/// 0-based for a matrix or CSR row; for a list, the row the Rust error names (the
+/// spreadsheet row of a CSV file, whose header is row 1, or the 1-based position of the
+/// object in a JSON array).
 ///
 /// # Safety
 /// `err` is NULL or a live pointer from `aidmatch_error_new`.

@@ -27,6 +27,13 @@ pub struct aidmatch_interrupt {
     flag: Arc<AtomicBool>,
 }
 
+impl aidmatch_interrupt {
+    /// The shared flag, for the solver's or the engine's options.
+    pub(crate) fn flag(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.flag)
+    }
+}
+
 /// Creates an interrupt handle, not triggered. Returns NULL only if memory is exhausted.
 #[unsafe(no_mangle)]
 pub extern "C" fn aidmatch_interrupt_new() -> *mut aidmatch_interrupt {
@@ -167,7 +174,7 @@ pub unsafe extern "C" fn aidmatch_max_weight_matching(
             unsafe { args::optional_slice(row_capacity, row_capacity_len, "row_capacity") }?;
         let row_tier = unsafe { args::optional_slice(row_tier, row_tier_len, "row_tier") }?;
         // SAFETY: NULL or a live handle, by the caller's contract.
-        let cancel = unsafe { interrupt.as_ref() }.map(|i| Arc::clone(&i.flag));
+        let cancel = unsafe { interrupt.as_ref() }.map(aidmatch_interrupt::flag);
 
         let mut builder = Problem::from_csr(n_rows, n_cols, indptr, indices, weights)?;
         builder.col_capacity(to_vec(col_capacity, "col_capacity")?);

@@ -73,6 +73,9 @@ fn header_declares_every_export_and_the_version() {
         "aidmatch_interrupt_trigger",
         "aidmatch_interrupt_reset",
         "aidmatch_interrupt_free",
+        "aidmatch_match_json",
+        "aidmatch_match_files",
+        "aidmatch_string_free",
     ] {
         assert!(header.contains(&format!("{name}(")), "header lacks {name}");
     }

@@ -8,4 +8,5 @@ mod error;
 mod header;
 mod lsap;
 mod matching;
+mod two_lists;
 mod util;
