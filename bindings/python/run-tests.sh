@@ -7,12 +7,12 @@
 #   VENV               virtualenv to create or reuse (default: <repo>/.venv)
 #   PYTHON             interpreter that creates it (default: python3; CPython >= 3.9)
 #   CARGO_TARGET_DIR   cargo's target directory (default: <repo>/target)
-#   AIDMATCH_ORTOOLS=1 also install OR-tools and compare against it (optional)
 #
-# Steps: pip-install the test tools, build a release wheel of bindings/python with
-# maturin and install it (so the tests see exactly what users get), then run pytest
-# (warnings are errors, strict xfail, a per-test timeout) and mypy.stubtest on the
-# compiled module's .pyi.
+# Steps: pip-install the test tools (OR-tools is an oracle of the matching tests), build
+# a release wheel of bindings/python with maturin and install it (so the tests see
+# exactly what users get), then run pytest: warnings are errors, strict xfail, a
+# per-test timeout; the suite includes mypy.stubtest on the compiled module's .pyi and
+# mypy --strict on the package.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -28,11 +28,7 @@ py="$venv/bin/python"
 
 echo "run-tests: installing test tools into $venv"
 "$py" -m pip install --quiet --disable-pip-version-check \
-    "maturin>=1.9.4,<2" pytest pytest-timeout numpy pandas scipy mypy
-if [[ "${AIDMATCH_ORTOOLS:-0}" == "1" ]]; then
-    "$py" -m pip install --quiet --disable-pip-version-check ortools \
-        || echo "run-tests: ortools not installable here; its comparison is skipped"
-fi
+    "maturin>=1.9.4,<2" pytest pytest-timeout numpy pandas scipy mypy ortools
 
 wheels="$(mktemp -d)"
 trap 'rm -rf "$wheels"' EXIT
@@ -45,7 +41,4 @@ echo "run-tests: pytest"
 # Run from the tests directory so that `import aidmatch` is the installed wheel,
 # not the source tree.
 (cd "$here/tests" && "$py" -m pytest -c "$here/pyproject.toml" --rootdir "$here" "$here/tests" "$@")
-
-echo "run-tests: mypy.stubtest aidmatch._aidmatch"
-(cd "$here/tests" && "$py" -m mypy.stubtest aidmatch._aidmatch)
 echo "run-tests: ok"
