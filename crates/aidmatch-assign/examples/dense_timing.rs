@@ -76,6 +76,7 @@ fn main() {
         ("wide-unif01", 1000, 4000, 0),
         ("square-unif01", 4000, 4000, 0),
         ("square-geom", 4000, 4000, -1),
+        ("geom2000", 2000, 2000, -1),
     ];
     for &(name, rows, cols, range) in cases {
         if !name.contains(filter.as_str()) {

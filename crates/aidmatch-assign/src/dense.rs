@@ -197,10 +197,12 @@ pub fn linear_sum_assignment(
         let (mut invalid, mut row_integral) = (false, true);
         let (mut row_lo, mut row_hi) = (0.0f64, 0.0f64);
         for &c in row {
-            invalid |= c.is_nan() || c == bad;
-            row_integral &= c == f64::from(c as i32);
-            row_lo = row_lo.min(c);
-            row_hi = row_hi.max(c);
+            invalid |= c.is_nan() | (c == bad);
+            // Adding and removing 1.5 * 2^52 rounds to an integer when |c| < 2^51, so
+            // this tests integrality (the range is checked on `lo` and `hi` below).
+            row_integral &= (c + ROUND) - ROUND == c;
+            row_lo = if c < row_lo { c } else { row_lo };
+            row_hi = if c > row_hi { c } else { row_hi };
         }
         if invalid {
             let j = row
@@ -227,7 +229,9 @@ pub fn linear_sum_assignment(
     }
     let max_abs = lo.abs().max(hi.abs());
     // Integers below 2^31 in magnitude, and then the duals are below 2^52: exact in f64.
-    let exact = integral && 16.0 * (n as f64 + 1.0) * max_abs <= (1u64 << 52) as f64;
+    let exact = integral
+        && max_abs <= f64::from(i32::MAX)
+        && 16.0 * (n as f64 + 1.0) * max_abs <= (1u64 << 52) as f64;
     // The i64 price floor; only used when `exact` (then it is below 2^50).
     let floor = if exact {
         -(4 * (n as i64 + 1) * max_abs as i64)
@@ -413,6 +417,9 @@ pub fn linear_sum_assignment_i64(
         i128::from(costs[i * cols + j])
     }))
 }
+
+/// `1.5 * 2^52`: adding and subtracting it rounds an `f64` below 2^51 to an integer.
+const ROUND: f64 = 6_755_399_441_055_744.0;
 
 /// Largest magnitude stored in a compact `i16` copy; symmetric, so that negation fits.
 const I16_MAX: i64 = i16::MAX as i64;

@@ -134,8 +134,8 @@ pub(crate) fn solve<E: Copy + Into<T>, T: Cost>(
             let mut sap = Sap {
                 d: vec![T::ZERO; m],
                 pred: vec![0; m],
-                rest: Vec::with_capacity(m),
-                free_cols: Vec::with_capacity(m),
+                rest: Columns::with_capacity(m),
+                free_cols: Columns::with_capacity(m),
                 ready: Vec::with_capacity(m),
             };
             for &i in &free {
@@ -181,16 +181,33 @@ impl Tight {
 
 /// Scratch space of the shortest path phase, allocated once per solve.
 struct Sap<T> {
-    /// Distance labels.
+    /// Labels of finalised columns, by column.
     d: Vec<T>,
     /// Predecessor row of each reached column.
     pred: Vec<u32>,
-    /// Assigned columns not yet finalised, ascending.
-    rest: Vec<u32>,
-    /// Free columns, ascending.
-    free_cols: Vec<u32>,
+    /// Assigned columns not yet finalised.
+    rest: Columns<T>,
+    /// Free columns.
+    free_cols: Columns<T>,
     /// Finalised columns.
     ready: Vec<u32>,
+}
+
+/// Ascending columns with their labels and prices in aligned arrays.
+struct Columns<T> {
+    cols: Vec<u32>,
+    d: Vec<T>,
+    v: Vec<T>,
+}
+
+impl<T> Columns<T> {
+    fn with_capacity(m: usize) -> Self {
+        Columns {
+            cols: Vec::with_capacity(m),
+            d: Vec::with_capacity(m),
+            v: Vec::with_capacity(m),
+        }
+    }
 }
 
 impl<E: Copy + Into<T>, T: Cost> State<'_, E, T> {
@@ -405,11 +422,13 @@ impl<E: Copy + Into<T>, T: Cost> State<'_, E, T> {
         still_free
     }
 
-    /// Phase 3: one shortest augmenting path from free row `i0`.
+    /// Phase 4: one shortest augmenting path from free row `i0`.
     ///
     /// Dijkstra over columns with labels `d` (reduced path lengths). Assigned and free
-    /// columns are kept in two ascending lists, so that each scan reads a row in
-    /// increasing address order, and ties prefer a free column, then the lowest index.
+    /// unfinalised columns are kept in two ascending lists, with their labels and prices
+    /// in aligned arrays, so that each scan reads the cost row in increasing address
+    /// order and everything else sequentially. Ties prefer a free column, then the
+    /// lowest index.
     fn augment(&mut self, sap: &mut Sap<T>, i0: usize) -> Result<(), Infeasible> {
         let m = self.m;
         let Sap {
@@ -421,48 +440,59 @@ impl<E: Copy + Into<T>, T: Cost> State<'_, E, T> {
         } = sap;
         let (x, y, v) = (&mut self.x, &mut self.y, &mut self.v);
         let c = self.c;
+        for list in [&mut *rest, &mut *free_cols] {
+            list.cols.clear();
+            list.d.clear();
+            list.v.clear();
+        }
+        ready.clear();
         let row0 = &c[i0 * m..(i0 + 1) * m];
-        for ((dj, &cij), &vj) in d.iter_mut().zip(row0).zip(v.iter()) {
-            *dj = cij.into() - vj;
+        for (j, ((&r, &cij), &vj)) in y.iter().zip(row0).zip(v.iter()).enumerate() {
+            let list = if r == NONE {
+                &mut *free_cols
+            } else {
+                &mut *rest
+            };
+            list.cols.push(j as u32);
+            list.d.push(cij.into() - vj);
+            list.v.push(vj);
         }
         pred.fill(i0 as u32);
-        rest.clear();
-        free_cols.clear();
-        ready.clear();
-        for (j, &r) in y.iter().enumerate() {
-            if r == NONE {
-                free_cols.push(j as u32);
-            } else {
-                rest.push(j as u32);
-            }
-        }
-        let (mut fmin, mut fpos) = min_of(free_cols, d);
-        let (mut rmin, mut rpos) = min_of(rest, d);
+        let (mut fmin, mut fpos) = min_of(&free_cols.d);
+        let (mut rmin, mut rpos) = min_of(&rest.d);
         let (mu, end) = loop {
             if fmin <= rmin {
                 if fmin.is_inf() {
                     return Err(Infeasible);
                 }
-                break (fmin, free_cols[fpos] as usize);
+                break (fmin, free_cols.cols[fpos] as usize);
             }
             if rmin.is_inf() {
                 return Err(Infeasible);
             }
             // Finalise the closest assigned column and scan its row.
             let mu = rmin;
-            let j1 = rest.remove(rpos) as usize;
+            let j1 = rest.cols.remove(rpos) as usize;
+            rest.d.remove(rpos);
+            let v1 = rest.v.remove(rpos);
+            d[j1] = mu;
             ready.push(j1 as u32);
             let i = y[j1] as usize;
             let iu = i as u32;
             let row = &c[i * m..(i + 1) * m];
-            let h = row[j1].into() - v[j1] - mu;
+            let h = row[j1].into() - v1 - mu;
             // Free columns first: reaching one at distance mu ends the search.
-            for (k, &j) in free_cols.iter().enumerate() {
-                let j = j as usize;
-                let cred = row[j].into() - v[j] - h;
-                if cred < d[j] {
-                    d[j] = cred;
-                    pred[j] = iu;
+            for (k, ((&j, dj), &vj)) in free_cols
+                .cols
+                .iter()
+                .zip(free_cols.d.iter_mut())
+                .zip(&free_cols.v)
+                .enumerate()
+            {
+                let cred = row[j as usize].into() - vj - h;
+                if cred < *dj {
+                    *dj = cred;
+                    pred[j as usize] = iu;
                     if cred < fmin {
                         fmin = cred;
                         fpos = k;
@@ -473,21 +503,26 @@ impl<E: Copy + Into<T>, T: Cost> State<'_, E, T> {
                 }
             }
             if fmin <= mu {
-                break (fmin, free_cols[fpos] as usize);
+                break (fmin, free_cols.cols[fpos] as usize);
             }
             rmin = T::INF;
             rpos = 0;
-            for (k, &j) in rest.iter().enumerate() {
-                let j = j as usize;
-                let cred = row[j].into() - v[j] - h;
-                let mut dj = d[j];
-                if cred < dj {
-                    dj = cred;
-                    d[j] = cred;
-                    pred[j] = iu;
+            for (k, ((&j, dj), &vj)) in rest
+                .cols
+                .iter()
+                .zip(rest.d.iter_mut())
+                .zip(&rest.v)
+                .enumerate()
+            {
+                let cred = row[j as usize].into() - vj - h;
+                let mut dk = *dj;
+                if cred < dk {
+                    dk = cred;
+                    *dj = cred;
+                    pred[j as usize] = iu;
                 }
-                if dj < rmin {
-                    rmin = dj;
+                if dk < rmin {
+                    rmin = dk;
                     rpos = k;
                 }
             }
@@ -511,15 +546,14 @@ impl<E: Copy + Into<T>, T: Cost> State<'_, E, T> {
     }
 }
 
-/// Smallest `d[j]` over `cols` and its first position; `(INF, 0)` if `cols` is empty.
+/// Smallest value and its first position; `(INF, 0)` if empty.
 #[inline]
-fn min_of<T: Cost>(cols: &[u32], d: &[T]) -> (T, usize) {
+fn min_of<T: Cost>(values: &[T]) -> (T, usize) {
     let mut best = T::INF;
     let mut pos = 0;
-    for (k, &j) in cols.iter().enumerate() {
-        let dj = d[j as usize];
-        if dj < best {
-            best = dj;
+    for (k, &x) in values.iter().enumerate() {
+        if x < best {
+            best = x;
             pos = k;
         }
     }
