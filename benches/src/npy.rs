@@ -53,9 +53,15 @@ pub enum NpyError {
     #[error("not a version 1.0 .npy file")]
     Magic,
     #[error("unsupported .npy header {header:?}: {reason}")]
-    Header { header: String, reason: &'static str },
+    Header {
+        header: String,
+        reason: &'static str,
+    },
     #[error("dtype {found} where {expected} was expected")]
-    Dtype { expected: &'static str, found: String },
+    Dtype {
+        expected: &'static str,
+        found: String,
+    },
     #[error("shape {shape:?} holds {expected} elements but the file has {got} bytes of data")]
     Truncated {
         shape: Vec<usize>,
@@ -74,7 +80,11 @@ pub fn write<T: Element, W: Write>(out: &mut W, shape: &[usize], data: &[T]) -> 
         [n] => format!("({n},)"),
         _ => format!(
             "({})",
-            shape.iter().map(usize::to_string).collect::<Vec<_>>().join(", ")
+            shape
+                .iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     };
     let mut header = format!(
@@ -160,7 +170,10 @@ pub fn read<T: Element, R: Read>(input: &mut R) -> Result<(Vec<usize>, Vec<T>), 
 /// whole, parentheses included.
 fn dict_value<'a>(header: &'a str, key: &str) -> Option<&'a str> {
     let at = header.find(&format!("'{key}'"))?;
-    let rest = header[at + key.len() + 2..].trim_start().strip_prefix(':')?.trim_start();
+    let rest = header[at + key.len() + 2..]
+        .trim_start()
+        .strip_prefix(':')?
+        .trim_start();
     let end = if rest.starts_with('(') {
         rest.find(')')? + 1
     } else {
@@ -178,7 +191,11 @@ mod tests {
         let data: Vec<i64> = (0..12).map(|x| x * 1_000_000_007 - 5).collect();
         let mut buf = Vec::new();
         write(&mut buf, &[3, 4], &data).expect("write to a vec");
-        assert_eq!((buf.len() - data.len() * 8) % 64, 0, "data is 64-byte aligned");
+        assert_eq!(
+            (buf.len() - data.len() * 8) % 64,
+            0,
+            "data is 64-byte aligned"
+        );
         let (shape, back) = read::<i64, _>(&mut buf.as_slice()).expect("read back");
         assert_eq!((shape, back), (vec![3, 4], data));
 
@@ -195,9 +212,18 @@ mod tests {
     fn wrong_dtype_and_truncation_are_errors() {
         let mut buf = Vec::new();
         write(&mut buf, &[2], &[1i64, 2]).expect("write to a vec");
-        assert!(matches!(read::<u32, _>(&mut buf.as_slice()), Err(NpyError::Dtype { .. })));
+        assert!(matches!(
+            read::<u32, _>(&mut buf.as_slice()),
+            Err(NpyError::Dtype { .. })
+        ));
         buf.pop();
-        assert!(matches!(read::<i64, _>(&mut buf.as_slice()), Err(NpyError::Truncated { .. })));
-        assert!(matches!(read::<i64, _>(&mut &b"not npy at all"[..]), Err(NpyError::Magic)));
+        assert!(matches!(
+            read::<i64, _>(&mut buf.as_slice()),
+            Err(NpyError::Truncated { .. })
+        ));
+        assert!(matches!(
+            read::<i64, _>(&mut &b"not npy at all"[..]),
+            Err(NpyError::Magic)
+        ));
     }
 }

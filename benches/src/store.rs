@@ -244,7 +244,9 @@ mod tests {
     #[test]
     fn sparse_round_trip_and_family_parse() {
         let dir = tmp("sparse");
-        let inst = Family::TwoLists.generate("300,40,6", 5).expect("size parses");
+        let inst = Family::TwoLists
+            .generate("300,40,6", 5)
+            .expect("size parses");
         assert_eq!(inst, Instance::Sparse(two_lists(300, 40, 6, 5)));
         write(&dir, &inst, "two-lists", "300,40,6", 5).expect("write");
         let (meta, back) = read(&dir).expect("read");

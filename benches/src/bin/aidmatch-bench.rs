@@ -63,7 +63,9 @@ fn parse_args() -> Result<Args, String> {
             "--size" => args.size = Some(value()?),
             "--seed" => {
                 let v = value()?;
-                args.seed = v.parse().map_err(|_| format!("--seed {v:?} is not a u64"))?;
+                args.seed = v
+                    .parse()
+                    .map_err(|_| format!("--seed {v:?} is not a u64"))?;
             }
             "--input" => args.input = Some(PathBuf::from(value()?)),
             "--emit" => args.emit = Some(PathBuf::from(value()?)),
@@ -110,7 +112,10 @@ fn run() -> Result<ExitCode, String> {
     if let Some(dir) = &args.emit {
         let meta = store::write(dir, &instance, &family, &size, seed)
             .map_err(|e| format!("{}: {e}", dir.display()))?;
-        println!("{}", serde_json::to_string(&meta).map_err(|e| e.to_string())?);
+        println!(
+            "{}",
+            serde_json::to_string(&meta).map_err(|e| e.to_string())?
+        );
         return Ok(ExitCode::SUCCESS);
     }
 
@@ -131,14 +136,8 @@ fn run() -> Result<ExitCode, String> {
                 .zip(a.col_ind())
                 .map(|(&r, &c)| i128::from(d.costs[r * d.cols + c]))
                 .sum();
-            let verdict = verify::verify_dense_i64(
-                &d.costs,
-                d.rows,
-                d.cols,
-                None,
-                Sense::Minimize,
-                &a,
-            );
+            let verdict =
+                verify::verify_dense_i64(&d.costs, d.rows, d.cols, None, Sense::Minimize, &a);
             let verified = verdict.is_ok() && objective == a.objective();
             if let Err(v) = &verdict {
                 eprintln!("aidmatch-bench: certificate rejected: {v}");
