@@ -436,7 +436,9 @@ def main(argv=None) -> int:
     ap.add_argument("--families", help="comma-separated subset of dense,rect,geometric,two-lists")
     ap.add_argument("--repeats", type=int, default=3, help="runs per solver and instance (median reported)")
     ap.add_argument("--repeats-large", type=int, default=1,
-                    help=f"runs on instances with >= {LARGE_ARCS:,} arcs")
+                    help="runs on instances with at least --large-arcs arcs")
+    ap.add_argument("--large-arcs", type=int, default=LARGE_ARCS,
+                    help=f"arc count from which an instance counts as large (default {LARGE_ARCS:,})")
     ap.add_argument("--peers", default=",".join(PEERS), help="comma-separated peers to run")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--json", type=Path, help="write all records and the header to this file")
@@ -473,11 +475,14 @@ def main(argv=None) -> int:
         "seed": args.seed,
         "repeats": args.repeats,
         "repeats_large": args.repeats_large,
+        "large_arcs": args.large_arcs,
     }
     print(f"# aidmatch comparison {header['date_utc']}  aidmatch {header['aidmatch']}  seed {args.seed}")
     print(f"# machine: {header['machine']}; load average at start "
           f"{' '.join(f'{x:.2f}' for x in header['load_avg_start'])}")
     print("# versions: " + ", ".join(f"{k} {v}" for k, v in header["versions"].items()))
+    print(f"# runs per solver: {args.repeats} ({args.repeats_large} on instances with >= "
+          f"{args.large_arcs:,} arcs), each in its own process; command: {' '.join(sys.argv)}")
     print("# time: arrays in memory -> optimum, median of the runs; peak MB: process peak RSS during"
           " the solve; +MB: growth over the RSS before it; aid/peer: aidmatch time / peer time"
           " (< 1: aidmatch faster)", flush=True)
@@ -489,7 +494,7 @@ def main(argv=None) -> int:
     for family, size in instances:
         d = args.workdir / f"{family}-{size.replace(',', '_')}-s{args.seed}"
         meta = emit(args.bin, family, size, args.seed, d)
-        k = args.repeats_large if meta["arcs"] >= LARGE_ARCS else args.repeats
+        k = args.repeats_large if meta["arcs"] >= args.large_arcs else args.repeats
         per_solver: dict[str, dict] = {}
         for solver in ["aidmatch", *peers]:
             if solver == "aidmatch":
