@@ -227,9 +227,11 @@ fn lsap_result<'py, T: Copy>(
     }
 }
 
+/// `from_slice` (numpy allocates, one copy) is cheaper for small results than
+/// `from_vec`, which wraps the `Vec` in an owner object.
 fn index_array<'py>(py: Python<'py>, idx: &[usize]) -> Bound<'py, PyAny> {
     let v: Vec<i64> = idx.iter().map(|&i| i as i64).collect();
-    PyArray1::from_vec(py, v).into_any()
+    PyArray1::from_slice(py, &v).into_any()
 }
 
 /// Exact integer prices: an `int64` array when every price fits (the usual case),
@@ -237,7 +239,7 @@ fn index_array<'py>(py: Python<'py>, idx: &[usize]) -> Bound<'py, PyAny> {
 fn int_array<'py>(py: Python<'py>, values: &[i128]) -> PyResult<Bound<'py, PyAny>> {
     let narrow: Option<Vec<i64>> = values.iter().map(|&v| i64::try_from(v).ok()).collect();
     match narrow {
-        Some(v) => Ok(PyArray1::from_vec(py, v).into_any()),
+        Some(v) => Ok(PyArray1::from_slice(py, &v).into_any()),
         None => {
             let list = PyList::new(py, values)?;
             py.import("numpy")?

@@ -49,9 +49,16 @@ def lsap_matrix(obj: Any) -> np.ndarray:
                     probe = np.asarray(obj)
                 except Exception:  # scipy's own conversion below names the problem
                     probe = None
-                if probe is not None and probe.dtype.kind in "iu" and _fits_int64(probe):
-                    a = np.asarray(probe, dtype=np.int64, order="C")
+                if probe is not None:
+                    kind = probe.dtype.kind
+                    if kind in "iu" and _fits_int64(probe):
+                        a = np.asarray(probe, dtype=np.int64, order="C")
+                    elif kind in "bf" and probe.dtype.itemsize <= 8:
+                        # Exactly what np.asarray(obj, dtype=float64) would give.
+                        a = np.asarray(probe, dtype=np.float64, order="C")
             if a is None:
+                # Anything else (strings, None, objects, huge ints): scipy's own
+                # conversion, with its result or its error.
                 a = np.asarray(obj, dtype=np.float64, order="C")
     except TypeError as e:
         raise InputTypeError(str(e)) from e
