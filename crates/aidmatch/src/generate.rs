@@ -33,6 +33,8 @@
 //! township), unions, the youth league, women's federations, the red cross and disabled
 //! persons' federations, each with the categories, forms, areas, status and age
 //! restrictions typical of it. About 4% of offers have already expired on [`AS_OF`].
+//! In a sparse list (under 100 needs per township, such as the 300-need sample) the
+//! organisations' township offers become county-wide, so the sample still shows matches.
 //! Exclusions pair some cadres and local organisations with households of their own area.
 //!
 //! # Density
@@ -966,6 +968,10 @@ const PROFILES: &[ProviderProfile] = &[
     },
 ];
 
+/// Below this many needs per township in scope, organisations' offers are county-wide
+/// (see [`gen_resources`]).
+const SPARSE_NEEDS_PER_TOWNSHIP: usize = 100;
+
 /// Government departments (provider id part) by the first category of an offer.
 fn department(c: Category) -> &'static str {
     match c {
@@ -1119,6 +1125,11 @@ fn gen_resources(
     let count = scale.resources();
     let scope = scale.scope();
     let profile_weights: Vec<u32> = PROFILES.iter().map(|p| p.weight).collect();
+    let townships: usize = counties
+        .iter()
+        .map(|&i| geo.counties[i].townships.len())
+        .sum();
+    let sparse = scale.needs() < SPARSE_NEEDS_PER_TOWNSHIP * townships.max(1);
     let mut out = Vec::with_capacity(count);
     let mut serial: HashMap<ProviderKind, u32> = HashMap::new();
     // Make sure every provider kind appears when there is room for it.
@@ -1143,6 +1154,14 @@ fn gen_resources(
             (Reach::City | Reach::Counties, Scope::County(_)) => Reach::County,
             (r, _) => r,
         };
+        // In a sparse list (a sample), organisations' offers are county-wide: a
+        // township-wide offer would meet almost no need of the list.
+        if sparse
+            && reach == Reach::Township
+            && !matches!(profile.kind, ProviderKind::Cadre | ProviderKind::Volunteer)
+        {
+            reach = Reach::County;
+        }
         let t = rng.random_range(0..county.townships.len() as u32) as usize;
         let area: Vec<AreaPrefix> = match reach {
             Reach::Village => {

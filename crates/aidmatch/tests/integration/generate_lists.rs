@@ -255,3 +255,46 @@ fn province_scale_density() {
     );
     assert!((13.0..19.0).contains(&avg), "{avg}");
 }
+
+/// The sample county shipped in `examples/data/` (the CLI's `demo` reads it) is exactly
+/// what the generator makes for [`Scale::Sample`] with seed [`SAMPLE_SEED`]. Set
+/// `AIDMATCH_WRITE_SAMPLE=1` to rewrite the files after a deliberate generator change.
+#[test]
+fn shipped_sample_is_the_generator_output() {
+    const SAMPLE_SEED: u64 = 2024;
+    let inputs = generate::generate(Scale::Sample, SAMPLE_SEED);
+    let outcomes = generate::outcomes(&inputs, SAMPLE_SEED, 12);
+    let files = [
+        ("needs.csv", io::to_csv_string(&inputs.needs)),
+        ("supply.csv", io::to_csv_string(&inputs.resources)),
+        ("exclusions.csv", io::to_csv_string(&inputs.exclusions)),
+        ("outcomes.csv", io::to_csv_string(&outcomes)),
+    ];
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/data");
+    if std::env::var_os("AIDMATCH_WRITE_SAMPLE").is_some() {
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, text) in &files {
+            std::fs::write(dir.join(name), text).unwrap();
+        }
+    }
+    for (name, text) in &files {
+        let shipped = std::fs::read_to_string(dir.join(name)).unwrap();
+        assert_eq!(
+            &shipped, text,
+            "examples/data/{name} differs from the generator"
+        );
+    }
+    // And it reads back through the public readers.
+    let read = io::read_inputs(
+        dir.join("needs.csv"),
+        dir.join("supply.csv"),
+        Some(&dir.join("exclusions.csv")),
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(read, inputs);
+    assert_eq!(
+        io::read_outcomes(dir.join("outcomes.csv"), &ReadOptions::default()).unwrap(),
+        outcomes
+    );
+}
