@@ -88,6 +88,8 @@
 //! * [`AssignError::CostOutOfRange`] for a permitted `i64` cost with `|c| > MAX_WEIGHT`;
 //! * [`AssignError::Infeasible`] if every choice of `min(rows, cols)` pairs uses a
 //!   forbidden entry.
+//! * [`AssignError::Length`] if a non-empty matrix has more than `u32::MAX - 1` rows or
+//!   columns (indices are stored in 32 bits to halve memory traffic).
 
 mod kernel;
 
@@ -172,7 +174,8 @@ impl<T: Copy> Assignment<T> {
 /// # Errors
 ///
 /// [`AssignError::Shape`], [`AssignError::InvalidEntry`] (NaN or an infinity of the
-/// wrong sign), [`AssignError::Infeasible`].
+/// wrong sign), [`AssignError::Infeasible`], [`AssignError::Length`] (a side longer than
+/// `u32::MAX - 1`).
 pub fn linear_sum_assignment(
     costs: &[f64],
     rows: usize,
@@ -180,6 +183,7 @@ pub fn linear_sum_assignment(
     sense: Sense,
 ) -> Result<Assignment<f64>, AssignError> {
     check_shape(costs.len(), rows, cols)?;
+    check_side(rows, cols)?;
     let bad = match sense {
         Sense::Minimize => f64::NEG_INFINITY,
         Sense::Maximize => f64::INFINITY,
@@ -291,7 +295,8 @@ pub fn linear_sum_assignment(
 /// # Errors
 ///
 /// [`AssignError::Shape`] (costs or mask), [`AssignError::CostOutOfRange`] (a permitted
-/// `|c| > MAX_WEIGHT`, the first in row-major order), [`AssignError::Infeasible`].
+/// `|c| > MAX_WEIGHT`, the first in row-major order), [`AssignError::Infeasible`],
+/// [`AssignError::Length`] (a side longer than `u32::MAX - 1`).
 pub fn linear_sum_assignment_i64(
     costs: &[i64],
     rows: usize,
@@ -300,6 +305,7 @@ pub fn linear_sum_assignment_i64(
     sense: Sense,
 ) -> Result<Assignment<i128>, AssignError> {
     check_shape(costs.len(), rows, cols)?;
+    check_side(rows, cols)?;
     if let Some(mask) = allowed {
         check_shape(mask.len(), rows, cols)?;
     }
@@ -451,6 +457,21 @@ fn solve_compact<S: Copy>(
     }
 }
 
+/// The kernel indexes rows and columns with `u32`: a non-empty matrix may have at most
+/// `u32::MAX - 1` entries on its longer side (a single row of 2^32 costs is 32 GiB).
+fn check_side(rows: usize, cols: usize) -> Result<(), AssignError> {
+    let long = rows.max(cols);
+    let limit = u32::MAX as usize - 1;
+    if rows.min(cols) > 0 && long > limit {
+        return Err(AssignError::Length {
+            what: "the longer side of the cost matrix",
+            expected: limit,
+            got: long,
+        });
+    }
+    Ok(())
+}
+
 fn check_shape(got: usize, rows: usize, cols: usize) -> Result<(), AssignError> {
     match rows.checked_mul(cols) {
         Some(expected) if expected == got => Ok(()),
@@ -531,5 +552,26 @@ fn assemble<T: Copy + Default + std::ops::Add<Output = T>>(
         row_duals,
         col_duals,
         objective,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sides_beyond_u32_are_refused_not_truncated() {
+        let limit = u32::MAX as usize - 1;
+        assert_eq!(check_side(1, limit), Ok(()));
+        assert_eq!(check_side(0, usize::MAX), Ok(()));
+        assert_eq!(
+            check_side(2, limit + 1),
+            Err(AssignError::Length {
+                what: "the longer side of the cost matrix",
+                expected: limit,
+                got: limit + 1,
+            })
+        );
+        assert!(check_side(limit + 1, 1).is_err());
     }
 }
