@@ -60,7 +60,9 @@ pub enum AssignError {
     #[error("row {row} has tier {tier}, expected 1..={max}")]
     TierOutOfRange { row: usize, tier: u32, max: u32 },
     /// The tier bonuses needed for an exact lexicographic optimum do not fit in `i128`.
-    #[error("the lexicographic tier weights overflow 128-bit integers ({tiers} tiers, total quantity {quantity})")]
+    #[error(
+        "the lexicographic tier weights overflow 128-bit integers ({tiers} tiers, total quantity {quantity})"
+    )]
     TierOverflow { tiers: usize, quantity: u128 },
     /// A warm start refers to a row, column or arc the problem does not have.
     #[error("warm start is inconsistent with the problem: {detail}")]

@@ -14,7 +14,7 @@
 //! * [`verify`]: the certificate checker. It re-derives feasibility and complementary
 //!   slackness in exact integer arithmetic in O(arcs), and names the first violation.
 //! * [`greedy`]: a labelled *baseline* (not optimal) for quality comparisons.
-//! * [`reference`]: exhaustive brute-force solvers for tiny instances, the oracle of
+//! * [`reference`](mod@reference): exhaustive brute-force solvers for tiny instances, the oracle of
 //!   the property tests of this crate and of the layers above it.
 //!
 //! # Should I use this crate?
@@ -48,5 +48,5 @@ pub mod sparse;
 pub mod verify;
 
 pub use error::AssignError;
-pub use problem::{Problem, ProblemBuilder};
+pub use problem::{MAX_TIER, MAX_WEIGHT, Problem, ProblemBuilder};
 pub use solution::Matching;

@@ -188,13 +188,15 @@ impl Problem {
     /// bonus `2W + 1` and tier `t < T` gets `Q_{>t} · B_{t+1} + 2W + 1`, summed over the lower
     /// tiers, where `Q_{>t}` is the total supply of rows of tiers below `t` in priority.
     /// One more matched unit of tier `t` then outweighs any change in every later tier
-    /// and in the weights. Without tiers every bonus is 0.
+    /// and in the weights. When tiers are set, even if every row is tier 1, the optimum
+    /// matches the most units first; without tiers it maximises the weight alone and
+    /// every bonus is 0.
     ///
     /// # Errors
     /// [`AssignError::TierOverflow`] when the bonuses do not fit in `i128`.
     pub fn tier_bonuses(&self) -> Result<Vec<i128>, AssignError> {
         let tiers = self.n_tiers();
-        if !self.has_tiers() || tiers <= 1 {
+        if !self.has_tiers() || tiers == 0 {
             return Ok(vec![0; tiers]);
         }
         let mut quantity = vec![0u128; tiers + 1];
@@ -214,7 +216,10 @@ impl Problem {
             tiers,
             quantity: total,
         };
-        let base = span.checked_mul(2).and_then(|s| s.checked_add(1)).ok_or_else(overflow)?;
+        let base = span
+            .checked_mul(2)
+            .and_then(|s| s.checked_add(1))
+            .ok_or_else(overflow)?;
         let mut bonus = vec![0u128; tiers];
         // `lower` accumulates Σ_{s > t} Q_s · B_s: the most that all later tiers can add.
         let mut lower: u128 = 0;
@@ -311,7 +316,12 @@ impl ProblemBuilder {
     pub fn build(&self) -> Result<Problem, AssignError> {
         let (n_rows, n_cols) = (self.n_rows, self.n_cols);
         if let Some((arc, side, index, len)) = self.bad_index {
-            return Err(AssignError::IndexOutOfRange { arc, side, index, len });
+            return Err(AssignError::IndexOutOfRange {
+                arc,
+                side,
+                index,
+                len,
+            });
         }
         if n_rows > u32::MAX as usize || n_cols > u32::MAX as usize {
             return Err(AssignError::Length {
@@ -330,11 +340,19 @@ impl ProblemBuilder {
             }
         }
         let check_len = |what, v: Option<usize>, expected| match v {
-            Some(got) if got != expected => Err(AssignError::Length { what, expected, got }),
+            Some(got) if got != expected => Err(AssignError::Length {
+                what,
+                expected,
+                got,
+            }),
             _ => Ok(()),
         };
         check_len("row_supply", self.row_supply.as_ref().map(Vec::len), n_rows)?;
-        check_len("col_capacity", self.col_capacity.as_ref().map(Vec::len), n_cols)?;
+        check_len(
+            "col_capacity",
+            self.col_capacity.as_ref().map(Vec::len),
+            n_cols,
+        )?;
         check_len("row_tier", self.row_tier.as_ref().map(Vec::len), n_rows)?;
         let row_tier = match &self.row_tier {
             None => None,
@@ -342,7 +360,11 @@ impl ProblemBuilder {
                 let mut out = Vec::with_capacity(n_rows);
                 for (row, &tier) in t.iter().enumerate() {
                     if !(1..=MAX_TIER).contains(&tier) {
-                        return Err(AssignError::TierOutOfRange { row, tier, max: MAX_TIER });
+                        return Err(AssignError::TierOutOfRange {
+                            row,
+                            tier,
+                            max: MAX_TIER,
+                        });
                     }
                     out.push(tier as u8);
                 }

@@ -184,11 +184,11 @@ pub fn dense_f64(costs: &[f64], rows: usize, cols: usize, sense: Sense) -> Optio
     best_assignment(rows, cols, 0.0f64, &cost, sense)
 }
 
-/// Whether the problem's objective is lexicographic by tier: rows carry tiers and more
-/// than one tier exists. Otherwise the objective is the weight alone (every bonus of
+/// Whether the problem's objective is lexicographic by tier: rows carry tiers (even if
+/// all are tier 1). Otherwise the objective is the weight alone (every bonus of
 /// [`Problem::tier_bonuses`] is 0).
 pub fn is_tiered(problem: &Problem) -> bool {
-    problem.has_tiers() && problem.n_tiers() >= 2
+    problem.has_tiers() && problem.n_tiers() >= 1
 }
 
 /// The state of the exhaustive search over flows.
