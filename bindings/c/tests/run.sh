@@ -44,15 +44,15 @@ valgrind_flags=(--error-exitcode=1 --leak-check=full --errors-for-leak-kinds=def
 step "C test, shared library (-laidmatch with rpath), under valgrind"
 gcc "${cflags[@]}" "$here/test_aidmatch.c" -L "$lib_dir" -laidmatch -Wl,-rpath,"$lib_dir" \
   -o "$work/test_shared"
-valgrind "${valgrind_flags[@]}" "$work/test_shared"
+valgrind "${valgrind_flags[@]}" "$work/test_shared" "$here/data"
 
 step "C test, static library (libaidmatch.a -lpthread -ldl -lm), under valgrind"
 gcc "${cflags[@]}" "$here/test_aidmatch.c" "$lib_dir/libaidmatch.a" -lpthread -ldl -lm \
   -o "$work/test_static"
-valgrind "${valgrind_flags[@]}" "$work/test_static"
+valgrind "${valgrind_flags[@]}" "$work/test_static" "$here/data"
 
 step "Java 17 test through JNA"
-javac -Xlint:all -Werror -cp /usr/share/java/jna.jar -d "$work/java" "$here/java/AidmatchTest.java"
-java -cp "/usr/share/java/jna.jar:$work/java" -Djna.library.path="$lib_dir" AidmatchTest
+javac -encoding UTF-8 -Xlint:all -Werror -cp /usr/share/java/jna.jar -d "$work/java" "$here/java/AidmatchTest.java"
+java -cp "/usr/share/java/jna.jar:$work/java" -Djna.library.path="$lib_dir" AidmatchTest "$here/data"
 
 step "C ABI tests passed"

@@ -3,11 +3,15 @@
  * call them. Built by tests/run.sh with gcc -std=c99 -Wall -Wextra -Werror -pedantic and
  * run under valgrind (zero errors, zero leaks). Prints "N passed, N failed" at the end and
  * exits non-zero when anything failed.
+ *
+ * Usage: test_aidmatch DATA_DIR   (DATA_DIR = bindings/c/tests/data)
  */
+#define _XOPEN_SOURCE 700 /* mkdtemp, rmdir */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "aidmatch.h"
 
@@ -267,12 +271,187 @@ static void test_matching(void) {
     aidmatch_error_free(err);
 }
 
-int main(void) {
+/* The whole file as a NUL-terminated string (caller frees), or NULL. */
+static char *read_file(const char *dir, const char *name) {
+    char path[4096];
+    FILE *f;
+    long n;
+    char *text;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    f = fopen(path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "cannot open %s\n", path);
+        return NULL;
+    }
+    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        fclose(f);
+        return NULL;
+    }
+    text = malloc((size_t)n + 1);
+    if (text != NULL && fread(text, 1, (size_t)n, f) != (size_t)n) {
+        free(text);
+        text = NULL;
+    }
+    if (text != NULL) {
+        text[n] = '\0';
+    }
+    fclose(f);
+    return text;
+}
+
+static void test_match_json(const char *data) {
+    aidmatch_error *err = aidmatch_error_new();
+    char *needs = read_file(data, "needs.json");
+    char *supply = read_file(data, "supply.json");
+    char *exclusions = read_file(data, "exclusions.json");
+    char *policy = read_file(data, "policy.toml");
+    char *result = NULL;
+    CHECK(needs != NULL && supply != NULL && exclusions != NULL && policy != NULL);
+    if (needs == NULL || supply == NULL || exclusions == NULL || policy == NULL) {
+        goto done;
+    }
+
+    CHECK_STATUS(aidmatch_match_json(needs, supply, exclusions, policy, "2024-10-01", NULL, &result, err),
+                 AIDMATCH_STATUS_OK);
+    CHECK(result != NULL);
+    if (result != NULL) {
+        CHECK(strncmp(result, "{\"assignments\":[", 16) == 0);
+        CHECK(strstr(result, "{\"need_id\":\"N1\",\"household_id\":\"H1\",\"resource_id\":\"R1\"") != NULL);
+        CHECK(strstr(result, "{\"need_id\":\"N2\",\"household_id\":\"H2\",\"resource_id\":\"R2\"") != NULL);
+        CHECK(strstr(result, "\"need_id\":\"N3\",\"household_id\":\"H3\",\"reason\":\"excluded_conflict\"") != NULL);
+        CHECK(strstr(result, "\"policy_version\":\"capi-test-1\"") != NULL);
+        CHECK(strstr(result, "\"run_date\":\"2024-10-01\"") != NULL);
+        CHECK(strstr(result, "\"verified\":true") != NULL);
+    }
+    aidmatch_string_free(result);
+    result = NULL;
+
+    /* Optional arguments absent: no exclusions, default policy, today. */
+    CHECK_STATUS(aidmatch_match_json(needs, supply, NULL, NULL, NULL, NULL, &result, err), AIDMATCH_STATUS_OK);
+    CHECK(result != NULL && strstr(result, "\"policy_version\":\"capi-test-1\"") == NULL);
+    aidmatch_string_free(result);
+    result = NULL;
+    aidmatch_string_free(NULL);
+
+    /* Hostile strings; *result_json untouched on failure. */
+    CHECK_STATUS(aidmatch_match_json(NULL, supply, NULL, NULL, NULL, NULL, &result, err),
+                 AIDMATCH_STATUS_NULL_PARAMETER);
+    CHECK(streq(aidmatch_error_message(err), "argument `needs_json` is NULL"));
+    CHECK(result == NULL);
+    CHECK_STATUS(aidmatch_match_json(needs, supply, NULL, NULL, NULL, NULL, NULL, err),
+                 AIDMATCH_STATUS_NULL_PARAMETER);
+    CHECK_STATUS(aidmatch_match_json("[{\"need_id\": \"N\xff\"}]", supply, NULL, NULL, NULL, NULL, &result, err),
+                 AIDMATCH_STATUS_INVALID_UTF8);
+    CHECK(streq(aidmatch_error_value(err), "0xff"));
+    CHECK_STATUS(aidmatch_match_json("[{", supply, NULL, NULL, NULL, NULL, &result, err),
+                 AIDMATCH_STATUS_MALFORMED_JSON);
+    CHECK_STATUS(aidmatch_match_json(needs, "{}", NULL, NULL, NULL, NULL, &result, err),
+                 AIDMATCH_STATUS_MALFORMED_JSON);
+    {
+        const char *bad =
+            "[{\"need_id\": \"N1\", \"household_id\": \"H1\", \"region\": \"610103001002\","
+            " \"category\": \"space_travel\", \"consent\": true}]";
+        CHECK_STATUS(aidmatch_match_json(bad, supply, NULL, NULL, NULL, NULL, &result, err),
+                     AIDMATCH_STATUS_INVALID_INPUT);
+        CHECK(aidmatch_error_row(err) == 1);
+        CHECK(streq(aidmatch_error_column(err), "category"));
+        CHECK(streq(aidmatch_error_value(err), "space_travel"));
+    }
+    CHECK_STATUS(aidmatch_match_json(needs, supply, NULL, "versoin = \"x\"", NULL, NULL, &result, err),
+                 AIDMATCH_STATUS_INVALID_INPUT);
+    CHECK(streq(aidmatch_error_column(err), "versoin"));
+    CHECK_STATUS(aidmatch_match_json(needs, supply, NULL, "[[[", NULL, NULL, &result, err),
+                 AIDMATCH_STATUS_MALFORMED_JSON);
+    CHECK_STATUS(aidmatch_match_json(needs, supply, NULL, NULL, "2024-13-01", NULL, &result, err),
+                 AIDMATCH_STATUS_INVALID_INPUT);
+    CHECK(streq(aidmatch_error_column(err), "as_of"));
+    {
+        aidmatch_interrupt *stop = aidmatch_interrupt_new();
+        aidmatch_interrupt_trigger(stop);
+        CHECK_STATUS(aidmatch_match_json(needs, supply, NULL, NULL, NULL, stop, &result, err),
+                     AIDMATCH_STATUS_INTERRUPTED);
+        aidmatch_interrupt_free(stop);
+    }
+    CHECK(result == NULL);
+
+done:
+    free(needs);
+    free(supply);
+    free(exclusions);
+    free(policy);
+    aidmatch_error_free(err);
+}
+
+static int file_exists(const char *dir, const char *name) {
+    char path[4096];
+    FILE *f;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    f = fopen(path, "rb");
+    if (f == NULL) {
+        return 0;
+    }
+    fclose(f);
+    return 1;
+}
+
+static void remove_file(const char *dir, const char *name) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    remove(path);
+}
+
+static void test_match_files(const char *data) {
+    static const char *outputs[4] = {"assignments.csv", "unmatched.csv", "referrals.csv", "summary.json"};
+    aidmatch_error *err = aidmatch_error_new();
+    char tmp[] = "/tmp/aidmatch-c-test-XXXXXX";
+    char needs[4096], supply[4096], exclusions[4096], policy[4096], out[4096];
+    int k;
+    snprintf(needs, sizeof needs, "%s/needs.json", data);
+    snprintf(supply, sizeof supply, "%s/supply.json", data);
+    snprintf(exclusions, sizeof exclusions, "%s/exclusions.json", data);
+    snprintf(policy, sizeof policy, "%s/policy.toml", data);
+    CHECK(mkdtemp(tmp) != NULL);
+    snprintf(out, sizeof out, "%s/out", tmp);
+
+    CHECK_STATUS(aidmatch_match_files(needs, supply, exclusions, policy, "2024-10-01", NULL, out, err),
+                 AIDMATCH_STATUS_OK);
+    for (k = 0; k < 4; k++) {
+        CHECK(file_exists(out, outputs[k]));
+    }
+    {
+        char *summary = read_file(out, "summary.json");
+        CHECK(summary != NULL && strstr(summary, "\"policy_version\": \"capi-test-1\"") != NULL);
+        free(summary);
+    }
+    for (k = 0; k < 4; k++) {
+        remove_file(out, outputs[k]);
+    }
+    CHECK(rmdir(out) == 0);
+
+    CHECK_STATUS(aidmatch_match_files("/nonexistent/needs.json", supply, NULL, NULL, NULL, NULL, out, err),
+                 AIDMATCH_STATUS_IO);
+    CHECK(strstr(aidmatch_error_message(err), "/nonexistent/needs.json") != NULL);
+    CHECK_STATUS(aidmatch_match_files(needs, supply, NULL, "/nonexistent/policy.toml", NULL, NULL, out, err),
+                 AIDMATCH_STATUS_IO);
+    CHECK_STATUS(aidmatch_match_files(needs, supply, NULL, NULL, NULL, NULL, NULL, err),
+                 AIDMATCH_STATUS_NULL_PARAMETER);
+    CHECK(!file_exists(out, "summary.json"));
+    CHECK(rmdir(tmp) == 0);
+    aidmatch_error_free(err);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s DATA_DIR\n", argv[0]);
+        return 2;
+    }
     test_version();
     test_error_object();
     test_lsap_f64();
     test_lsap_i64();
     test_matching();
+    test_match_json(argv[1]);
+    test_match_files(argv[1]);
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
