@@ -77,6 +77,7 @@ fn main() {
         ("square-unif01", 4000, 4000, 0),
         ("square-geom", 4000, 4000, -1),
         ("geom2000", 2000, 2000, -1),
+        ("sq2000-unif01", 2000, 2000, 0),
     ];
     for &(name, rows, cols, range) in cases {
         if !name.contains(filter.as_str()) {
