@@ -4,7 +4,8 @@
 #   2. compiles tests/test_aidmatch.c with gcc -std=c99 -Wall -Wextra -Werror -pedantic
 #      against include/aidmatch.h, linked to the shared library and to the static one, and
 #      runs both under valgrind (any error or definite/indirect leak fails);
-#   3. compiles and runs tests/java/AidmatchTest.java (Java 17, JNA).
+#   3. compiles and runs README's example (examples/minimal.c);
+#   4. compiles and runs tests/java/AidmatchTest.java (Java 17, JNA).
 # Installs gcc, valgrind, a JDK and libjna-java with apt-get when they are missing.
 # Honours CARGO_TARGET_DIR. Exits non-zero on any failure.
 set -euo pipefail
@@ -50,6 +51,12 @@ step "C test, static library (libaidmatch.a -lpthread -ldl -lm), under valgrind"
 gcc "${cflags[@]}" "$here/test_aidmatch.c" "$lib_dir/libaidmatch.a" -lpthread -ldl -lm \
   -o "$work/test_static"
 valgrind "${valgrind_flags[@]}" "$work/test_static" "$here/data"
+
+step "README's minimal example (examples/minimal.c)"
+gcc "${cflags[@]}" "$capi/examples/minimal.c" -L "$lib_dir" -laidmatch -Wl,-rpath,"$lib_dir" \
+  -o "$work/minimal"
+"$work/minimal" | tee "$work/minimal.out"
+grep -qx "household 1 -> offer 0" "$work/minimal.out"
 
 step "Java 17 test through JNA"
 javac -encoding UTF-8 -Xlint:all -Werror -cp /usr/share/java/jna.jar -d "$work/java" "$here/java/AidmatchTest.java"
