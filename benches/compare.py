@@ -439,6 +439,8 @@ def main(argv=None) -> int:
                     help="runs on instances with at least --large-arcs arcs")
     ap.add_argument("--large-arcs", type=int, default=LARGE_ARCS,
                     help=f"arc count from which an instance counts as large (default {LARGE_ARCS:,})")
+    ap.add_argument("--slow", type=float, default=60,
+                    help="a solver whose run takes longer than this many seconds is not repeated")
     ap.add_argument("--peers", default=",".join(PEERS), help="comma-separated peers to run")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--json", type=Path, help="write all records and the header to this file")
@@ -476,13 +478,15 @@ def main(argv=None) -> int:
         "repeats": args.repeats,
         "repeats_large": args.repeats_large,
         "large_arcs": args.large_arcs,
+        "slow_seconds": args.slow,
     }
     print(f"# aidmatch comparison {header['date_utc']}  aidmatch {header['aidmatch']}  seed {args.seed}")
     print(f"# machine: {header['machine']}; load average at start "
           f"{' '.join(f'{x:.2f}' for x in header['load_avg_start'])}")
     print("# versions: " + ", ".join(f"{k} {v}" for k, v in header["versions"].items()))
     print(f"# runs per solver: {args.repeats} ({args.repeats_large} on instances with >= "
-          f"{args.large_arcs:,} arcs), each in its own process; command: {' '.join(sys.argv)}")
+          f"{args.large_arcs:,} arcs; 1 when a run takes > {args.slow:g} s), each in its own "
+          f"process; command: {' '.join(sys.argv)}")
     print("# time: arrays in memory -> optimum, median of the runs; peak MB: process peak RSS during"
           " the solve; +MB: growth over the RSS before it; aid/peer: aidmatch time / peer time"
           " (< 1: aidmatch faster)", flush=True)
@@ -510,6 +514,8 @@ def main(argv=None) -> int:
                 runs.append(rec)
                 if "skipped" in rec or "error" in rec:
                     break
+                if rec.get("seconds", 0) > args.slow:
+                    break  # one run of a slow solver is figure enough
             per_solver[solver] = summarise(runs)
             s = per_solver[solver]
             if s.get("error"):
