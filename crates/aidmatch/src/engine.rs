@@ -556,8 +556,11 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
     check_cancel(&options.cancel)?;
 
     // 4. Network and solve, with the budget method of `network`.
+    let mut order: Vec<u32> = (0..needs.len() as u32).collect();
+    order.sort_by_key(|&i| (tier[i as usize], i));
     let shape = Shape {
         arcs: &arcs,
+        order: &order,
         tier: &tier,
         household: &household,
         n_households,
@@ -581,13 +584,20 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
     };
     let mut tightened = vec![false; resources.len()];
     let mut bound: Option<(Vec<u64>, i128)> = None;
+    let mut warm: Option<sparse::WarmStart> = None;
     let (problem, matching) = loop {
         let clock = Instant::now();
         let problem = build_problem_checked(&shape, &caps)?;
         times.network += clock.elapsed();
         check_cancel(&options.cancel)?;
         let clock = Instant::now();
-        let m = sparse::solve(&problem, &solver_options).map_err(solver_err)?;
+        // Re-solves after a budget tightening start from the previous optimum (same rows,
+        // columns and arcs; only some capacities are lower).
+        let m = match &warm {
+            None => sparse::solve(&problem, &solver_options),
+            Some(w) => sparse::solve_warm(&problem, w, &solver_options),
+        }
+        .map_err(solver_err)?;
         times.solve += clock.elapsed();
         budget.solves += 1;
         if bound.is_none() {
@@ -599,7 +609,8 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         let mut given: Vec<Vec<u64>> = vec![Vec::new(); resources.len()];
         for (row, col, _) in m.pairs(&problem) {
             if resources[col].budget.is_some() {
-                given[col].push(amount(&needs[row], &resources[col]).hundredths());
+                let need = &needs[order[row] as usize];
+                given[col].push(amount(need, &resources[col]).hundredths());
             }
         }
         let changed = network::tighten(&resources, &mut given, &mut caps);
@@ -609,6 +620,7 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         for j in changed {
             tightened[j] = true;
         }
+        warm = Some(sparse::WarmStart::from_matching(&problem, &m));
         if budget.solves >= network::MAX_BUDGET_SOLVES {
             caps = network::safe_capacities(&resources, &range, &caps);
         }
@@ -641,7 +653,14 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         arcs,
         diagnosis,
     };
-    let mut result = assemble(ctx_base, &problem, &matching, n_households, n_providers)?;
+    let mut result = assemble(
+        ctx_base,
+        &problem,
+        &matching,
+        &order,
+        n_households,
+        n_providers,
+    )?;
     drop(problem);
     let (mut bound_tiers, bound_weight) = bound.unwrap_or_default();
     // The solver counts tiers up to the highest one in use; the summary lists them all.
@@ -693,6 +712,7 @@ fn assemble(
     s: ResultInputs,
     problem: &Problem,
     m: &Matching,
+    order: &[u32],
     n_households: usize,
     n_providers: usize,
 ) -> Result<MatchResult, Error> {
@@ -701,7 +721,7 @@ fn assemble(
     let mut assigned_to = vec![u32::MAX; n];
     for (row, col, units) in m.pairs(problem) {
         if units > 0 {
-            assigned_to[row] = col as u32;
+            assigned_to[order[row] as usize] = col as u32;
         }
     }
     // Per-resource state.

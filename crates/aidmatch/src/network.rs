@@ -92,6 +92,10 @@ impl Arcs {
 #[derive(Debug, Clone)]
 pub(crate) struct Shape<'a> {
     pub arcs: &'a Arcs,
+    /// The need of every row: rows are the needs ordered by (tier, need id), so that the
+    /// solver, which adds rows in index order, places the most urgent needs first and
+    /// rarely has to displace a less urgent one.
+    pub order: &'a [u32],
     /// Tier of every need (1-based).
     pub tier: &'a [u8],
     /// Household index of every need.
@@ -101,22 +105,47 @@ pub(crate) struct Shape<'a> {
     pub n_resources: usize,
 }
 
-/// Builds the solver's problem for given column capacities. O(arcs log arcs).
+/// Builds the solver's problem for given column capacities: row `r` is need
+/// `shape.order[r]`. O(arcs log arcs).
 pub(crate) fn build_problem(
     shape: &Shape<'_>,
     col_capacity: &[u32],
 ) -> Result<Problem, AssignError> {
     let arcs = shape.arcs;
     let mut b = ProblemBuilder::new(arcs.n_rows(), shape.n_resources);
-    for row in 0..arcs.n_rows() {
-        for a in arcs.of(row) {
+    for (row, &need) in shape.order.iter().enumerate() {
+        for a in arcs.of(need as usize) {
             b.arc(row, arcs.res[a] as usize, arcs.score[a]);
         }
     }
-    b.row_tier(shape.tier.iter().map(|&t| u32::from(t)).collect());
+    b.row_tier(
+        shape
+            .order
+            .iter()
+            .map(|&i| u32::from(shape.tier[i as usize]))
+            .collect(),
+    );
+    // A household with no more needs than the limit is never bound by it: its group gets
+    // one place more than its needs, so that the group is never full (full groups cost
+    // the solver wider searches) while the model stays the same.
+    let mut group_capacity = vec![0u32; shape.n_households];
+    for &h in shape.household {
+        group_capacity[h as usize] += 1;
+    }
+    for c in &mut group_capacity {
+        *c = if *c > shape.household_limit {
+            shape.household_limit
+        } else {
+            *c + 1
+        };
+    }
     b.groups(
-        shape.household.iter().map(|&h| h as usize).collect(),
-        vec![shape.household_limit; shape.n_households],
+        shape
+            .order
+            .iter()
+            .map(|&i| shape.household[i as usize] as usize)
+            .collect(),
+        group_capacity,
     );
     b.col_capacity(col_capacity.to_vec());
     b.build()

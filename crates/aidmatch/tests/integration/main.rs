@@ -4,3 +4,4 @@ mod engine_props;
 mod engine_rules;
 mod engine_support;
 mod generate_lists;
+mod engine_example;
