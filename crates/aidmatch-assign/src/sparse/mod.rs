@@ -25,18 +25,30 @@
 //! solved separately, in parallel with rayon when [`Options::parallel`] is set, and
 //! merged in a fixed order, so the output is bit-identical for any number of threads.
 //!
-//! Within a component, rows are added one at a time, in index order, keeping the flow
-//! optimal for the rows added so far (the successive-shortest-path / Hungarian scheme
-//! of LAPJV's augmentation phase, generalised to capacities, groups and an optional
-//! match). A new row first gets the largest reduced profit among its arcs as its price;
-//! that price is the *gap* the row may spend. A Dijkstra search over reduced costs
-//! from the row looks for an augmenting cycle back to the row's group (or to `O`),
-//! pruning every label at the gap, which is the value of leaving the unit unmatched. So
-//! in a crowded market most searches stop after a few arcs. Each augmentation or
-//! failed search ends with the usual potential update, which keeps every residual
-//! reduced cost non-negative; at the end the potentials are the certificate's prices.
-//! Backward arcs are never materialised: a column keeps the short list of arcs that
-//! carry flow into it, and the forward arcs are the [`Problem`]'s own CSR.
+//! Within a component, the nodes of one side are added one at a time, in index order,
+//! keeping the flow optimal for the nodes added so far (the successive-shortest-path /
+//! Hungarian scheme of LAPJV's augmentation phase, generalised to capacities, groups
+//! and an optional match). Which side: the scarce one (total column capacity at most
+//! the total row supply, or rows in groups: columns; otherwise rows), so that the other
+//! side has free capacity that ends the searches early.
+//!
+//! * *By rows.* A new row gets the largest reduced profit among its arcs as its
+//!   price; that price is the *gap* it may spend. A Dijkstra search over reduced costs
+//!   from the row looks for an augmenting cycle back to the row's group (or to `O`),
+//!   pruning every label at the gap, which is the value of leaving the unit unmatched.
+//! * *By columns.* The mirror image: a new column gets the price that makes all its
+//!   arcs non-negative, and a Dijkstra search *backwards* from the column, over a
+//!   column-major index of the arcs, looks for the cheapest way to fill it. Each
+//!   column's entries are sorted lazily, heaviest first, a few at a time (a selection,
+//!   then a small sort), and scanned only while a lower bound on the label they can
+//!   give is below the heap's minimum; in a crowded market a search touches a handful
+//!   of entries of a column of hundreds.
+//!
+//! Each augmentation or failed search ends with the usual potential update, which
+//! keeps every residual reduced cost non-negative; at the end the potentials are the
+//! certificate's prices. Backward arcs are never materialised: a column keeps the
+//! short list of arcs that carry flow into it, and the forward arcs are the
+//! [`Problem`]'s own CSR.
 //!
 //! Arithmetic is `i64` when every tier bonus is at most 2^61 (in particular without
 //! tiers), `i128` otherwise; every sum involving prices is checked, and an `i64`
@@ -45,34 +57,37 @@
 //! [`solve_warm`] starts from a previous flow and prices: it installs them, drops flow
 //! that is infeasible, takes out every row that violates a reduced-cost condition
 //! (after edits: changed arcs, new rows), repairs columns that lost flow but kept a
-//! positive price by searches backwards from the column, and then adds the rows taken
-//! out. When few rows changed, this touches little more than the edits.
+//! positive price by backward searches from the column, and then adds the rows taken
+//! out by forward searches. The searches touch little more than the edits; the
+//! linear passes over all arcs (checking every reduced cost, and building the column
+//! index when some column needs a repair) are what a warm solve costs at scale.
 //!
 //! # Complexity
 //!
 //! Time: `O(F · (m + n log n))` in the worst case for `F` augmentations (at most the
 //! total supply) on a component with `m` arcs and `n` nodes; in practice each search
-//! is pruned at the row's gap and explores a small neighbourhood. Components are
-//! found in `O(m α(n))`. Space: the problem's CSR plus `O(n)` words per node, one
-//! `u32` flow per arc, and one entry per arc carrying flow; a warm repair that needs
-//! backward searches builds a column-major index of the component (`8` bytes per arc).
-//! In rows with a group whose capacity is full, a search may have to scan all of `O`'s
-//! residual arcs (`O(n)` per search).
+//! is pruned at the gap and explores a small neighbourhood. Components are found in
+//! `O(m α(n))`. Space: the problem's CSR plus `O(n)` words per node, one `u32` flow
+//! per arc, and one entry per arc carrying flow; solving by columns (and a warm repair
+//! of a column) adds the column index, 16 bytes per arc with `i64` arithmetic (32 with
+//! `i128`). A row search whose group is full may have to scan all residual arcs of
+//! `O` (`O(n)` per search): grouped components are therefore solved by columns, whose
+//! backward searches never expand `O`, but warm starts add rows by row searches.
 //!
 //! # Example
 //!
-//! Two households need a food parcel; the food bank has one parcel left and the
-//! charity shop two, but only the second household lives near the shop:
+//! Two rows compete for column 0, which has room for one unit; column 1 has room for
+//! two but only row 1 reaches it:
 //!
 //! ```
 //! use aidmatch_assign::{sparse, ProblemBuilder};
 //!
-//! let mut b = ProblemBuilder::new(2, 2); // rows: households, cols: suppliers
+//! let mut b = ProblemBuilder::new(2, 2);
 //! b.arc(0, 0, 5).arc(1, 0, 7).arc(1, 1, 4);
 //! b.col_capacity(vec![1, 2]);
 //! let problem = b.build()?;
 //! let m = sparse::solve(&problem, &sparse::Options::default())?;
-//! // Row 0 gets the food bank (5), row 1 the shop (4): 9 beats 7.
+//! // Row 0 takes column 0 (5) and row 1 column 1 (4): 9 beats 7.
 //! assert_eq!(m.pairs(&problem).collect::<Vec<_>>(), vec![(0, 0, 1), (1, 1, 1)]);
 //! assert_eq!(m.weight(&problem), 9);
 //! # Ok::<(), aidmatch_assign::AssignError>(())
@@ -270,6 +285,17 @@ fn components(problem: &Problem) -> (Vec<Part>, Vec<u32>, Vec<u32>) {
     (parts, col_local, group_local)
 }
 
+/// The whole problem as one part (identity index maps).
+fn whole(problem: &Problem) -> (Vec<Part>, Vec<u32>, Vec<u32>) {
+    let part = Part {
+        rows: (0..problem.n_rows() as u32).collect(),
+        cols: (0..problem.n_cols() as u32).collect(),
+        groups: (0..problem.n_groups() as u32).collect(),
+    };
+    let (cols, groups) = (part.cols.clone(), part.groups.clone());
+    (vec![part], cols, groups)
+}
+
 fn local_warm(problem: &Problem, part: &Part, gw: &GlobalWarm<'_>) -> LocalWarm {
     let mut flow = Vec::new();
     for &r in &part.rows {
@@ -396,7 +422,13 @@ fn run(
     if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
         return Err(AssignError::Interrupted);
     }
-    let (parts, col_local, group_local) = components(problem);
+    // A warm start repairs locally and gains nothing from splitting: it solves the
+    // whole problem as one part, with local indices equal to global ones.
+    let (parts, col_local, group_local) = if gw.is_some() {
+        whole(problem)
+    } else {
+        components(problem)
+    };
     let sh = Shared {
         problem,
         col_local: &col_local,
@@ -417,6 +449,23 @@ fn run(
             .collect::<Result<_, _>>()?
     };
     drop(gw);
+    let identity = parts.len() == 1
+        && parts[0].rows.len() == problem.n_rows()
+        && parts[0].cols.len() == problem.n_cols()
+        && parts[0].groups.len() == problem.n_groups();
+    let mut outcomes = outcomes;
+    if identity {
+        // One part with identity maps: its arrays are the answer.
+        if let Some(out) = outcomes.pop() {
+            return Ok(Matching {
+                flow: out.flow,
+                row_price: out.row_price,
+                col_price: out.col_price,
+                group_price: out.group_price,
+                tier_bonus: bonus,
+            });
+        }
+    }
     let mut m = Matching {
         flow: vec![0; problem.n_arcs()],
         row_price: vec![0; problem.n_rows()],
