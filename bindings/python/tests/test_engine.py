@@ -194,3 +194,45 @@ def test_runs_in_parallel_threads(by_path):
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda _: aidmatch.match(needs, supply, exclusions=excl, as_of=AS_OF).to_json(), range(8)))
     assert all(r == by_path.to_json() for r in results)
+
+
+MATCH_INTERRUPT_SCRIPT = """
+import sys, time, pandas as pd, aidmatch
+data = sys.argv[1]
+needs = pd.read_csv(data + "/needs.csv", dtype=str, keep_default_na=False)
+supply = pd.read_csv(data + "/supply.csv", dtype=str, keep_default_na=False)
+# 20,000 needs and 400 resources in the same few places: a dense network that takes
+# the engine many seconds (about 20 s on the development machine).
+big = pd.concat([needs] * 2500, ignore_index=True)
+big["need_id"] = [f"N{i:07d}" for i in range(len(big))]
+big["household_id"] = [f"H{i:07d}" for i in range(len(big))]
+res = pd.concat([supply] * 57, ignore_index=True)
+res["resource_id"] = [f"R{i:06d}" for i in range(len(res))]
+print("ready", flush=True)
+try:
+    aidmatch.match(big, res, as_of="2024-09-30")
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+    sys.exit(0)
+print("finished", flush=True)
+"""
+
+
+def test_ctrl_c_interrupts_a_long_match():
+    import signal
+    import subprocess
+    import sys
+    import threading
+
+    proc = subprocess.Popen(
+        [sys.executable, "-c", MATCH_INTERRUPT_SCRIPT, str(DATA)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready"
+    threading.Event().wait(1.0)
+    os.kill(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert out.strip() == "interrupted", (out, err)
