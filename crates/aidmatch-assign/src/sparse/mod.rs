@@ -218,9 +218,12 @@ fn prepare_warm<'w>(problem: &Problem, warm: &'w WarmStart) -> Result<GlobalWarm
     Ok(GlobalWarm { flow, warm })
 }
 
+/// Parts, and the maps global column → local column and global group → local group.
+type Split = (Vec<Part>, Vec<u32>, Vec<u32>);
+
 /// Splits the problem into connected components. Rows without arcs or group, and
 /// columns and groups without rows, belong to none (they stay unmatched at price 0).
-fn components(problem: &Problem) -> (Vec<Part>, Vec<u32>, Vec<u32>) {
+fn components(problem: &Problem, cancel: Option<&AtomicBool>) -> Result<Split, AssignError> {
     let (nr, nc, ng) = (problem.n_rows(), problem.n_cols(), problem.n_groups());
     let mut parent: Vec<u32> = (0..(nr + nc + ng) as u32).collect();
     fn find(parent: &mut [u32], mut x: u32) -> u32 {
@@ -241,6 +244,9 @@ fn components(problem: &Problem) -> (Vec<Part>, Vec<u32>, Vec<u32>) {
     };
     let cols = problem.arc_cols();
     for row in 0..nr {
+        if row % 65536 == 0 && cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+            return Err(AssignError::Interrupted);
+        }
         if let Some(g) = problem.row_group(row) {
             union(&mut parent, row as u32, (nr + nc + g) as u32);
         }
@@ -282,11 +288,11 @@ fn components(problem: &Problem) -> (Vec<Part>, Vec<u32>, Vec<u32>) {
             part.groups.push(g as u32);
         }
     }
-    (parts, col_local, group_local)
+    Ok((parts, col_local, group_local))
 }
 
 /// The whole problem as one part (identity index maps).
-fn whole(problem: &Problem) -> (Vec<Part>, Vec<u32>, Vec<u32>) {
+fn whole(problem: &Problem) -> Split {
     let part = Part {
         rows: (0..problem.n_rows() as u32).collect(),
         cols: (0..problem.n_cols() as u32).collect(),
@@ -427,7 +433,7 @@ fn run(
     let (parts, col_local, group_local) = if gw.is_some() {
         whole(problem)
     } else {
-        components(problem)
+        components(problem, cancel)?
     };
     let sh = Shared {
         problem,

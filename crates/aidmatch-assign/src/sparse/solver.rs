@@ -319,6 +319,13 @@ impl<'a, C: Cost> Solver<'a, C> {
         (self.nr + self.nc + g) as u32
     }
 
+    fn check_cancel(&self) -> Result<(), Fail> {
+        match self.sh.cancel {
+            Some(c) if c.load(Ordering::Relaxed) => Err(Fail::Interrupted),
+            _ => Ok(()),
+        }
+    }
+
     fn tick(&mut self) -> Result<(), Fail> {
         self.ticks = self.ticks.wrapping_add(1);
         if self.ticks % CANCEL_EVERY == 0 {
@@ -735,7 +742,7 @@ impl<'a, C: Cost> Solver<'a, C> {
         for r in 0..self.nr {
             self.pi[r] = self.pi[self.head[r] as usize];
         }
-        self.build_transpose();
+        self.build_transpose()?;
         let hub = self.pi[self.hub as usize];
         for j in 0..self.nc {
             self.tick()?;
@@ -806,12 +813,15 @@ impl<'a, C: Cost> Solver<'a, C> {
         Ok(true)
     }
 
-    fn build_transpose(&mut self) {
+    fn build_transpose(&mut self) -> Result<(), Fail> {
         let p = self.sh.problem;
         let (cols, weights) = (p.arc_cols(), p.arc_weights());
         let col_local = self.sh.col_local;
         let mut start = vec![0usize; self.nc + 1];
-        for &gr in &self.part.rows {
+        for (r, &gr) in self.part.rows.iter().enumerate() {
+            if r % 4096 == 0 {
+                self.check_cancel()?;
+            }
             for &c in &cols[p.arcs_of(gr as usize)] {
                 start[col_local[c as usize] as usize + 1] += 1;
             }
@@ -822,6 +832,9 @@ impl<'a, C: Cost> Solver<'a, C> {
         let mut fill = start.clone();
         let mut list = vec![(C::ZERO, 0u32, 0u32); start[self.nc]];
         for (r, &gr) in self.part.rows.iter().enumerate() {
+            if r % 4096 == 0 {
+                self.check_cancel()?;
+            }
             let range = p.arcs_of(gr as usize);
             let rb = self.row_bonus[r];
             let arcs = cols[range.clone()].iter().zip(&weights[range]);
@@ -835,6 +848,7 @@ impl<'a, C: Cost> Solver<'a, C> {
         self.t_start = start;
         self.t_list = list;
         self.cursor = vec![0; self.nc];
+        Ok(())
     }
 
     fn drop_transpose(&mut self) {
@@ -1001,7 +1015,7 @@ impl<'a, C: Cost> Solver<'a, C> {
         for j in 0..self.nc {
             if self.col_flow[j] < self.col_cap[j] && self.pi[self.nr + j] < self.pi[hub] {
                 if self.t_start.is_empty() {
-                    self.build_transpose();
+                    self.build_transpose()?;
                 }
                 self.tick()?;
                 self.fill_col(j)?;
