@@ -123,23 +123,25 @@ def test_ctrl_c_interrupts_a_long_sparse_solve():
 def test_docstring_examples():
     """The examples in every public docstring run and print what they show."""
     import aidmatch._convert
+    import aidmatch._engine
 
     flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
     failures = 0
     tried = 0
-    for module in (aidmatch, aidmatch.exceptions, aidmatch._convert):
+    for module in (aidmatch, aidmatch.exceptions, aidmatch._convert, aidmatch._engine):
         r = doctest.testmod(module, optionflags=flags, verbose=False)
         failures += r.failed
         tried += r.attempted
-    for fn in (aidmatch.linear_sum_assignment,):
-        finder = doctest.DocTestFinder()
-        runner = doctest.DocTestRunner(optionflags=flags)
-        for test in finder.find(fn, "linear_sum_assignment", globs={}):
+    # Objects of the compiled module (their __module__ is not a Python file).
+    finder = doctest.DocTestFinder()
+    runner = doctest.DocTestRunner(optionflags=flags)
+    for name, obj in (("linear_sum_assignment", aidmatch.linear_sum_assignment), ("Policy", aidmatch.Policy)):
+        for test in finder.find(obj, name, globs={}):
             r = runner.run(test)
             failures += r.failed
             tried += r.attempted
     assert failures == 0
-    assert tried >= 15
+    assert tried >= 25
 
 
 def test_stubs_match_the_compiled_module():
