@@ -99,6 +99,15 @@ def test_to_dir(tmp_path, by_path):
     assert json.loads((out / "summary.json").read_text(encoding="utf-8")) == by_path.summary
 
 
+def test_to_dir_failure_is_a_file_error(tmp_path, by_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    with pytest.raises(aidmatch.FileError) as e:
+        by_path.to_dir(blocker)
+    assert isinstance(e.value, OSError) and isinstance(e.value, aidmatch.AidmatchError)
+    assert "a-file" in str(e.value)
+
+
 def test_explain(by_path):
     matched = by_path.assignments["need_id"].iloc[0]
     e = by_path.explain(matched)
