@@ -43,17 +43,14 @@ pub fn parse<R: Record>(text: &str, file: &str, opts: &ReadOptions) -> Result<Ve
             message: csv_message(&e),
         }
     };
-    let mut records = reader.records();
-    let header = match records.next() {
-        Some(h) => h.map_err(syntax)?,
-        None => {
-            return Err(Error::Syntax {
-                file: file.to_owned(),
-                line: 1,
-                message: "empty file: no header row".into(),
-            });
-        }
-    };
+    let mut header = ::csv::StringRecord::new();
+    if !reader.read_record(&mut header).map_err(syntax)? {
+        return Err(Error::Syntax {
+            file: file.to_owned(),
+            line: 1,
+            message: "empty file: no header row".into(),
+        });
+    }
     let names: Vec<&str> = header.iter().map(str::trim).collect();
     let mut problems = Problems::new(opts.max_problems);
     let map = map_header::<R>(&names, file, 1, &mut problems);
@@ -65,12 +62,11 @@ pub fn parse<R: Record>(text: &str, file: &str, opts: &ReadOptions) -> Result<Ve
 
     let mut out = Vec::new();
     let mut ids = UniqueIds::new();
-    for (k, record) in records.enumerate() {
-        if problems.full() {
-            break;
-        }
-        let record = record.map_err(syntax)?;
-        let row = k + 2;
+    // One record buffer for the whole file.
+    let mut record = ::csv::StringRecord::new();
+    let mut row = 1;
+    while !problems.full() && reader.read_record(&mut record).map_err(syntax)? {
+        row += 1;
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }

@@ -1,15 +1,26 @@
 //! JSON lists: an array of objects with the spec's keys.
 //!
-//! Values: strings; numbers (read through their decimal text, so `3000.5` is exact);
-//! booleans (for `consent`); `null` = empty; arrays of strings or numbers for list
-//! fields (a `;`-separated string works too). Keys are trimmed; unknown keys are skipped.
-//! A required key absent from every object is one `missing_column` problem (row 0);
-//! absent from some objects only, it is a `missing_value` problem of each such row.
-//! `row` in problems is the 1-based position of the object in the array.
+//! Values: strings; numbers (JSON numbers are read by the JSON parser as integers or IEEE
+//! doubles and then through their shortest decimal text, so every amount of up to 15
+//! significant digits, such as `3000.5`, is exact); booleans (for `consent`); `null` =
+//! empty; arrays of strings or numbers for list fields (a `;`-separated string works
+//! too). Keys are trimmed; unknown keys are skipped. A required key absent from every
+//! object is one `missing_column` problem (row 0); absent from some objects only, it is a
+//! `missing_value` problem of each such row. `row` in problems is the 1-based position of
+//! the object in the array.
+//!
+//! # Complexity
+//! Two streaming passes over the text, no document tree: the first collects which of the
+//! spec's keys occur, the second reads each object into cells (borrowing strings from the
+//! text when they have no escapes) and parses it at once. Time linear in the text; memory
+//! one object's cells beyond the text and the records read.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::fmt;
 
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::fields::{Cell, Problems, RowParser, UniqueIds, map_header};
@@ -23,32 +34,32 @@ use crate::error::{Error, InputProblem, ProblemKind, Result};
 /// problem found (up to `opts.max_problems`).
 pub fn parse<R: Record>(text: &str, file: &str, opts: &ReadOptions) -> Result<Vec<R>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let value: Value = serde_json::from_str(text).map_err(|e| Error::Syntax {
+    let syntax = |e: serde_json::Error| Error::Syntax {
         file: file.to_owned(),
         line: e.line(),
         message: e.to_string(),
-    })?;
-    let Value::Array(items) = value else {
-        return Err(Error::Syntax {
-            file: file.to_owned(),
-            line: 1,
-            message: "expected a json array of objects".into(),
-        });
     };
 
-    // The union of the keys: a required key that no object has is a missing column.
+    // Pass 1: which of the spec's keys occur at all, and is there any element.
+    let mut seen = KeyScan {
+        columns: R::COLUMNS,
+        present: vec![false; R::COLUMNS.len()],
+        elements: 0,
+    };
+    let mut de = serde_json::Deserializer::from_str(text);
+    (&mut seen).deserialize(&mut de).map_err(syntax)?;
+    de.end().map_err(syntax)?;
+
     let mut problems = Problems::new(opts.max_problems);
-    let mut keys: HashSet<&str> = HashSet::new();
-    for item in &items {
-        if let Value::Object(map) = item {
-            keys.extend(map.keys().map(|k| k.trim()));
-        }
-    }
-    let mut names: Vec<&str> = keys.into_iter().collect();
-    names.sort_unstable();
-    let missing_required: Vec<bool> = if items.is_empty() {
+    let missing_required: Vec<bool> = if seen.elements == 0 {
         vec![false; R::COLUMNS.len()]
     } else {
+        let names: Vec<&str> = R::COLUMNS
+            .iter()
+            .zip(&seen.present)
+            .filter(|(_, p)| **p)
+            .map(|(c, _)| *c)
+            .collect();
         let map = map_header::<R>(&names, file, 0, &mut problems);
         R::COLUMNS
             .iter()
@@ -57,68 +68,318 @@ pub fn parse<R: Record>(text: &str, file: &str, opts: &ReadOptions) -> Result<Ve
             .collect()
     };
 
-    let mut out = Vec::with_capacity(items.len());
-    let mut ids = UniqueIds::new();
-    for (k, item) in items.iter().enumerate() {
-        if problems.full() {
-            break;
+    // Pass 2: read and parse each object as it streams by.
+    let mut reader = RecordReader::<R> {
+        file,
+        missing_required,
+        problems,
+        ids: UniqueIds::new(),
+        out: Vec::with_capacity(seen.elements),
+    };
+    let mut de = serde_json::Deserializer::from_str(text);
+    (&mut reader).deserialize(&mut de).map_err(syntax)?;
+    de.end().map_err(syntax)?;
+    reader.problems.into_result(reader.out)
+}
+
+/// Pass 1: marks the spec's keys present in any object, counts the elements.
+struct KeyScan {
+    columns: &'static [&'static str],
+    present: Vec<bool>,
+    elements: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for &mut KeyScan {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for &mut KeyScan {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a json array of objects")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq
+            .next_element_seed(ElementKeys {
+                columns: self.columns,
+                present: &mut self.present,
+            })?
+            .is_some()
+        {
+            self.elements += 1;
         }
-        let row = k + 1;
-        let Value::Object(map) = item else {
-            problems.push(InputProblem {
-                file: file.to_owned(),
-                row,
-                column: String::new(),
-                value: shorten(item.to_string()),
-                kind: ProblemKind::BadShape,
-                message: "expected an object".into(),
-            });
-            continue;
-        };
-        let mut cells: Vec<Cell<'_>> = missing_required
+        Ok(())
+    }
+}
+
+/// Pass 1, one element: the keys of an object; anything else is skipped.
+struct ElementKeys<'s> {
+    columns: &'static [&'static str],
+    present: &'s mut Vec<bool>,
+}
+
+impl<'de> DeserializeSeed<'de> for ElementKeys<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ElementKeys<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key_seed(ColumnKey(self.columns))? {
+            if let Some(c) = key {
+                self.present[c] = true;
+            }
+            map.next_value::<IgnoredAny>()?;
+        }
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(())
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// Pass 2: parses each element into a record.
+struct RecordReader<'f, R> {
+    file: &'f str,
+    missing_required: Vec<bool>,
+    problems: Problems,
+    ids: UniqueIds,
+    out: Vec<R>,
+}
+
+impl<'de, R: Record> DeserializeSeed<'de> for &mut RecordReader<'_, R> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, R: Record> Visitor<'de> for &mut RecordReader<'_, R> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a json array of objects")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut row = 0usize;
+        loop {
+            if self.problems.full() {
+                // Enough problems: skip the rest quickly (it must still be valid JSON).
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                return Ok(());
+            }
+            let element = seq.next_element_seed(ElementCells {
+                columns: R::COLUMNS,
+                missing_required: &self.missing_required,
+            })?;
+            let Some(element) = element else {
+                return Ok(());
+            };
+            row += 1;
+            match element {
+                Element::Object(cells) => {
+                    let mut parser =
+                        RowParser::new(self.file, row, R::COLUMNS, cells, &mut self.problems);
+                    if let Some(r) = R::parse_row(&mut parser) {
+                        self.ids.check(&r, self.file, row, &mut self.problems);
+                        self.out.push(r);
+                    }
+                }
+                Element::Other(shown) => self.problems.push(InputProblem {
+                    file: self.file.to_owned(),
+                    row,
+                    column: String::new(),
+                    value: shown,
+                    kind: ProblemKind::BadShape,
+                    message: "expected an object".into(),
+                }),
+            }
+        }
+    }
+}
+
+/// A key, looked up among the spec's columns (trimmed) without allocating.
+struct ColumnKey(&'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for ColumnKey {
+    type Value = Option<usize>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<usize>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ColumnKey {
+    type Value = Option<usize>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<usize>, E> {
+        let v = v.trim();
+        Ok(self.0.iter().position(|col| *col == v))
+    }
+}
+
+/// One element of the array: an object's cells, or something else (rendered).
+enum Element<'de> {
+    Object(Vec<Cell<'de>>),
+    Other(String),
+}
+
+struct ElementCells<'s> {
+    columns: &'static [&'static str],
+    missing_required: &'s [bool],
+}
+
+impl<'de> DeserializeSeed<'de> for ElementCells<'_> {
+    type Value = Element<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Element<'de>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ElementCells<'_> {
+    type Value = Element<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Element<'de>, A::Error> {
+        let mut cells: Vec<Cell<'de>> = self
+            .missing_required
             .iter()
             .map(|&m| if m { Cell::NoColumn } else { Cell::Empty })
             .collect();
-        for (key, v) in map {
-            let key = key.trim();
-            if let Some(c) = R::COLUMNS.iter().position(|col| *col == key) {
-                cells[c] = cell(v);
-            }
-        }
-        let mut parser = RowParser::new(file, row, R::COLUMNS, cells, &mut problems);
-        if let Some(r) = R::parse_row(&mut parser) {
-            ids.check(&r, file, row, &mut problems);
-            out.push(r);
-        }
-    }
-    problems.into_result(out)
-}
-
-fn scalar(v: &Value) -> Option<Cow<'_, str>> {
-    match v {
-        Value::String(s) => Some(Cow::Borrowed(s)),
-        Value::Number(n) => Some(Cow::Owned(n.to_string())),
-        Value::Bool(b) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
-        Value::Null => Some(Cow::Borrowed("")),
-        Value::Array(_) | Value::Object(_) => None,
-    }
-}
-
-fn cell(v: &Value) -> Cell<'_> {
-    match v {
-        Value::Null => Cell::Empty,
-        Value::Array(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for item in items {
-                match scalar(item) {
-                    Some(s) => out.push(s),
-                    None => return Cell::Bad(shorten(v.to_string())),
+        while let Some(key) = map.next_key_seed(ColumnKey(self.columns))? {
+            match key {
+                Some(c) => cells[c] = map.next_value::<JsonCell<'de>>()?.0,
+                None => {
+                    map.next_value::<IgnoredAny>()?;
                 }
             }
-            Cell::List(out)
         }
-        Value::Object(_) => Cell::Bad(shorten(v.to_string())),
-        other => scalar(other).map_or(Cell::Empty, Cell::Text),
+        Ok(Element::Object(cells))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Element<'de>, A::Error> {
+        let v = Value::deserialize(SeqAccessDeserializer::new(seq))?;
+        Ok(Element::Other(shorten(v.to_string())))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Element<'de>, E> {
+        Ok(Element::Other(v.to_string()))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Element<'de>, E> {
+        Ok(Element::Other(v.to_string()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Element<'de>, E> {
+        Ok(Element::Other(v.to_string()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Element<'de>, E> {
+        Ok(Element::Other(v.to_string()))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Element<'de>, E> {
+        Ok(Element::Other(shorten(Value::from(v).to_string())))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Element<'de>, E> {
+        Ok(Element::Other("null".into()))
+    }
+}
+
+/// The cell of one JSON value.
+struct JsonCell<'de>(Cell<'de>);
+
+impl<'de> Deserialize<'de> for JsonCell<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(CellVisitor)
+    }
+}
+
+struct CellVisitor;
+
+impl<'de> Visitor<'de> for CellVisitor {
+    type Value = JsonCell<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a json value")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(JsonCell(Cell::Text(Cow::Borrowed(v))))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(JsonCell(Cell::Text(Cow::Owned(v.to_owned()))))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(JsonCell(Cell::Text(Cow::Owned(v))))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(JsonCell(Cell::Text(Cow::Borrowed(if v {
+            "true"
+        } else {
+            "false"
+        }))))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(JsonCell(Cell::Text(Cow::Owned(v.to_string()))))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(JsonCell(Cell::Text(Cow::Owned(v.to_string()))))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        // The shortest text that reads back as the same double, as serde_json prints it.
+        Ok(JsonCell(Cell::Text(Cow::Owned(Value::from(v).to_string()))))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(JsonCell(Cell::Empty))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(JsonCell(Cell::Empty))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        // Lists are short: read them as values, then keep the scalars' text.
+        let v = Value::deserialize(SeqAccessDeserializer::new(seq))?;
+        let Value::Array(items) = &v else {
+            return Ok(JsonCell(Cell::Bad(shorten(v.to_string()))));
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            match item {
+                Value::String(s) => out.push(Cow::Owned(s.clone())),
+                Value::Number(n) => out.push(Cow::Owned(n.to_string())),
+                Value::Bool(b) => out.push(Cow::Owned(b.to_string())),
+                Value::Null => {}
+                Value::Array(_) | Value::Object(_) => {
+                    return Ok(JsonCell(Cell::Bad(shorten(v.to_string()))));
+                }
+            }
+        }
+        Ok(JsonCell(Cell::List(out)))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let v = Value::deserialize(MapAccessDeserializer::new(map))?;
+        Ok(JsonCell(Cell::Bad(shorten(v.to_string()))))
     }
 }
 
@@ -134,10 +395,7 @@ fn shorten(s: String) -> String {
 ///
 /// # Errors
 /// The underlying I/O error.
-pub fn write<R: serde::Serialize>(
-    mut writer: impl std::io::Write,
-    records: &[R],
-) -> std::io::Result<()> {
+pub fn write<R: Serialize>(mut writer: impl std::io::Write, records: &[R]) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut writer, records).map_err(std::io::Error::from)?;
     writer.write_all(b"\n")
 }
