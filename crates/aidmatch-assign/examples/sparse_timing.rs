@@ -9,6 +9,8 @@
 //! and 1% of the columns a capacity one lower or higher, and the warm solve from the
 //! previous optimum is timed against a cold solve of the edited problem.
 //!
+//! `--groups S C` puts the rows in consecutive groups of `S` rows of capacity `C`.
+//!
 //! Prints the median wall time and the peak resident memory of the solve itself
 //! (`VmHWM` after resetting it via `/proc/self/clear_refs`, Linux only).
 
@@ -51,7 +53,14 @@ fn random_row(
     }
 }
 
-fn build(rows: usize, cols: usize, d: usize, seed: u64, changed: Option<&[bool]>) -> Problem {
+fn build(
+    rows: usize,
+    cols: usize,
+    d: usize,
+    seed: u64,
+    changed: Option<&[bool]>,
+    groups: Option<(usize, u32)>,
+) -> Problem {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut start = Vec::with_capacity(rows + 1);
     let mut c = Vec::with_capacity(rows * d);
@@ -89,6 +98,10 @@ fn build(rows: usize, cols: usize, d: usize, seed: u64, changed: Option<&[bool]>
             .collect(),
     };
     b.col_capacity(caps);
+    if let Some((size, cap)) = groups {
+        let n = rows.div_ceil(size);
+        b.groups((0..rows).map(|r| r / size).collect(), vec![cap; n]);
+    }
     b.build().expect("build")
 }
 
@@ -112,6 +125,12 @@ fn main() {
     let reps: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(3).max(1);
     let warm = args.iter().any(|a| a == "--warm");
     let check = args.iter().any(|a| a == "--verify");
+    // `--groups S C`: rows in consecutive groups of S rows with capacity C each.
+    let groups = args.iter().position(|a| a == "--groups").map(|i| {
+        let size = args.get(i + 1).and_then(|s| s.parse().ok()).unwrap_or(4);
+        let cap = args.get(i + 2).and_then(|s| s.parse().ok()).unwrap_or(2);
+        (size, cap)
+    });
     let (rows, cols, d) = match family {
         "20k" => (20_000, 2_000, 20),
         "200k" => (200_000, 20_000, 20),
@@ -123,7 +142,7 @@ fn main() {
         cancel: None,
     };
     let t = Instant::now();
-    let p = build(rows, cols, d, 42, None);
+    let p = build(rows, cols, d, 42, None, groups);
     eprintln!(
         "built {family}: {} arcs in {:.2}s",
         p.n_arcs(),
@@ -151,7 +170,7 @@ fn main() {
     if warm {
         let mut rng = ChaCha8Rng::seed_from_u64(7);
         let changed: Vec<bool> = (0..rows).map(|_| rng.random_bool(0.01)).collect();
-        let q = build(rows, cols, d, 42, Some(&changed));
+        let q = build(rows, cols, d, 42, Some(&changed), groups);
         let mut ws = WarmStart::from_matching(&p, &m);
         for (r, &ch) in changed.iter().enumerate() {
             if ch {

@@ -72,7 +72,10 @@
 //! of a column) adds the column index, 16 bytes per arc with `i64` arithmetic (32 with
 //! `i128`). A row search whose group is full may have to scan all residual arcs of
 //! `O` (`O(n)` per search): grouped components are therefore solved by columns, whose
-//! backward searches never expand `O`, but warm starts add rows by row searches.
+//! backward searches never expand `O`. Warm starts add rows by row searches: cheap
+//! while the row's group has room (the search then stops at `O`), but up to
+//! `O(n)` per added row of a *full* group, so warm starts with many changed rows in
+//! binding groups can be slower than a cold solve.
 //!
 //! # Example
 //!

@@ -453,6 +453,13 @@ impl<'a, C: Cost> Solver<'a, C> {
                 return Ok(Some(d));
             }
             self.tick()?;
+            if forward && v == self.hub && target != self.hub && self.hub_reaches(target) {
+                // The target group has room and `O → g` costs nothing: every other
+                // label is at least `d`, so `g` is reached at `d` (see `hub_reaches`).
+                self.label(target, d, v, NONE);
+                self.settled.push(target);
+                return Ok(Some(d));
+            }
             if forward {
                 self.expand_forward(v, d, bound)?;
             } else {
@@ -460,6 +467,25 @@ impl<'a, C: Cost> Solver<'a, C> {
             }
         }
         Ok(None)
+    }
+
+    /// Whether the arc `O → g` into group node `target` is residual with reduced cost
+    /// zero, after raising `π(g)` to `π(O)` when the group carries no flow (always
+    /// valid then: it only raises the reduced costs of the group's arcs to its rows,
+    /// and no arc into `g` but `O → g` exists). This spares a row search whose group
+    /// has room from scanning every residual arc of the hub.
+    fn hub_reaches(&mut self, target: u32) -> bool {
+        let Node::Group(g) = self.node(target) else {
+            return false;
+        };
+        if self.group_flow[g] >= self.group_cap[g] {
+            return false;
+        }
+        let (t, h) = (target as usize, self.hub as usize);
+        if self.group_flow[g] == 0 && self.pi[t] < self.pi[h] {
+            self.pi[t] = self.pi[h];
+        }
+        self.pi[t] == self.pi[h]
     }
 
     fn expand_forward(&mut self, v: u32, d: C, bound: C) -> Result<(), Fail> {
