@@ -222,7 +222,9 @@ aidmatch_status aidmatch_lsap_f64(size_t rows,
 // The integer twin of `aidmatch_lsap_f64`: exact on `int64_t` costs.
 //
 // `allowed` is optional (NULL with `allowed_len` 0 means every entry is permitted):
-// a row-major mask of `rows * cols` bytes, non-zero = the entry may be chosen. Every
+// a row-major mask of `rows * cols` bytes, non-zero = the entry may be chosen. (Bytes
+// rather than C `bool`, so that any host can fill it: a numpy bool array, a Java
+// `byte[]`; no byte value is undefined behaviour.) Every
 // permitted cost must satisfy |cost| <= 2^53 - 1, or the call fails with
 // `AIDMATCH_STATUS_INVALID_INPUT` naming the row, column and value.
 //
@@ -538,7 +540,9 @@ aidmatch_status aidmatch_lsap_f64(size_t rows,
 // The integer twin of `aidmatch_lsap_f64`: exact on `int64_t` costs.
 //
 // `allowed` is optional (NULL with `allowed_len` 0 means every entry is permitted):
-// a row-major mask of `rows * cols` bytes, non-zero = the entry may be chosen. Every
+// a row-major mask of `rows * cols` bytes, non-zero = the entry may be chosen. (Bytes
+// rather than C `bool`, so that any host can fill it: a numpy bool array, a Java
+// `byte[]`; no byte value is undefined behaviour.) Every
 // permitted cost must satisfy |cost| <= 2^53 - 1, or the call fails with
 // `AIDMATCH_STATUS_INVALID_INPUT` naming the row, column and value.
 //

@@ -388,3 +388,38 @@ fn mask_length_and_cost_range_are_checked() {
     assert_eq!(err.column().as_deref(), Some("1"));
     assert_eq!(err.value(), Some(i64::MAX.to_string()));
 }
+
+#[test]
+fn concurrent_calls_with_their_own_error_objects_agree() {
+    let matrices: Vec<Vec<i64>> = (0..8u64)
+        .map(|seed| {
+            (0..30 * 40)
+                .map(|k| ((seed * 7919 + k as u64 * 104_729) % 1000) as i64 - 500)
+                .collect()
+        })
+        .collect();
+    let solve = |costs: &[i64]| {
+        let err = ErrObj::new();
+        let (s, r, c) = i64_solve(30, 40, costs, None, false, &err);
+        assert_eq!(s, AIDMATCH_STATUS_OK, "{}", err.message());
+        (r, c)
+    };
+    let expected: Vec<_> = matrices.iter().map(|m| solve(m)).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                scope.spawn(|| {
+                    (0..5)
+                        .flat_map(|_| matrices.iter().map(|m| solve(m)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for h in handles {
+            let got = h.join().expect("thread");
+            for (k, pair) in got.iter().enumerate() {
+                assert_eq!(pair, &expected[k % matrices.len()]);
+            }
+        }
+    });
+}
