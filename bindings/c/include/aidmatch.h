@@ -386,8 +386,8 @@ const char *aidmatch_status_name(uint32_t status);
 //
 // Returns `AIDMATCH_STATUS_OK`; `AIDMATCH_STATUS_NULL_PARAMETER` (a required string or
 // `result_json` is NULL); `AIDMATCH_STATUS_INVALID_UTF8`; `AIDMATCH_STATUS_MALFORMED_JSON`
-// (a list is not a JSON array of objects, or the policy is not valid TOML/JSON);
-// `AIDMATCH_STATUS_INVALID_INPUT` (a value of a list is invalid: the error's row is the
+// (a list is not JSON, or not a JSON array; or the policy is not valid TOML/JSON);
+// `AIDMATCH_STATUS_INVALID_INPUT` (an element or value of a list is invalid: the error's row is the
 // 1-based position of the object in its array, its column the key and its value the
 // value as written; or the policy has an unknown key or a value out of range, named as
 // the column); `AIDMATCH_STATUS_INTERRUPTED`.
@@ -704,8 +704,8 @@ const char *aidmatch_status_name(uint32_t status);
 //
 // Returns `AIDMATCH_STATUS_OK`; `AIDMATCH_STATUS_NULL_PARAMETER` (a required string or
 // `result_json` is NULL); `AIDMATCH_STATUS_INVALID_UTF8`; `AIDMATCH_STATUS_MALFORMED_JSON`
-// (a list is not a JSON array of objects, or the policy is not valid TOML/JSON);
-// `AIDMATCH_STATUS_INVALID_INPUT` (a value of a list is invalid: the error's row is the
+// (a list is not JSON, or not a JSON array; or the policy is not valid TOML/JSON);
+// `AIDMATCH_STATUS_INVALID_INPUT` (an element or value of a list is invalid: the error's row is the
 // 1-based position of the object in its array, its column the key and its value the
 // value as written; or the policy has an unknown key or a value out of range, named as
 // the column); `AIDMATCH_STATUS_INTERRUPTED`.
