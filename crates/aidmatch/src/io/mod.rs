@@ -68,6 +68,14 @@ impl Format {
         }
     }
 
+    /// `"csv"` or `"json"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Json => "json",
+        }
+    }
+
     /// Parses `csv` or `json` (ASCII case-insensitive).
     pub fn parse(s: &str) -> Option<Format> {
         let s = s.trim();
@@ -299,59 +307,95 @@ pub fn read_inputs(
     exclusions: Option<&Path>,
     opts: &ReadOptions,
 ) -> Result<Inputs> {
-    let mut problems = Vec::new();
-    let mut truncated = false;
-    let mut collect = |e: Error| -> Result<()> {
-        match e {
-            Error::Invalid {
-                problems: p,
-                truncated: t,
-            } => {
-                problems.extend(p);
-                truncated |= t;
-                Ok(())
-            }
-            other => Err(other),
-        }
-    };
-    let needs = match read_needs(needs, opts) {
-        Ok(v) => v,
-        Err(e) => {
-            collect(e)?;
-            Vec::new()
-        }
-    };
-    let resources = match read_supply(supply, opts) {
-        Ok(v) => v,
-        Err(e) => {
-            collect(e)?;
-            Vec::new()
-        }
-    };
-    let exclusions = match exclusions.map(|p| read_exclusions(p, opts)) {
+    let mut all = Gather::default();
+    let needs = all.take(read_needs(needs, opts))?;
+    let resources = all.take(read_supply(supply, opts))?;
+    let exclusions = match exclusions {
+        Some(p) => all.take(read_exclusions(p, opts))?,
         None => Vec::new(),
-        Some(Ok(v)) => v,
-        Some(Err(e)) => {
-            collect(e)?;
-            Vec::new()
-        }
     };
-    if problems.is_empty() && !truncated {
-        return Ok(Inputs {
+    all.finish(
+        Inputs {
             needs,
             resources,
             exclusions,
-        });
+        },
+        opts,
+    )
+}
+
+/// Reads the three input lists of a run from bytes, all in one format (for the bindings).
+/// The lists are labelled `needs`, `supply` and `exclusions` in problems (`opts.label` is
+/// not used).
+///
+/// # Errors
+/// As [`read_inputs`].
+pub fn inputs_from_bytes(
+    needs: &[u8],
+    supply: &[u8],
+    exclusions: Option<&[u8]>,
+    format: Format,
+    opts: &ReadOptions,
+) -> Result<Inputs> {
+    let opts = ReadOptions {
+        label: None,
+        ..opts.clone()
+    };
+    let mut all = Gather::default();
+    let needs = all.take(needs_from_bytes(needs, format, &opts))?;
+    let resources = all.take(supply_from_bytes(supply, format, &opts))?;
+    let exclusions = match exclusions {
+        Some(b) => all.take(exclusions_from_bytes(b, format, &opts))?,
+        None => Vec::new(),
+    };
+    all.finish(
+        Inputs {
+            needs,
+            resources,
+            exclusions,
+        },
+        &opts,
+    )
+}
+
+/// Gathers the input problems of several lists into one error.
+#[derive(Default)]
+struct Gather {
+    problems: Vec<crate::InputProblem>,
+    truncated: bool,
+}
+
+impl Gather {
+    /// The list, or an empty one after keeping its problems; other errors pass through.
+    fn take<T>(&mut self, r: Result<Vec<T>>) -> Result<Vec<T>> {
+        match r {
+            Ok(v) => Ok(v),
+            Err(Error::Invalid {
+                problems,
+                truncated,
+            }) => {
+                self.problems.extend(problems);
+                self.truncated |= truncated;
+                Ok(Vec::new())
+            }
+            Err(other) => Err(other),
+        }
     }
-    let limit = opts.max_problems.max(1);
-    if problems.len() > limit {
-        problems.truncate(limit);
-        truncated = true;
+
+    fn finish(mut self, inputs: Inputs, opts: &ReadOptions) -> Result<Inputs> {
+        if self.problems.is_empty() {
+            return Ok(inputs);
+        }
+        let limit = opts.max_problems.max(1);
+        if self.problems.len() > limit {
+            self.problems.truncate(limit);
+            self.truncated = true;
+        }
+        Err(Error::Invalid {
+            problems: self.problems,
+            truncated: self.truncated,
+        })
     }
-    Err(Error::Invalid {
-        problems,
-        truncated,
-    })
 }
 
 /// Writes records as CSV (UTF-8, no BOM, the spec's columns in the spec's order, lists

@@ -177,6 +177,15 @@ fn spec_example_reads_with_mixed_aliases() {
     assert_eq!(inputs.needs, needs);
     assert_eq!(inputs.resources, supply);
     assert_eq!(inputs.exclusions, ex);
+    let from_bytes = io::inputs_from_bytes(
+        &example_bytes("needs.csv"),
+        &example_bytes("supply.csv"),
+        Some(&example_bytes("exclusions.csv")),
+        Format::Csv,
+        &opts(),
+    )
+    .unwrap();
+    assert_eq!(from_bytes, inputs);
 }
 
 #[test]
@@ -613,6 +622,20 @@ fn csv_round_trip_and_files() {
     let err = io::read_inputs(&csv_path, &bad_supply, None, &opts()).unwrap_err();
     let files: Vec<&str> = err.problems().iter().map(|p| p.column.as_str()).collect();
     assert_eq!(files, ["category", "provider_kind"]);
+    let err = io::inputs_from_bytes(
+        &std::fs::read(&csv_path).unwrap(),
+        &std::fs::read(&bad_supply).unwrap(),
+        None,
+        Format::Csv,
+        &opts(),
+    )
+    .unwrap_err();
+    let where_: Vec<(&str, usize)> = err
+        .problems()
+        .iter()
+        .map(|p| (p.file.as_str(), p.row))
+        .collect();
+    assert_eq!(where_, [("needs", 2), ("supply", 2)]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -633,4 +656,76 @@ fn syntax_errors() {
         let _ = io::needs_from_bytes(bytes, Format::Csv, &opts());
         let _ = io::needs_from_bytes(bytes, Format::Json, &opts());
     }
+}
+
+/// Random byte mutations of the example lists (CSV and JSON): reading never panics, every
+/// failure is a typed error, and whatever reads successfully writes and reads back equal.
+#[test]
+fn mutated_inputs_never_panic() {
+    use rand::{Rng, SeedableRng};
+    let needs_csv_bytes = example_bytes("needs.csv");
+    let supply_csv_bytes = example_bytes("supply.csv");
+    let needs = io::needs_from_bytes(&needs_csv_bytes, Format::Csv, &opts()).unwrap();
+    let supply = io::supply_from_bytes(&supply_csv_bytes, Format::Csv, &opts()).unwrap();
+    let mut needs_json = Vec::new();
+    io::write_json(&mut needs_json, &needs).unwrap();
+    let mut supply_json = Vec::new();
+    io::write_json(&mut supply_json, &supply).unwrap();
+    let sources: [(&[u8], Format, bool); 4] = [
+        (&needs_csv_bytes, Format::Csv, true),
+        (&supply_csv_bytes, Format::Csv, false),
+        (&needs_json, Format::Json, true),
+        (&supply_json, Format::Json, false),
+    ];
+    let interesting = [
+        b',', b';', b'"', b'\n', b'\r', b'-', b'.', b'0', b'9', b'[', b']', b'{', b'}', b':', 0xE4,
+        0xEF, 0xFF, 0x80, b' ', b'e',
+    ];
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+    let (mut ok, mut invalid, mut other) = (0, 0, 0);
+    for round in 0..2_000 {
+        let (src, format, is_needs) = sources[round % sources.len()];
+        let mut bytes = src.to_vec();
+        for _ in 0..rng.random_range(1..=6u32) {
+            if bytes.is_empty() {
+                break;
+            }
+            let at = rng.random_range(0..bytes.len() as u64) as usize;
+            let b = interesting[rng.random_range(0..interesting.len() as u32) as usize];
+            match rng.random_range(0..3u32) {
+                0 => bytes[at] = b,
+                1 => {
+                    bytes.remove(at);
+                }
+                _ => bytes.insert(at, b),
+            }
+        }
+        let result = if is_needs {
+            io::needs_from_bytes(&bytes, format, &opts()).map(|n| {
+                let again = needs_csv(&io::to_csv_string(&n)).unwrap();
+                assert_eq!(again, n);
+            })
+        } else {
+            io::supply_from_bytes(&bytes, format, &opts()).map(|s| {
+                let again = supply_csv(&io::to_csv_string(&s)).unwrap();
+                assert_eq!(again, s);
+            })
+        };
+        match result {
+            Ok(()) => ok += 1,
+            Err(Error::Invalid { problems, .. }) => {
+                assert!(!problems.is_empty());
+                invalid += 1;
+            }
+            Err(e) => {
+                assert!(!e.to_string().is_empty());
+                other += 1;
+            }
+        }
+    }
+    // The mutations exercise all three outcomes.
+    assert!(
+        ok > 50 && invalid > 200 && other > 50,
+        "{ok} {invalid} {other}"
+    );
 }
