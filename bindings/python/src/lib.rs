@@ -46,6 +46,8 @@ fn _aidmatch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(panic_for_tests, m)?)?;
     engine::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("MAX_WEIGHT", aidmatch_assign::MAX_WEIGHT)?;
+    m.add("MAX_TIER", aidmatch_assign::MAX_TIER)?;
     Ok(())
 }
 

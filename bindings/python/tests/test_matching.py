@@ -40,9 +40,9 @@ def to_csr(n_rows, n_cols, edges, weights):
 
 
 def tiered(tier):
-    """Whether tiers rank the solutions: only when at least tier 2 is used (a problem
-    whose rows are all tier 1 is a plain max-weight problem, as documented)."""
-    return tier is not None and int(np.max(tier, initial=1)) >= 2
+    """Whether tiers rank the solutions: whenever ``row_tier`` is given, even if every
+    row is tier 1 (then the most units are matched first, as documented)."""
+    return tier is not None
 
 
 def score(n_tiers, edges, weights, tier, chosen):
@@ -279,9 +279,12 @@ def _tuple_of_w():
 def test_explicit_zero_is_an_edge_and_dense_zero_too():
     m = sp.csr_array((np.array([0, 0]), np.array([0, 1]), np.array([0, 1, 2])), shape=(2, 2))
     assert m.nnz == 2
-    rows, cols = aidmatch.max_weight_matching(m, row_tier=[1, 2])
+    rows, cols = aidmatch.max_weight_matching(m, row_tier=[1, 1])
     # With tiers, matching a zero-weight edge raises the matched quantity.
     assert rows.tolist() == [0, 1] and cols.tolist() == [0, 1]
+    rows, cols = aidmatch.max_weight_matching(m)
+    # Without tiers a zero-weight edge neither helps nor hurts; any choice is optimal.
+    assert len(rows) in (0, 1, 2)
     dense = np.zeros((2, 2))
     rows, cols = aidmatch.max_weight_matching(dense, row_tier=[1, 2])
     assert len(rows) == 2
@@ -296,6 +299,16 @@ def test_nobody_is_forced():
     # scipy's min_weight_full_bipartite_matching would raise here (no full matching).
     rows, cols = aidmatch.max_weight_matching(np.array([[1.0, np.nan], [2.0, np.nan]]))
     assert rows.tolist() == [1] and cols.tolist() == [0]
+
+
+def test_single_tier_means_most_units_first():
+    # Column 0 can go to row 0 alone (weight 10) or rows 0 and 1 can share columns
+    # 1 and 0 (weights 1 + 1): tiers set => two units beat more weight.
+    w = np.array([[10.0, 1.0], [1.0, np.nan]])
+    caps = dict(col_capacity=[1, 1])
+    assert aidmatch.max_weight_matching(w, **caps)[0].tolist() == [0]
+    rows, cols = aidmatch.max_weight_matching(w, row_tier=[1, 1], **caps)
+    assert rows.tolist() == [0, 1] and cols.tolist() == [1, 0]
 
 
 def test_tier_beats_weight():
@@ -452,6 +465,13 @@ def test_error_capacities():
     assert "col_capacity" in str(e.value)
     with pytest.raises(aidmatch.InputError):
         aidmatch.max_weight_matching(w, row_capacity=[[1, 1]])
+
+
+def test_limits_are_the_solvers():
+    assert aidmatch.MAX_WEIGHT == 2**53 - 1
+    assert aidmatch._aidmatch.MAX_TIER == 255
+    w = np.array([[aidmatch.MAX_WEIGHT, -aidmatch.MAX_WEIGHT]], dtype=np.int64)
+    assert aidmatch.max_weight_matching(w)[1].tolist() == [0]
 
 
 def test_error_tiers():

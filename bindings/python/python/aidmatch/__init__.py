@@ -117,9 +117,10 @@ def max_weight_matching(
         lexicographically: first the number of matched units of tier-1 rows,
         then of tier 2, ..., and only then the total weight (every tier's
         matched units outrank any weight). Then an edge of zero or negative
-        weight may be used if it matches one more unit. This applies when at
-        least two tiers are in use; if every row is tier 1, the problem is a
-        plain maximum-weight one, as with ``row_tier=None``.
+        weight may be used if it matches one more unit. This holds whenever
+        ``row_tier`` is given, even if every row is tier 1 (then: the most
+        units first, then the most weight); ``row_tier=None`` maximizes the
+        weight alone.
     scale
         Float weights are exact only as integers: a float weight ``w`` is
         solved as ``round(w * scale)`` (half to even; default ``10**6``, i.e.

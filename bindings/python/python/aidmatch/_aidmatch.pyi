@@ -14,9 +14,15 @@ __all__ = [
     "RunResult",
     "run_match",
     "__version__",
+    "MAX_WEIGHT",
+    "MAX_TIER",
 ]
 
 __version__: str
+#: Largest weight magnitude the exact solvers accept: 2**53 - 1.
+MAX_WEIGHT: int
+#: Highest priority tier (tier 1 is the most urgent).
+MAX_TIER: int
 
 def linear_sum_assignment(
     cost_matrix: npt.ArrayLike,

@@ -13,10 +13,10 @@ from typing import Any, Optional, Tuple
 
 import numpy as np
 
+from ._aidmatch import MAX_WEIGHT
 from .exceptions import InputError, InputTypeError
 
-#: Largest weight magnitude the exact solvers accept: 2**53 - 1.
-MAX_WEIGHT = (1 << 53) - 1
+__all__ = ["MAX_WEIGHT", "lsap_matrix", "side_vector", "sparse_problem"]
 _I64_MAX = np.iinfo(np.int64).max
 
 
