@@ -1,2 +1,465 @@
-//! The aidmatch command line (being written).
-fn main() {}
+//! `aidmatch`: the command line over the two-lists engine, for county civil-affairs staff
+//! working from the monitoring platform's spreadsheet exports.
+//!
+//! It holds no matching logic: it reads files, calls `aidmatch::engine::run`, and writes
+//! the results of the spec plus a self-contained HTML report.
+//!
+//! Exit status: 0 success; 1 bad input (a file unreadable or invalid, an invalid policy,
+//! `validate` finding any problem, `explain` naming an unknown need); 2 usage error;
+//! 3 failure of the engine or of writing the results.
+
+mod html;
+mod lang;
+mod sample;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use aidmatch::date::Date;
+use aidmatch::engine::{MatchResult, RunOptions, run};
+use aidmatch::generate::{Scale, generate};
+use aidmatch::io::{self, Encoding, ReadOptions};
+use aidmatch::model::Inputs;
+use aidmatch::policy::Policy;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use lang::{Lang, Msg};
+
+const AFTER_HELP: &str = "\
+Examples:
+  aidmatch demo --out demo-results
+  aidmatch match --needs needs.csv --supply supply.csv --exclusions exclusions.csv \\
+                 --as-of 2024-10-01 --out results
+  aidmatch validate --needs needs.csv --supply supply.csv
+  aidmatch explain --need N006 --needs needs.csv --supply supply.csv --as-of 2024-10-01
+  aidmatch generate --scale county --seed 7 --out county
+  aidmatch policy --print-default > policy.toml
+
+Exit status: 0 success, 1 bad input, 2 usage error, 3 engine or output failure.";
+
+/// Match the needs list (需求清单) with the supply list (供给清单) exactly and explainably.
+#[derive(Debug, Parser)]
+#[command(name = "aidmatch", version, about, after_help = AFTER_HELP)]
+struct Cli {
+    /// Language of console messages and of the HTML report (default: Chinese report;
+    /// console follows the locale).
+    #[arg(long, global = true, value_enum)]
+    lang: Option<Lang>,
+    /// Print nothing but errors.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// The whole job on the built-in sample county: results into a folder and a summary.
+    Demo {
+        /// Folder for the results.
+        #[arg(long, default_value = "aidmatch-demo")]
+        out: PathBuf,
+        /// Also write `report-public.html`, for publication (公示).
+        #[arg(long)]
+        public: bool,
+    },
+    /// Match the two lists and write assignments, unmatched, referrals, summary and report.
+    Match {
+        #[command(flatten)]
+        inputs: InputArgs,
+        /// Folder for the results (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// Also write `report-public.html`: aggregate figures and masked ids only (公示).
+        #[arg(long)]
+        public: bool,
+    },
+    /// Check the inputs and list every problem found (exit status 1 when there is any).
+    Validate {
+        #[command(flatten)]
+        inputs: InputArgs,
+    },
+    /// Why a need was matched or not: its eligible resources, their scores, who took the
+    /// capacity it lost.
+    Explain {
+        /// The need to explain.
+        #[arg(long)]
+        need: String,
+        #[command(flatten)]
+        inputs: InputArgs,
+    },
+    /// Write synthetic Shaanxi lists (needs, supply, exclusions) as the spec's CSV files.
+    Generate {
+        #[arg(long, value_enum, default_value_t = ScaleArg::County)]
+        scale: ScaleArg,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Folder for needs.csv, supply.csv and exclusions.csv.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Show the matching policy.
+    Policy {
+        /// Print the default policy as TOML, every default filled in.
+        #[arg(long)]
+        print_default: bool,
+        /// Print this policy file with its defaults filled in, and its digest.
+        #[arg(long, conflicts_with = "print_default")]
+        file: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+struct InputArgs {
+    /// The needs list (.csv or .json).
+    #[arg(long)]
+    needs: PathBuf,
+    /// The supply list (.csv or .json).
+    #[arg(long)]
+    supply: PathBuf,
+    /// Conflict-of-interest pairs (回避) (.csv or .json).
+    #[arg(long)]
+    exclusions: Option<PathBuf>,
+    /// Policy file (.toml or .json); default: the built-in policy.
+    #[arg(long)]
+    policy: Option<PathBuf>,
+    /// Run date (YYYY-MM-DD) for validity dates and waiting time; default: today.
+    #[arg(long, value_parser = parse_date)]
+    as_of: Option<Date>,
+    /// Text encoding of CSV files: detected by default (UTF-8, else GB18030/GBK).
+    #[arg(long, value_enum, default_value_t = EncodingArg::Auto)]
+    encoding: EncodingArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ScaleArg {
+    County,
+    City,
+    Province,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum EncodingArg {
+    Auto,
+    Utf8,
+    Gb18030,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s).map_err(|e| format!("{e}"))
+}
+
+/// How a command failed, which decides the exit status.
+#[derive(Debug)]
+enum Failure {
+    /// Bad input: exit status 1.
+    Input(String),
+    /// The engine or the output failed: exit status 3.
+    Run(String),
+}
+
+impl From<aidmatch::Error> for Failure {
+    fn from(e: aidmatch::Error) -> Failure {
+        match e {
+            aidmatch::Error::Solver(_)
+            | aidmatch::Error::Certificate { .. }
+            | aidmatch::Error::Interrupted => Failure::Run(e.to_string()),
+            _ => Failure::Input(e.to_string()),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let console = cli.lang.unwrap_or_else(Lang::from_locale);
+    let ui = Ui {
+        lang: console,
+        report_lang: cli.lang.unwrap_or(Lang::Zh),
+        quiet: cli.quiet,
+    };
+    match execute(cli.command, &ui) {
+        Ok(code) => code,
+        Err(Failure::Input(message)) => {
+            eprintln!("{}: {message}", ui.lang.text(Msg::Error));
+            ExitCode::from(1)
+        }
+        Err(Failure::Run(message)) => {
+            eprintln!("{}: {message}", ui.lang.text(Msg::Error));
+            ExitCode::from(3)
+        }
+    }
+}
+
+/// Console settings shared by the commands.
+struct Ui {
+    lang: Lang,
+    report_lang: Lang,
+    quiet: bool,
+}
+
+impl Ui {
+    fn say(&self, line: impl AsRef<str>) {
+        if !self.quiet {
+            println!("{}", line.as_ref());
+        }
+    }
+
+    /// A spinner on stderr naming the current stage, only on a terminal and not quiet.
+    fn progress(&self) -> indicatif::ProgressBar {
+        if self.quiet || !std::io::stderr().is_terminal() {
+            return indicatif::ProgressBar::hidden();
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar
+    }
+}
+
+fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
+    match command {
+        Command::Demo { out, public } => {
+            let inputs = sample::inputs()?;
+            let options = RunOptions::new(sample::as_of());
+            let result = solve(ui, &inputs, &Policy::default(), &options)?;
+            write_results(ui, &result, &inputs, &out, public)?;
+            print_summary(ui, &result, &out);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Match {
+            inputs,
+            out,
+            public,
+        } => {
+            let bar = ui.progress();
+            bar.set_message(ui.lang.text(Msg::Reading));
+            let (lists, policy, options) = load(&inputs)?;
+            bar.finish_and_clear();
+            let result = solve(ui, &lists, &policy, &options)?;
+            write_results(ui, &result, &lists, &out, public)?;
+            print_summary(ui, &result, &out);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Validate { inputs } => validate(ui, &inputs),
+        Command::Explain { need, inputs } => {
+            let (lists, policy, options) = load(&inputs)?;
+            let result = solve(ui, &lists, &policy, &options)?;
+            match result.explain(&need) {
+                Some(explanation) => {
+                    let text = serde_json::to_string_pretty(&explanation)
+                        .map_err(|e| Failure::Run(e.to_string()))?;
+                    println!("{text}");
+                    Ok(ExitCode::SUCCESS)
+                }
+                None => Err(Failure::Input(format!(
+                    "{}: {need}",
+                    ui.lang.text(Msg::UnknownNeed)
+                ))),
+            }
+        }
+        Command::Generate { scale, seed, out } => {
+            let scale = match scale {
+                ScaleArg::County => Scale::County,
+                ScaleArg::City => Scale::City,
+                ScaleArg::Province => Scale::Province,
+            };
+            let bar = ui.progress();
+            bar.set_message(ui.lang.text(Msg::Generating));
+            let inputs = generate(scale, seed);
+            write_inputs(&inputs, &out)?;
+            bar.finish_and_clear();
+            ui.say(format!(
+                "{} {} / {} / {} → {}",
+                ui.lang.text(Msg::Generated),
+                inputs.needs.len(),
+                inputs.resources.len(),
+                inputs.exclusions.len(),
+                out.display()
+            ));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Policy {
+            print_default,
+            file,
+        } => {
+            let policy = match &file {
+                Some(path) => read_policy(path)?,
+                None if print_default => Policy::default(),
+                None => {
+                    return Err(Failure::Input(ui.lang.text(Msg::PolicyWhich).to_string()));
+                }
+            };
+            print!("{}", policy.to_toml());
+            if file.is_some() {
+                eprintln!("# sha256 {}", policy.digest());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn read_options(args: &InputArgs) -> ReadOptions {
+    ReadOptions {
+        encoding: match args.encoding {
+            EncodingArg::Auto => Encoding::Auto,
+            EncodingArg::Utf8 => Encoding::Utf8,
+            EncodingArg::Gb18030 => Encoding::Gb18030,
+        },
+        ..ReadOptions::default()
+    }
+}
+
+fn read_policy(path: &Path) -> Result<Policy, Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?;
+    Policy::from_str_auto(&text)
+        .map_err(|e| Failure::Input(format!("{}: invalid policy: {e}", path.display())))
+}
+
+/// Reads the inputs, the policy and the run options named on the command line.
+fn load(args: &InputArgs) -> Result<(Inputs, Policy, RunOptions), Failure> {
+    let options = read_options(args);
+    let needs = io::read_needs(&args.needs, &options)?;
+    let resources = io::read_supply(&args.supply, &options)?;
+    let exclusions = match &args.exclusions {
+        Some(path) => io::read_exclusions(path, &options)?,
+        None => Vec::new(),
+    };
+    let policy = match &args.policy {
+        Some(path) => read_policy(path)?,
+        None => Policy::default(),
+    };
+    let as_of = args.as_of.unwrap_or_else(today);
+    let inputs = Inputs {
+        needs,
+        resources,
+        exclusions,
+    };
+    Ok((inputs, policy, RunOptions::new(as_of)))
+}
+
+/// Every problem in every input, each on its own line; exit status 1 when there is any.
+fn validate(ui: &Ui, args: &InputArgs) -> Result<ExitCode, Failure> {
+    let options = read_options(args);
+    let mut problems: Vec<String> = Vec::new();
+    let mut note = |e: aidmatch::Error| match e.problems() {
+        [] => problems.push(e.to_string()),
+        list => problems.extend(list.iter().map(ToString::to_string)),
+    };
+    let needs = io::read_needs(&args.needs, &options)
+        .map_err(&mut note)
+        .ok();
+    let supply = io::read_supply(&args.supply, &options)
+        .map_err(&mut note)
+        .ok();
+    let exclusions = match &args.exclusions {
+        Some(path) => io::read_exclusions(path, &options).map_err(&mut note).ok(),
+        None => Some(Vec::new()),
+    };
+    if let Some(path) = &args.policy {
+        if let Err(Failure::Input(m) | Failure::Run(m)) = read_policy(path) {
+            problems.push(m);
+        }
+    }
+    if problems.is_empty() {
+        ui.say(format!(
+            "{}: {} / {} / {}",
+            ui.lang.text(Msg::Valid),
+            needs.map_or(0, |n| n.len()),
+            supply.map_or(0, |s| s.len()),
+            exclusions.map_or(0, |e| e.len()),
+        ));
+        Ok(ExitCode::SUCCESS)
+    } else {
+        for p in &problems {
+            println!("{p}");
+        }
+        eprintln!("{}: {}", ui.lang.text(Msg::ProblemsFound), problems.len());
+        Ok(ExitCode::from(1))
+    }
+}
+
+fn solve(
+    ui: &Ui,
+    inputs: &Inputs,
+    policy: &Policy,
+    options: &RunOptions,
+) -> Result<MatchResult, Failure> {
+    let bar = ui.progress();
+    bar.set_message(ui.lang.text(Msg::Matching));
+    let result = run(inputs, policy, options)?;
+    bar.finish_and_clear();
+    Ok(result)
+}
+
+fn write_results(
+    ui: &Ui,
+    result: &MatchResult,
+    inputs: &Inputs,
+    out: &Path,
+    public: bool,
+) -> Result<(), Failure> {
+    let bar = ui.progress();
+    bar.set_message(ui.lang.text(Msg::Writing));
+    let run_failure = |e: aidmatch::Error| Failure::Run(e.to_string());
+    result.write_dir(out).map_err(run_failure)?;
+    let page = html::render(result, inputs, ui.report_lang, html::Audience::Staff);
+    html::write_atomic(out, "report.html", &page).map_err(run_failure)?;
+    if public {
+        let page = html::render(result, inputs, ui.report_lang, html::Audience::Public);
+        html::write_atomic(out, "report-public.html", &page).map_err(run_failure)?;
+    }
+    bar.finish_and_clear();
+    Ok(())
+}
+
+fn print_summary(ui: &Ui, result: &MatchResult, out: &Path) {
+    let s = &result.summary;
+    let t = |m| ui.lang.text(m);
+    ui.say(format!(
+        "{} {}  {} {}  {} {}  {} {}",
+        t(Msg::Needs),
+        s.counts.needs,
+        t(Msg::Assigned),
+        s.counts.assigned,
+        t(Msg::Unmatched),
+        s.counts.unmatched,
+        t(Msg::Referrals),
+        s.counts.referrals,
+    ));
+    ui.say(format!(
+        "{} {:?}  {} {}  {} {}",
+        t(Msg::ByTier),
+        s.objective.assigned_by_tier,
+        t(Msg::Score),
+        s.objective.total_score,
+        t(Msg::Certificate),
+        if s.certificate.verified {
+            t(Msg::Verified)
+        } else {
+            t(Msg::NotVerified)
+        },
+    ));
+    ui.say(format!("{} {}", t(Msg::ResultsIn), out.display()));
+}
+
+/// Writes generated lists as the spec's CSV files.
+fn write_inputs(inputs: &Inputs, out: &Path) -> Result<(), Failure> {
+    std::fs::create_dir_all(out).map_err(|e| Failure::Run(format!("{}: {e}", out.display())))?;
+    let run = |e: aidmatch::Error| Failure::Run(e.to_string());
+    io::write_file(out.join("needs.csv"), &inputs.needs).map_err(run)?;
+    io::write_file(out.join("supply.csv"), &inputs.resources).map_err(run)?;
+    io::write_file(out.join("exclusions.csv"), &inputs.exclusions).map_err(run)
+}
+
+/// Today's date in UTC, from the system clock.
+fn today() -> Date {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400);
+    i32::try_from(days)
+        .ok()
+        .and_then(Date::from_days_since_epoch)
+        .unwrap_or_else(sample::as_of)
+}

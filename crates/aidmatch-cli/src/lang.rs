@@ -1,0 +1,95 @@
+//! Console messages in Chinese and English.
+//!
+//! The console follows the locale (`LC_ALL`, `LC_MESSAGES`, `LANG` starting with `zh`
+//! means Chinese) unless `--lang` says otherwise; the HTML report is Chinese by default.
+
+use clap::ValueEnum;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    /// 中文
+    Zh,
+    /// English
+    En,
+}
+
+/// The messages the console prints.
+#[derive(Debug, Clone, Copy)]
+pub enum Msg {
+    Error,
+    Reading,
+    Matching,
+    Writing,
+    Generating,
+    Generated,
+    Valid,
+    ProblemsFound,
+    UnknownNeed,
+    PolicyWhich,
+    Needs,
+    Assigned,
+    Unmatched,
+    Referrals,
+    ByTier,
+    Score,
+    Certificate,
+    Verified,
+    NotVerified,
+    ResultsIn,
+}
+
+impl Lang {
+    /// Chinese when the first set locale variable starts with `zh`, else English.
+    pub fn from_locale() -> Lang {
+        for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+            if let Ok(value) = std::env::var(var) {
+                if !value.is_empty() {
+                    return if value.starts_with("zh") {
+                        Lang::Zh
+                    } else {
+                        Lang::En
+                    };
+                }
+            }
+        }
+        Lang::En
+    }
+
+    pub fn text(self, msg: Msg) -> &'static str {
+        let (zh, en) = match msg {
+            Msg::Error => ("错误", "error"),
+            Msg::Reading => ("正在读取清单…", "reading the lists…"),
+            Msg::Matching => ("正在匹配…", "matching…"),
+            Msg::Writing => ("正在写入结果…", "writing the results…"),
+            Msg::Generating => ("正在生成模拟清单…", "generating synthetic lists…"),
+            Msg::Generated => (
+                "已生成 需求/供给/回避",
+                "generated needs/resources/exclusions",
+            ),
+            Msg::Valid => (
+                "输入无误 需求/供给/回避",
+                "inputs are valid: needs/resources/exclusions",
+            ),
+            Msg::ProblemsFound => ("发现问题数", "problems found"),
+            Msg::UnknownNeed => ("需求清单中没有此需求", "no such need in the needs list"),
+            Msg::PolicyWhich => (
+                "请指定 --print-default 或 --file",
+                "say --print-default or --file",
+            ),
+            Msg::Needs => ("需求", "needs"),
+            Msg::Assigned => ("已匹配", "assigned"),
+            Msg::Unmatched => ("未匹配", "unmatched"),
+            Msg::Referrals => ("转介", "referrals"),
+            Msg::ByTier => ("各优先级匹配数", "assigned by tier"),
+            Msg::Score => ("总分", "total score"),
+            Msg::Certificate => ("最优性证书", "optimality certificate"),
+            Msg::Verified => ("已验证", "verified"),
+            Msg::NotVerified => ("未通过", "NOT verified"),
+            Msg::ResultsIn => ("结果目录", "results in"),
+        };
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}

@@ -1,0 +1,377 @@
+//! Integration tests of the `aidmatch` binary: the demo, its golden outputs, bad inputs
+//! with their exit codes and messages, and each subcommand.
+
+// In tests a failed unwrap is a failed test, with its location.
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn aidmatch(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_aidmatch"))
+        .args(args)
+        .env("LANG", "C")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .output()
+        .expect("the aidmatch binary runs")
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("aidmatch-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn spec_example(file: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../aidmatch/tests/data/spec-example")
+        .join(file)
+        .display()
+        .to_string()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn demo_writes_every_result_and_says_the_certificate_verified() {
+    let out = temp_dir("demo");
+    let o = aidmatch(&["demo", "--out", out.to_str().unwrap(), "--public"]);
+    assert!(o.status.success(), "stderr: {}", text(&o.stderr));
+    let stdout = text(&o.stdout);
+    assert!(
+        stdout.contains("optimality certificate verified"),
+        "{stdout}"
+    );
+    for file in [
+        "assignments.csv",
+        "unmatched.csv",
+        "referrals.csv",
+        "summary.json",
+        "report.html",
+        "report-public.html",
+    ] {
+        assert!(out.join(file).is_file(), "missing {file}");
+    }
+    // No temporary file is left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// Nothing lost: every need of the sample is in exactly one of assignments and unmatched,
+/// and the summary's counts agree with the files.
+#[test]
+fn demo_loses_no_need_and_summary_agrees_with_files() {
+    let out = temp_dir("demo-lost");
+    let o = aidmatch(&["demo", "--out", out.to_str().unwrap(), "--quiet"]);
+    assert!(o.status.success(), "stderr: {}", text(&o.stderr));
+    assert!(o.stdout.is_empty(), "--quiet prints nothing");
+    let ids = |file: &str| -> Vec<String> {
+        read(&out.join(file))
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap_or("").to_string())
+            .collect()
+    };
+    let mut all = ids("assignments.csv");
+    let assigned = all.len();
+    let unmatched = ids("unmatched.csv");
+    all.extend(unmatched.iter().cloned());
+    let needs = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/data/needs.csv"))
+        .lines()
+        .count()
+        - 1;
+    let mut dedup = all.clone();
+    dedup.sort();
+    dedup.dedup();
+    assert_eq!(dedup.len(), all.len(), "a need appears twice");
+    assert_eq!(all.len(), needs, "a need is lost");
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
+    assert_eq!(summary["counts"]["assigned"], assigned as u64);
+    assert_eq!(summary["counts"]["unmatched"], unmatched.len() as u64);
+    assert_eq!(summary["certificate"]["verified"], true);
+}
+
+/// Golden test: the demo's result files are byte-identical to the committed ones. After an
+/// intended change, refresh them with `UPDATE_GOLDEN=1 cargo test -p aidmatch-cli`.
+#[test]
+fn demo_outputs_match_golden_files() {
+    let out = temp_dir("golden");
+    let o = aidmatch(&["demo", "--out", out.to_str().unwrap(), "--quiet"]);
+    assert!(o.status.success(), "stderr: {}", text(&o.stderr));
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    for file in [
+        "assignments.csv",
+        "unmatched.csv",
+        "referrals.csv",
+        "summary.json",
+    ] {
+        let mut got = read(&out.join(file));
+        if file == "summary.json" {
+            // The engine version changes with every release; everything else must not.
+            let mut v: serde_json::Value = serde_json::from_str(&got).unwrap();
+            v["engine_version"] = serde_json::Value::from("<version>");
+            got = serde_json::to_string_pretty(&v).unwrap() + "\n";
+        }
+        let path = golden.join(file);
+        if update {
+            std::fs::create_dir_all(&golden).unwrap();
+            std::fs::write(&path, &got).unwrap();
+            continue;
+        }
+        let want = read(&path);
+        assert!(
+            want == got,
+            "{file} differs from tests/golden/{file}; if intended, run UPDATE_GOLDEN=1 cargo test -p aidmatch-cli"
+        );
+    }
+}
+
+#[test]
+fn match_on_the_spec_example_is_deterministic() {
+    let a = temp_dir("spec-a");
+    let b = temp_dir("spec-b");
+    for out in [&a, &b] {
+        let o = aidmatch(&[
+            "match",
+            "--needs",
+            &spec_example("needs.csv"),
+            "--supply",
+            &spec_example("supply.csv"),
+            "--exclusions",
+            &spec_example("exclusions.csv"),
+            "--as-of",
+            "2024-10-01",
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ]);
+        assert!(o.status.success(), "stderr: {}", text(&o.stderr));
+    }
+    for file in [
+        "assignments.csv",
+        "unmatched.csv",
+        "referrals.csv",
+        "summary.json",
+    ] {
+        assert_eq!(read(&a.join(file)), read(&b.join(file)), "{file}");
+    }
+    // The conflict-of-interest pair of the example is never matched.
+    let assignments = read(&a.join("assignments.csv"));
+    assert!(
+        !assignments
+            .lines()
+            .any(|l| l.contains("H1003") && l.contains("CADRE-0307")),
+        "{assignments}"
+    );
+}
+
+#[test]
+fn validate_reports_row_column_and_value_with_exit_status_1() {
+    let dir = temp_dir("bad");
+    let needs = dir.join("needs.csv");
+    std::fs::write(
+        &needs,
+        "need_id,household_id,region,category,consent\n\
+         N1,H1,610102001001,medical,true\n\
+         N2,H2,61010,medical,true\n\
+         N3,H3,610102001001,flying,true\n",
+    )
+    .unwrap();
+    let o = aidmatch(&[
+        "validate",
+        "--needs",
+        needs.to_str().unwrap(),
+        "--supply",
+        &spec_example("supply.csv"),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "stdout: {}", text(&o.stdout));
+    let stdout = text(&o.stdout);
+    assert!(stdout.contains("61010"), "{stdout}");
+    assert!(stdout.contains("region"), "{stdout}");
+    assert!(stdout.contains("flying"), "{stdout}");
+    assert!(stdout.contains("category"), "{stdout}");
+}
+
+#[test]
+fn validate_accepts_the_spec_example() {
+    let o = aidmatch(&[
+        "validate",
+        "--needs",
+        &spec_example("needs.csv"),
+        "--supply",
+        &spec_example("supply.csv"),
+        "--exclusions",
+        &spec_example("exclusions.csv"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
+}
+
+#[test]
+fn missing_required_column_is_bad_input() {
+    let dir = temp_dir("missing");
+    let needs = dir.join("needs.csv");
+    std::fs::write(
+        &needs,
+        "need_id,household_id,region,category\nN1,H1,610102001001,medical\n",
+    )
+    .unwrap();
+    let o = aidmatch(&[
+        "match",
+        "--needs",
+        needs.to_str().unwrap(),
+        "--supply",
+        &spec_example("supply.csv"),
+        "--out",
+        dir.join("out").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("consent"), "{}", text(&o.stderr));
+    assert!(!dir.join("out").join("assignments.csv").exists());
+}
+
+#[test]
+fn unreadable_file_is_bad_input_and_usage_errors_are_2() {
+    let o = aidmatch(&[
+        "match",
+        "--needs",
+        "/nonexistent/needs.csv",
+        "--supply",
+        "/nonexistent/supply.csv",
+        "--out",
+        "/tmp/never",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("/nonexistent/needs.csv"));
+    assert_eq!(aidmatch(&["match"]).status.code(), Some(2));
+    assert_eq!(aidmatch(&["no-such-command"]).status.code(), Some(2));
+}
+
+#[test]
+fn explain_names_a_need_and_fails_for_unknown_ones() {
+    let common = [
+        "--needs",
+        &spec_example("needs.csv"),
+        "--supply",
+        &spec_example("supply.csv"),
+        "--exclusions",
+        &spec_example("exclusions.csv"),
+        "--as-of",
+        "2024-10-01",
+    ]
+    .map(String::from);
+    let mut args = vec!["explain".to_string(), "--need".into(), "N003".into()];
+    args.extend(common.iter().cloned());
+    let o = aidmatch(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(o.status.success(), "stderr: {}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("N003"));
+    let mut args = vec!["explain".to_string(), "--need".into(), "N999".into()];
+    args.extend(common.iter().cloned());
+    let o = aidmatch(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn generate_writes_lists_that_validate_and_match() {
+    let dir = temp_dir("generate");
+    let o = aidmatch(&[
+        "generate",
+        "--scale",
+        "county",
+        "--seed",
+        "3",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "stderr: {}", text(&o.stderr));
+    let o = aidmatch(&[
+        "match",
+        "--needs",
+        dir.join("needs.csv").to_str().unwrap(),
+        "--supply",
+        dir.join("supply.csv").to_str().unwrap(),
+        "--exclusions",
+        dir.join("exclusions.csv").to_str().unwrap(),
+        "--as-of",
+        "2024-10-01",
+        "--out",
+        dir.join("out").to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "stderr: {}", text(&o.stderr));
+    assert!(dir.join("out/report.html").is_file());
+}
+
+#[test]
+fn policy_print_default_round_trips() {
+    let o = aidmatch(&["policy", "--print-default"]);
+    assert!(o.status.success());
+    let dir = temp_dir("policy");
+    let path = dir.join("policy.toml");
+    std::fs::write(&path, &o.stdout).unwrap();
+    let again = aidmatch(&["policy", "--file", path.to_str().unwrap()]);
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert_eq!(text(&o.stdout), text(&again.stdout));
+    std::fs::write(&path, "no_such_key = 1\n").unwrap();
+    let bad = aidmatch(&["policy", "--file", path.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        text(&bad.stderr).contains("no_such_key"),
+        "{}",
+        text(&bad.stderr)
+    );
+}
+
+#[test]
+fn console_speaks_chinese_when_asked() {
+    let out = temp_dir("zh");
+    let o = aidmatch(&["--lang", "zh", "demo", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success());
+    assert!(
+        text(&o.stdout).contains("最优性证书"),
+        "{}",
+        text(&o.stdout)
+    );
+    let page = read(&out.join("report.html"));
+    assert!(page.contains("幸福清单"));
+}
+
+#[test]
+fn public_report_masks_ids() {
+    let out = temp_dir("public");
+    let o = aidmatch(&[
+        "--lang",
+        "en",
+        "demo",
+        "--out",
+        out.to_str().unwrap(),
+        "--public",
+    ]);
+    assert!(o.status.success());
+    let staff = read(&out.join("report.html"));
+    let public = read(&out.join("report-public.html"));
+    let assignments = read(&out.join("assignments.csv"));
+    let first = assignments
+        .lines()
+        .nth(1)
+        .expect("the demo matches someone");
+    let household = first.split(',').nth(1).unwrap();
+    assert!(staff.contains(&format!(">{household}<")));
+    assert!(
+        !public.contains(&format!(">{household}<")),
+        "public page shows a household id"
+    );
+}
