@@ -445,6 +445,7 @@ fn run(
         bonus: &bonus,
         cancel,
         drive,
+        parallel: options.parallel,
     };
     let outcomes: Vec<Outcome> = if options.parallel && parts.len() > 1 {
         parts

@@ -27,6 +27,8 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use rayon::prelude::*;
+
 use super::cost::Cost;
 use crate::Problem;
 
@@ -73,6 +75,8 @@ pub(super) struct Shared<'a> {
     pub bonus: &'a [i128],
     pub cancel: Option<&'a AtomicBool>,
     pub drive: Drive,
+    /// Whether a solve may use rayon's pool (for the column index).
+    pub parallel: bool,
 }
 
 /// The result of one component, in local indices (arcs of the component's rows in
@@ -540,6 +544,8 @@ impl<'a, C: Cost> Solver<'a, C> {
                 }
             }
             Node::Hub => {
+                // Scanning the hub is O(n): check the cancel flag before.
+                self.check_cancel()?;
                 for g in 0..self.ng {
                     if self.group_flow[g] < self.group_cap[g] {
                         let w = self.group_node(g);
@@ -766,6 +772,9 @@ impl<'a, C: Cost> Solver<'a, C> {
     pub(super) fn run_cold_by_cols(&mut self) -> Result<(), Fail> {
         self.active.fill(true);
         for r in 0..self.nr {
+            if r % 4096 == 0 {
+                self.check_cancel()?;
+            }
             self.pi[r] = self.pi[self.head[r] as usize];
         }
         self.build_transpose()?;
@@ -855,20 +864,58 @@ impl<'a, C: Cost> Solver<'a, C> {
         for j in 0..self.nc {
             start[j + 1] += start[j];
         }
-        let mut fill = start.clone();
         let mut list = vec![(C::ZERO, 0u32, 0u32); start[self.nc]];
-        for (r, &gr) in self.part.rows.iter().enumerate() {
-            if r % 4096 == 0 {
-                self.check_cancel()?;
+        // The scatter is split by column ranges of about equal size, one per thread;
+        // every thread reads all arcs and writes only its range, so the index is the
+        // same for any number of threads.
+        let threads = if self.sh.parallel && list.len() >= 1 << 20 {
+            rayon::current_num_threads().clamp(1, 8)
+        } else {
+            1
+        };
+        let mut bounds = vec![0usize];
+        for t in 1..threads {
+            let goal = list.len() / threads * t;
+            let j = start.partition_point(|&x| x < goal).min(self.nc);
+            bounds.push(j.max(*bounds.last().unwrap_or(&0)));
+        }
+        bounds.push(self.nc);
+        let mut slices = Vec::with_capacity(threads);
+        let mut rest: &mut [(C, u32, u32)] = &mut list;
+        for t in 0..threads {
+            let len = start[bounds[t + 1]] - start[bounds[t]];
+            let (head, tail) = rest.split_at_mut(len);
+            slices.push((bounds[t], bounds[t + 1], head));
+            rest = tail;
+        }
+        let (rows, arc_base, row_bonus) = (&self.part.rows, &self.arc_base, &self.row_bonus);
+        let cancel = self.sh.cancel;
+        let start_ref = &start;
+        let fill_range = |(lo, hi, out): (usize, usize, &mut [(C, u32, u32)])| {
+            let base = start_ref[lo];
+            let mut fill: Vec<usize> = start_ref[lo..hi].iter().map(|&x| x - base).collect();
+            for (r, &gr) in rows.iter().enumerate() {
+                if r % 4096 == 0 && cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+                    return Err(Fail::Interrupted);
+                }
+                let range = p.arcs_of(gr as usize);
+                let rb = row_bonus[r];
+                let arcs = cols[range.clone()].iter().zip(&weights[range]);
+                for (k, (&c, &w)) in (arc_base[r] as u32..).zip(arcs) {
+                    let j = col_local[c as usize] as usize;
+                    if (lo..hi).contains(&j) {
+                        let at = &mut fill[j - lo];
+                        out[*at] = (C::from_i64(w) + rb, k, r as u32);
+                        *at += 1;
+                    }
+                }
             }
-            let range = p.arcs_of(gr as usize);
-            let rb = self.row_bonus[r];
-            let arcs = cols[range.clone()].iter().zip(&weights[range]);
-            for (k, (&c, &w)) in (self.arc_base[r] as u32..).zip(arcs) {
-                let j = col_local[c as usize] as usize;
-                list[fill[j]] = (C::from_i64(w) + rb, k, r as u32);
-                fill[j] += 1;
-            }
+            Ok(())
+        };
+        if threads == 1 {
+            slices.into_iter().try_for_each(fill_range)?;
+        } else {
+            slices.into_par_iter().try_for_each(fill_range)?;
         }
         self.t_sorted = start[..self.nc].to_vec();
         self.t_start = start;
@@ -932,6 +979,9 @@ impl<'a, C: Cost> Solver<'a, C> {
             self.pi[self.nr + self.nc + g] = ck(C::from_i128(t))?;
         }
         for r in 0..self.nr {
+            if r % 4096 == 0 {
+                self.check_cancel()?;
+            }
             let y = ck(C::from_i128(warm.row_price.get(r).copied().unwrap_or(0)))?;
             self.pi[r] = ck(self.pi[self.head[r] as usize].add_c(y))?;
         }
@@ -942,6 +992,9 @@ impl<'a, C: Cost> Solver<'a, C> {
         // Flow, clipped to row supplies (dropping the last arcs first).
         self.flow = warm.flow;
         for r in 0..self.nr {
+            if r % 4096 == 0 {
+                self.check_cancel()?;
+            }
             let mut excess: u64 = 0;
             let mut total: u64 = 0;
             for k in self.arc_base[r]..self.arc_base[r + 1] {
@@ -987,6 +1040,9 @@ impl<'a, C: Cost> Solver<'a, C> {
         // Column lists, then column capacities (dropping the latest arcs first).
         let mut col_total = vec![0u64; self.nc];
         for r in 0..self.nr {
+            if r % 4096 == 0 {
+                self.check_cancel()?;
+            }
             for k in self.arc_base[r]..self.arc_base[r + 1] {
                 if self.flow[k] > 0 {
                     let j = self.col_of(r, k);
@@ -1049,6 +1105,9 @@ impl<'a, C: Cost> Solver<'a, C> {
         }
         self.drop_transpose();
         for r in 0..self.nr {
+            if r % 4096 == 0 {
+                self.check_cancel()?;
+            }
             if !self.active[r] {
                 self.tick()?;
                 self.activate_row(r)?;
@@ -1070,6 +1129,9 @@ impl<'a, C: Cost> Solver<'a, C> {
         }
         let mut row_price = Vec::with_capacity(self.nr);
         for r in 0..self.nr {
+            if r % 4096 == 0 {
+                self.check_cancel()?;
+            }
             let h = self.head[r] as usize;
             let level = if h == self.hub as usize {
                 hub

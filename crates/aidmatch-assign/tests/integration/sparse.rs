@@ -553,3 +553,39 @@ fn warm_from_own_optimum_changes_nothing_in_value() {
     assert_eq!(hot.weight(&p), m.weight(&p));
     assert_eq!(hot.quantity_by_tier(&p), m.quantity_by_tier(&p));
 }
+
+#[test]
+fn large_component_same_on_one_and_two_threads() {
+    // One component with more than 2^20 arcs, over-demanded: solved by columns, with
+    // the column index built in parallel on the two-thread pool.
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let (rows, cols, d) = (60_000, 6_000, 20);
+    let mut b = ProblemBuilder::new(rows, cols);
+    for r in 0..rows {
+        let mut used = std::collections::BTreeSet::new();
+        while used.len() < d {
+            used.insert(rng.random_range(0..cols));
+        }
+        for c in used {
+            b.arc(r, c, rng.random_range(1..=1000));
+        }
+    }
+    b.col_capacity((0..cols).map(|_| rng.random_range(1..=8)).collect());
+    let p = b.build().expect("build");
+    let opts = Options {
+        parallel: true,
+        cancel: None,
+    };
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("pool");
+    let two = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .expect("pool");
+    let a = one.install(|| sparse::solve(&p, &opts)).expect("solve");
+    let b = two.install(|| sparse::solve(&p, &opts)).expect("solve");
+    check(&p, &a);
+    assert_eq!(a, b);
+}
