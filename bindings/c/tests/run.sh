@@ -31,6 +31,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
 fi
 
+step "the C test calls every function of the header"
+uncovered=0
+for fn in $(grep -oE '\baidmatch_[a-z0-9_]+\(' "$capi/include/aidmatch.h" | tr -d '(' | sort -u); do
+  if ! grep -q "\b$fn(" "$here/test_aidmatch.c"; then
+    echo "not exercised by tests/test_aidmatch.c: $fn"
+    uncovered=1
+  fi
+done
+[ "$uncovered" -eq 0 ]
+
 step "cargo build -p aidmatch-capi --release"
 cargo build -p aidmatch-capi --release
 lib_dir="${CARGO_TARGET_DIR:-$root/target}/release"

@@ -315,3 +315,59 @@ fn a_triggered_interrupt_stops_the_solve_until_reset() {
         aidmatch_interrupt_free(interrupt);
     }
 }
+
+#[test]
+fn a_total_weight_beyond_int64_is_out_of_range() {
+    let err = ErrObj::new();
+    // 1100 rows each give one unit of weight 2^53 - 1 to one column of capacity 1100:
+    // the total, about 9.9e18, exceeds INT64_MAX (about 9.2e18).
+    let n = 1100;
+    let max_weight = (1i64 << 53) - 1;
+    let p = Csr {
+        n_rows: n,
+        n_cols: 1,
+        indptr: (0..=n).collect(),
+        indices: vec![0; n],
+        weights: vec![max_weight; n],
+        col_capacity: vec![n as u32],
+        row_capacity: None,
+        row_tier: None,
+    };
+    let mut out: *mut aidmatch_matching = std::ptr::null_mut();
+    // SAFETY: every buffer is valid for its length.
+    let s = unsafe {
+        aidmatch_max_weight_matching(
+            p.n_rows,
+            p.n_cols,
+            p.indptr.as_ptr(),
+            p.indptr.len(),
+            p.indices.as_ptr(),
+            n,
+            p.weights.as_ptr(),
+            n,
+            p.col_capacity.as_ptr(),
+            1,
+            std::ptr::null(),
+            0,
+            std::ptr::null(),
+            0,
+            std::ptr::null(),
+            &mut out,
+            err.0,
+        )
+    };
+    assert_eq!(s, AIDMATCH_STATUS_OK, "{}", err.message());
+    // SAFETY: a live handle, freed once.
+    unsafe {
+        assert_eq!(aidmatch_matching_len(out), n);
+        let mut w = 17;
+        assert_eq!(
+            aidmatch_matching_weight(out, &mut w, err.0),
+            AIDMATCH_STATUS_OUT_OF_RANGE
+        );
+        assert_eq!(w, 17, "untouched");
+        let exact = i128::from(max_weight) * n as i128;
+        assert_eq!(err.value(), Some(exact.to_string()));
+        aidmatch_matching_free(out);
+    }
+}
