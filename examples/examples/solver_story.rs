@@ -8,8 +8,18 @@
 use aidmatch_assign::{ProblemBuilder, sparse, verify};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let needs = ["N1 emergency", "N2", "N3", "N4 (household A)", "N5 (household A)"];
-    let offers = ["R1 red cross, 1 place", "R2 volunteers, 2 places", "R3 cadre, 1 place"];
+    let needs = [
+        "N1 emergency",
+        "N2",
+        "N3",
+        "N4 (household A)",
+        "N5 (household A)",
+    ];
+    let offers = [
+        "R1 red cross, 1 place",
+        "R2 volunteers, 2 places",
+        "R3 cadre, 1 place",
+    ];
     let mut b = ProblemBuilder::new(needs.len(), offers.len());
     for &(need, offer, score) in &[
         (0, 0, 10),
