@@ -32,5 +32,12 @@ cargo test --locked
 step "Python module"
 bash bindings/python/run-tests.sh
 
+step "Example notebook (executed)"
+bash .ci/notebook.sh
+
+step "CLI report in headless Chromium"
+cargo build --release --locked -p aidmatch-cli
+bash crates/aidmatch-cli/tests/report-in-chromium.sh target/release/aidmatch
+
 step "C ABI (C under valgrind, Java through JNA)"
 bash bindings/c/tests/run.sh
