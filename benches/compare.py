@@ -439,8 +439,9 @@ def main(argv=None) -> int:
                     help="runs on instances with at least --large-arcs arcs")
     ap.add_argument("--large-arcs", type=int, default=LARGE_ARCS,
                     help=f"arc count from which an instance counts as large (default {LARGE_ARCS:,})")
-    ap.add_argument("--slow", type=float, default=60,
-                    help="a solver whose run takes longer than this many seconds is not repeated")
+    ap.add_argument("--slow", type=float,
+                    help="a solver whose run takes longer than this many seconds is not repeated"
+                         " (default 60; 2 with --quick)")
     ap.add_argument("--peers", default=",".join(PEERS), help="comma-separated peers to run")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--json", type=Path, help="write all records and the header to this file")
@@ -467,6 +468,8 @@ def main(argv=None) -> int:
             ap.error(f"unknown families {sorted(unknown)}")
         instances = [i for i in instances if i[0] in wanted]
     peers = [p for p in args.peers.split(",") if p]
+    if args.slow is None:
+        args.slow = 2.0 if args.quick else 60.0
 
     header = {
         "date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
