@@ -107,15 +107,24 @@ use rayon::prelude::*;
 use crate::{AssignError, Matching, Problem};
 use solver::{Drive, Fail, LocalWarm, Outcome, Part, Shared, Solver};
 
-/// How to run a sparse solve.
-#[derive(Debug, Clone, Default)]
+/// How to run a sparse solve. The default solves in parallel, without a cancel flag.
+#[derive(Debug, Clone)]
 pub struct Options {
-    /// Solve independent components in parallel on rayon's current pool. The result is
-    /// the same either way.
+    /// Solve independent components (and build the column index) in parallel on
+    /// rayon's current pool (default true). The result is the same either way.
     pub parallel: bool,
     /// Set by the caller from another thread to abandon the solve:
     /// [`AssignError::Interrupted`].
     pub cancel: Option<Arc<AtomicBool>>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            parallel: true,
+            cancel: None,
+        }
+    }
 }
 
 /// A previous solution expressed in the new problem's index space.

@@ -404,9 +404,15 @@ fn same_result_on_one_and_two_threads() {
         let a = one.install(|| sparse::solve(&p, &opts)).expect("solve");
         let b = two.install(|| sparse::solve(&p, &opts)).expect("solve");
         let c = sparse::solve(&p, &Options::default()).expect("solve");
+        let sequential = Options {
+            parallel: false,
+            cancel: None,
+        };
+        let d = sparse::solve(&p, &sequential).expect("solve");
         check(&p, &a);
         assert_eq!(a, b);
         assert_eq!(a, c);
+        assert_eq!(a, d);
     }
 }
 
