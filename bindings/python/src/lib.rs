@@ -167,8 +167,8 @@ fn lsap_f64<'py>(
     return_duals: bool,
 ) -> PyResult<Bound<'py, PyTuple>> {
     let (rows, cols) = dims(a);
-    let guard = a.try_readonly().map_err(|e| borrow_error(py, e))?;
-    let costs = slice_of(py, &guard)?;
+    let held = Costs::read(py, a)?;
+    let costs = held.as_slice(py)?;
     let solved = py.detach(|| {
         catch_unwind(AssertUnwindSafe(|| {
             dense::linear_sum_assignment(costs, rows, cols, sense)
@@ -187,8 +187,8 @@ fn lsap_i64<'py>(
     return_duals: bool,
 ) -> PyResult<Bound<'py, PyTuple>> {
     let (rows, cols) = dims(a);
-    let guard = a.try_readonly().map_err(|e| borrow_error(py, e))?;
-    let costs = slice_of(py, &guard)?;
+    let held = Costs::read(py, a)?;
+    let costs = held.as_slice(py)?;
     let solved = py.detach(|| {
         catch_unwind(AssertUnwindSafe(|| {
             dense::linear_sum_assignment_i64(costs, rows, cols, None, sense)
@@ -251,17 +251,42 @@ fn int_array<'py>(py: Python<'py>, values: &[i128]) -> PyResult<Bound<'py, PyAny
     }
 }
 
-fn slice_of<'a, T: numpy::Element, D: numpy::ndarray::Dimension>(
-    py: Python<'_>,
-    guard: &'a numpy::PyReadonlyArray<'_, T, D>,
-) -> PyResult<&'a [T]> {
-    guard.as_slice().map_err(|e| {
-        Raise::new(
-            Kind::Internal,
-            format!("internal error: array not contiguous: {e}"),
-        )
-        .into_pyerr(py)
-    })
+/// Matrices up to this many entries are copied (a few hundred nanoseconds at most)
+/// rather than borrowed: registering a borrow with rust-numpy's borrow checker costs
+/// more than copying a small matrix, and per-call overhead matters for small solves.
+const COPY_AT_MOST: usize = 4096;
+
+/// A C-contiguous cost matrix held for the solve: a copy if small, else a
+/// zero-copy read-only borrow of the numpy array.
+enum Costs<'py, T: numpy::Element> {
+    Copied(Vec<T>),
+    Borrowed(numpy::PyReadonlyArray2<'py, T>),
+}
+
+impl<'py, T: numpy::Element> Costs<'py, T> {
+    fn read(py: Python<'py>, a: &Bound<'py, PyArray2<T>>) -> PyResult<Self> {
+        if a.len() <= COPY_AT_MOST
+            && let Ok(v) = a.to_vec()
+        {
+            return Ok(Costs::Copied(v));
+        }
+        a.try_readonly()
+            .map(Costs::Borrowed)
+            .map_err(|e| borrow_error(py, e))
+    }
+
+    fn as_slice(&self, py: Python<'_>) -> PyResult<&[T]> {
+        match self {
+            Costs::Copied(v) => Ok(v),
+            Costs::Borrowed(guard) => guard.as_slice().map_err(|e| {
+                Raise::new(
+                    Kind::Internal,
+                    format!("internal error: array not contiguous: {e}"),
+                )
+                .into_pyerr(py)
+            }),
+        }
+    }
 }
 
 fn borrow_error(py: Python<'_>, e: numpy::BorrowError) -> PyErr {
