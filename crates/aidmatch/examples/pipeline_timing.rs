@@ -8,7 +8,9 @@
 //! Prints, per scale: generation time (not part of the pipeline; parsing is the CLI's),
 //! then prepare, eligibility, scoring, network, solve, verify and report times from
 //! `MatchResult::stage_times`, the time to write the four result files, the counts, and
-//! the process's peak resident memory (Linux `VmHWM`).
+//! the process's peak resident memory (Linux `VmHWM`). While the run goes, each stage is
+//! also printed to stderr with its wall time and the process's CPU time spent in it (all
+//! threads; on a shared machine CPU time is the steadier figure).
 
 use std::time::Instant;
 
@@ -20,6 +22,21 @@ fn peak_rss_mib() -> Option<f64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024.0)
+}
+
+/// CPU time of the process so far (user + system, all threads), from /proc/self/stat.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name (which is in parentheses): utime is the 12th, stime
+    // the 13th; both in clock ticks (100 per second on Linux).
+    let Some((_, rest)) = stat.rsplit_once(')') else {
+        return 0.0;
+    };
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let tick = |i: usize| f.get(i).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
+    (tick(11) + tick(12)) / 100.0
 }
 
 fn ms(d: std::time::Duration) -> String {
@@ -64,6 +81,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let generated = t.elapsed();
         let mut options = RunOptions::new(AS_OF);
         options.seed = Some(seed);
+        let started = Instant::now();
+        let last_cpu = std::sync::Mutex::new(cpu_seconds());
+        options.on_stage = Some(std::sync::Arc::new(move |stage: aidmatch::Stage, t| {
+            let now = cpu_seconds();
+            let mut last = last_cpu.lock().unwrap_or_else(|e| e.into_inner());
+            let cpu = now - *last;
+            *last = now;
+            eprintln!(
+                "  [{:>8.1} s] {:<12} wall {}  cpu {:>8.2} s",
+                started.elapsed().as_secs_f64(),
+                stage.as_str(),
+                ms(t),
+                cpu
+            );
+        }));
         let t = Instant::now();
         let result = aidmatch::run(&inputs, &policy, &options)?;
         let total = t.elapsed();

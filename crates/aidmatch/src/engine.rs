@@ -94,8 +94,46 @@ impl PreviousPair {
     }
 }
 
+/// A stage of a run, as reported to [`RunOptions::on_stage`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Stage {
+    /// Canonical ordering, id maps.
+    Prepare,
+    /// Candidates, checks, diagnoses (and the input digest alongside).
+    Eligibility,
+    /// Scores of the eligible pairs.
+    Scoring,
+    /// Building one solver problem.
+    Network,
+    /// One exact solve.
+    Solve,
+    /// The certificate check.
+    Verify,
+    /// Rows, referrals, summary.
+    Report,
+}
+
+impl Stage {
+    /// Lower-case name (`"eligibility"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Prepare => "prepare",
+            Stage::Eligibility => "eligibility",
+            Stage::Scoring => "scoring",
+            Stage::Network => "network",
+            Stage::Solve => "solve",
+            Stage::Verify => "verify",
+            Stage::Report => "report",
+        }
+    }
+}
+
+/// Called after each stage with its wall-clock time (progress display, logging).
+pub type StageCallback = Arc<dyn Fn(Stage, Duration) + Send + Sync>;
+
 /// How to run the engine. Construct with [`RunOptions::new`] and set fields.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct RunOptions {
     /// The run date: validity dates are checked and waiting time counted against it.
@@ -110,10 +148,32 @@ pub struct RunOptions {
     /// Recorded in the summary (e.g. the seed of generated lists); the engine draws no
     /// random numbers.
     pub seed: Option<u64>,
+    /// Called after each stage (network and solve once per solve); never sees data.
+    pub on_stage: Option<StageCallback>,
+    /// Re-matching ([`crate::rematch`]): need-resource pairs never matched (declined
+    /// proposals) and a warm start from the previous solution, by id.
+    pub rematch: Option<Arc<crate::rematch::EngineHook>>,
+}
+
+impl std::fmt::Debug for RunOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunOptions")
+            .field("as_of", &self.as_of)
+            .field(
+                "previous_pairs",
+                &self.previous_pairs.as_ref().map(Vec::len),
+            )
+            .field("cancel", &self.cancel)
+            .field("parallel", &self.parallel)
+            .field("seed", &self.seed)
+            .field("on_stage", &self.on_stage.is_some())
+            .finish()
+    }
 }
 
 impl RunOptions {
-    /// Options for a run on `as_of`: no previous pairs, no cancel flag, parallel, no seed.
+    /// Options for a run on `as_of`: no previous pairs, no cancel flag, parallel, no seed,
+    /// no stage callback.
     pub fn new(as_of: Date) -> RunOptions {
         RunOptions {
             as_of,
@@ -121,6 +181,8 @@ impl RunOptions {
             cancel: None,
             parallel: true,
             seed: None,
+            on_stage: None,
+            rematch: None,
         }
     }
 }
@@ -162,6 +224,10 @@ pub struct MatchResult {
     pub(crate) ctx: Arc<Context>,
     #[serde(skip)]
     times: StageTimes,
+    /// Dual prices of the final solve by need, resource and household index (for the
+    /// warm start of a re-match).
+    #[serde(skip)]
+    pub(crate) prices: Option<Arc<crate::rematch::IndexPrices>>,
 }
 
 impl std::fmt::Debug for MatchResult {
@@ -373,12 +439,27 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
     policy.validate()?;
     let policy = policy.normalized();
     let mut times = StageTimes::default();
+    let report_stage = |stage: Stage, t: Duration| {
+        if let Some(f) = &options.on_stage {
+            f(stage, t);
+        }
+    };
     let clock = Instant::now();
     let parallel = options.parallel;
 
     // 1. Canonical order and id maps.
-    let mut needs = inputs.needs.clone();
-    needs.sort_by(|a, b| a.need_id.cmp(&b.need_id));
+    // Sort indices, then clone once in order (cheaper than moving whole records).
+    let mut by_id: Vec<u32> = (0..inputs.needs.len() as u32).collect();
+    by_id.sort_unstable_by(|&a, &b| {
+        inputs.needs[a as usize]
+            .need_id
+            .cmp(&inputs.needs[b as usize].need_id)
+    });
+    let needs: Vec<Need> = by_id
+        .iter()
+        .map(|&i| inputs.needs[i as usize].clone())
+        .collect();
+    drop(by_id);
     if let Some(w) = needs.windows(2).find(|w| w[0].need_id == w[1].need_id) {
         let row = inputs
             .needs
@@ -387,8 +468,17 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
             .unwrap_or(0);
         return Err(duplicate("needs", "need_id", row + 1, &w[0].need_id));
     }
-    let mut resources = inputs.resources.clone();
-    resources.sort_by(|a, b| a.resource_id.cmp(&b.resource_id));
+    let mut by_id: Vec<u32> = (0..inputs.resources.len() as u32).collect();
+    by_id.sort_unstable_by(|&a, &b| {
+        inputs.resources[a as usize]
+            .resource_id
+            .cmp(&inputs.resources[b as usize].resource_id)
+    });
+    let resources: Vec<Resource> = by_id
+        .iter()
+        .map(|&i| inputs.resources[i as usize].clone())
+        .collect();
+    drop(by_id);
     if let Some(w) = resources
         .windows(2)
         .find(|w| w[0].resource_id == w[1].resource_id)
@@ -446,6 +536,7 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         .collect();
     let scorer = Scorer::new(&policy.score, options.as_of);
     times.prepare = clock.elapsed();
+    report_stage(Stage::Prepare, times.prepare);
     check_cancel(&options.cancel)?;
 
     // 2. Eligibility (the input digest is computed alongside).
@@ -455,6 +546,7 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         as_of: options.as_of,
         excluded: &excluded,
     };
+    let forbidden = crate::rematch::forbidden_set(options.rematch.as_deref(), &needs, &resources);
     let eligibility_pass = || {
         map_chunks(parallel, needs.len(), 4096, |range| {
             let mut out = EligibleChunk {
@@ -478,7 +570,7 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
                         &resources[r as usize],
                         provider[r as usize],
                     );
-                    if f.is_empty() {
+                    if f.is_empty() && !crate::rematch::forbids(&forbidden, i, r) {
                         out.res.push(r);
                         out.prefix_len.push(len);
                     } else {
@@ -524,6 +616,7 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         }
     }
     times.eligibility = clock.elapsed();
+    report_stage(Stage::Eligibility, times.eligibility);
     check_cancel(&options.cancel)?;
 
     // 3. Scoring.
@@ -553,6 +646,7 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         arcs.score.extend_from_slice(&c);
     }
     times.scoring = clock.elapsed();
+    report_stage(Stage::Scoring, times.scoring);
     check_cancel(&options.cancel)?;
 
     // 4. Network and solve, with the budget method of `network`.
@@ -584,11 +678,19 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
     };
     let mut tightened = vec![false; resources.len()];
     let mut bound: Option<(Vec<u64>, i128)> = None;
-    let mut warm: Option<sparse::WarmStart> = None;
+    let mut warm: Option<sparse::WarmStart> = crate::rematch::warm_start(
+        options.rematch.as_deref(),
+        &needs,
+        &resources,
+        &household,
+        n_households,
+        &order,
+    );
     let (problem, matching) = loop {
         let clock = Instant::now();
         let problem = build_problem_checked(&shape, &caps)?;
         times.network += clock.elapsed();
+        report_stage(Stage::Network, clock.elapsed());
         check_cancel(&options.cancel)?;
         let clock = Instant::now();
         // Re-solves after a budget tightening start from the previous optimum (same rows,
@@ -599,6 +701,7 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         }
         .map_err(solver_err)?;
         times.solve += clock.elapsed();
+        report_stage(Stage::Solve, clock.elapsed());
         budget.solves += 1;
         if bound.is_none() {
             bound = Some((m.quantity_by_tier(&problem), m.weight(&problem)));
@@ -634,6 +737,7 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         detail: v.to_string(),
     })?;
     times.verify = clock.elapsed();
+    report_stage(Stage::Verify, times.verify);
 
     // 6. Report.
     let clock = Instant::now();
@@ -661,6 +765,9 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         n_households,
         n_providers,
     )?;
+    result.prices = Some(Arc::new(crate::rematch::IndexPrices::of(
+        &problem, &matching, &order,
+    )));
     drop(problem);
     let (mut bound_tiers, bound_weight) = bound.unwrap_or_default();
     // The solver counts tiers up to the highest one in use; the summary lists them all.
@@ -681,6 +788,7 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
     result.summary.seed = options.seed;
     result.summary.counts.exclusions = inputs.exclusions.len() as u64;
     times.report = clock.elapsed();
+    report_stage(Stage::Report, times.report);
     result.times = times;
     Ok(result)
 }
@@ -915,6 +1023,7 @@ fn assemble(
         summary,
         ctx: Arc::new(ctx),
         times: StageTimes::default(),
+        prices: None,
     })
 }
 

@@ -8,6 +8,11 @@
 //!   resource j (column, capacity = effective capacity, see below)
 //! ```
 //!
+//! Rows are the needs in (tier, need id) order: the solver adds rows in index order, so
+//! the most urgent needs are placed first. A household with no more needs than the limit
+//! gets a group capacity one above its number of needs: the same constraint (never
+//! binding), but the group is never full, which keeps the solver's searches short.
+//!
 //! * Each need is matched at most once, to one resource, and then receives
 //!   `amount = min(quantity, max_per_need)` from it (the whole quantity when the resource
 //!   sets no `max_per_need`). A need is never split across resources, so it never gets
@@ -34,8 +39,8 @@
 //!    capacity is *exactly* the budget, and the method is exact.
 //! 2. **Tightening.** If the optimum overspends a budget, that resource's capacity is
 //!    lowered to the number of its assigned needs that fit the budget when the smallest
-//!    amounts are taken first, and the problem is solved again (exactly, certificate
-//!    verified). Capacities only decrease, so this terminates; after
+//!    amounts are taken first, and the problem is solved again (exactly, warm-started
+//!    from the previous optimum, certificate verified). Capacities only decrease, so this terminates; after
 //!    [`MAX_BUDGET_SOLVES`] solves every budgeted capacity is set to the always-safe
 //!    `⌊budget_j / a_max,j⌋` for one last solve.
 //! 3. **Gap.** The summary reports the bound of step 1, the achieved objective, and their
