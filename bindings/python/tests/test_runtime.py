@@ -53,29 +53,31 @@ def test_parallel_solves_in_a_thread_pool_agree_with_serial():
 
 
 def test_gil_is_released_during_a_solve():
-    """While one thread solves, another thread runs Python code. With the GIL held
-    for the whole solve, the counter could only advance before and after it."""
+    """While one thread solves, another runs Python code *in the middle* of the solve.
+
+    If the solve held the GIL, the main thread could run only around its start and
+    end (at most one 5 ms switch interval each), never in the middle half of a
+    solve that lasts well over 20 ms."""
     rng = np.random.default_rng(33)
-    c = rng.random((1500, 1500))
-    started = threading.Event()
-    done = threading.Event()
-    ticks_during = []
+    c = rng.integers(0, 10**6, size=(2000, 2000))
+    window = []
 
     def solve():
-        started.set()
+        t0 = time.perf_counter()
         aidmatch.linear_sum_assignment(c)
-        done.set()
+        window.extend([t0, time.perf_counter()])
 
     t = threading.Thread(target=solve)
+    stamps = []
     t.start()
-    started.wait()
-    ticks = 0
-    while not done.is_set():
-        ticks += 1
-        if ticks % 1000 == 0:
-            ticks_during.append(ticks)
+    while t.is_alive():
+        stamps.append(time.perf_counter())
     t.join()
-    assert ticks > 1000, "the main thread never ran during the solve"
+    t0, t1 = window
+    assert t1 - t0 > 0.04, "the solve was too quick to tell; enlarge the matrix"
+    lo, hi = t0 + 0.25 * (t1 - t0), t0 + 0.75 * (t1 - t0)
+    during = sum(1 for s in stamps if lo < s < hi)
+    assert during > 100, f"the main thread ran {during} times in the middle of the solve"
 
 
 INTERRUPT_SCRIPT = textwrap.dedent(
