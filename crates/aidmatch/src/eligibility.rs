@@ -21,7 +21,7 @@
 //! # Candidate generation without testing all pairs
 //!
 //! At province scale (1M needs × 100k resources) testing every pair is out of the
-//! question. [`ResourceIndex`] keys every resource under (category, area prefix) for each
+//! question. A resource index keys every resource under (category, area prefix) for each
 //! category it serves and each prefix it lists. A need looks up its own category under
 //! each prefix of its region (at most one lookup per prefix length in use, five at most:
 //! 12, 9, 6, 4, 2 digits), which yields exactly the resources passing `area` and
@@ -31,7 +31,7 @@
 //!
 //! # Why a need has no eligible resource
 //!
-//! [`diagnose`] looks at the candidates that failed (those serving the category in the
+//! The diagnosis looks at the candidates that failed (those serving the category in the
 //! area) and reports the nearest miss: the resources failing the fewest checks. If some
 //! resource fails *only* for consent the reason is `no_consent`; only for a conflict of
 //! interest, `excluded_conflict`; only for its validity dates, `expired`; otherwise

@@ -19,7 +19,7 @@
 //! broken by ids in the solver, never by floating-point noise. Every term is bounded by
 //! [`crate::policy::MAX_POINTS`], so a score is far below the solver's weight limit.
 //!
-//! The hot path ([`score`]) computes only the total; [`breakdown`] gives the terms for the
+//! The hot path ([`score`]) computes only the total; [`Scorer::breakdown`] gives the terms for the
 //! assigned pairs and for explanations, on the same code path (the total *is* the sum of
 //! the breakdown). Complexity O(1) per pair after an O(1) per-need precomputation
 //! ([`NeedTerms`]).
