@@ -741,7 +741,8 @@ mod tests {
 
     #[test]
     fn unknown_key_is_named() {
-        let err = Policy::from_toml("version = \"x\"\n[score]\nbasis = 3\n").expect_err("must be refused");
+        let err = Policy::from_toml("version = \"x\"\n[score]\nbasis = 3\n")
+            .expect_err("must be refused");
         assert_eq!(
             err,
             PolicyError::UnknownKey {
@@ -750,7 +751,8 @@ mod tests {
                 column: 1
             }
         );
-        let err = Policy::from_json("{\"household\": {\"max_needs\": 3}}").expect_err("must be refused");
+        let err =
+            Policy::from_json("{\"household\": {\"max_needs\": 3}}").expect_err("must be refused");
         assert!(matches!(err, PolicyError::UnknownKey { ref key, .. } if key == "max_needs"));
         let err = Policy::from_toml("colour = 1").expect_err("must be refused");
         assert!(err.to_string().contains("colour"), "{err}");
@@ -778,15 +780,18 @@ mod tests {
         assert!(
             matches!(err, PolicyError::Invalid { ref key, .. } if key == "score.urgency.urgent")
         );
-        let err = Policy::from_toml("[household]\nmax_needs_per_round = 0\n").expect_err("must be refused");
+        let err = Policy::from_toml("[household]\nmax_needs_per_round = 0\n")
+            .expect_err("must be refused");
         assert!(
             matches!(err, PolicyError::Invalid { ref key, .. } if key == "household.max_needs_per_round")
         );
-        let err = Policy::from_toml("[referral.dibao_lines]\n\"61a\" = 700\n").expect_err("must be refused");
+        let err = Policy::from_toml("[referral.dibao_lines]\n\"61a\" = 700\n")
+            .expect_err("must be refused");
         assert!(
             matches!(err, PolicyError::Invalid { ref key, .. } if key == "referral.dibao_lines.61a")
         );
-        let err = Policy::from_toml("[[tiers]]\nstatuses = [\"rich\"]\n").expect_err("must be refused");
+        let err =
+            Policy::from_toml("[[tiers]]\nstatuses = [\"rich\"]\n").expect_err("must be refused");
         assert!(matches!(err, PolicyError::Syntax { .. }), "{err:?}");
         assert!(err.to_string().contains("rich"));
     }

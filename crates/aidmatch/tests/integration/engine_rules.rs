@@ -462,7 +462,8 @@ fn duplicate_ids_are_errors() {
         ],
         vec![],
     );
-    let err = aidmatch::run(&i, &Policy::default(), &RunOptions::new(as_of())).expect_err("must be refused");
+    let err = aidmatch::run(&i, &Policy::default(), &RunOptions::new(as_of()))
+        .expect_err("must be refused");
     let p = err.first_problem().expect("a located problem");
     assert_eq!((p.column.as_str(), p.value.as_str()), ("need_id", "N1"));
 }
