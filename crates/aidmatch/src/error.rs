@@ -165,6 +165,18 @@ pub enum Error {
     /// The run was cancelled through `RunOptions::cancel`.
     #[error("the run was interrupted")]
     Interrupted,
+    // Closed-loop variants (loop helper).
+    /// Feedback on a proposal that cannot be applied (see `crate::outcome`).
+    #[error("{0}")]
+    Outcome(#[from] crate::outcome::OutcomeError),
+    /// A snapshot of a previous run is unusable.
+    #[error("{path}: {message}")]
+    Snapshot {
+        /// The snapshot file or folder.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 impl Error {

@@ -55,6 +55,7 @@ use crate::date::Date;
 use crate::division::{AreaPrefix, Division, Level};
 use crate::model::{Exclusion, Inputs, Need, Outcome, Quantity, Resource};
 use crate::taxonomy::{
+    DeclineReason, DeclinedBy,
     Category, CategorySet, Form, Gender, GovProgram, OutcomeStatus, ProgramSet, ProviderKind,
     Status, StatusSet, Urgency,
 };
@@ -1463,6 +1464,8 @@ pub fn outcomes(inputs: &Inputs, seed: u64, count: usize) -> Vec<Outcome> {
             status,
             at,
             note: note.to_owned(),
+            declined_by: (status == OutcomeStatus::Declined).then_some(DeclinedBy::Recipient),
+            reason: (status == OutcomeStatus::Declined).then_some(DeclineReason::NoLongerNeeded),
         });
     }
     out.sort_by(|a, b| a.need_id.cmp(&b.need_id));

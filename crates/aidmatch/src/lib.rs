@@ -31,6 +31,12 @@ pub mod report;
 pub mod scoring;
 pub mod summary;
 
+// Closed loop (loop helper).
+pub mod outcome;
+pub mod rematch;
+pub mod snapshot;
+pub mod urgent;
+
 pub use error::{Error, InputProblem, ProblemKind, Result};
 pub use engine::{MatchResult, PreviousPair, RunOptions, Stage, run};
 pub use policy::Policy;

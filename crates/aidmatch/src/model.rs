@@ -20,6 +20,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::date::Date;
 use crate::division::{AreaPrefix, Division};
 use crate::taxonomy::{
+    DeclineReason, DeclinedBy,
     Category, CategorySet, Form, Gender, OutcomeStatus, ProgramSet, ProviderKind, Status,
     StatusSet, Urgency,
 };
@@ -362,6 +363,10 @@ pub struct Outcome {
     pub at: Option<Date>,
     /// Free text (never copied to results).
     pub note: String,
+    /// Who declined (`declined` rows; optional column, an extension of the spec).
+    pub declined_by: Option<DeclinedBy>,
+    /// Why it was declined (`declined` rows; optional column, an extension of the spec).
+    pub reason: Option<DeclineReason>,
 }
 
 /// The three input lists of one matching run.

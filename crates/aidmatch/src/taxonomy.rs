@@ -279,6 +279,25 @@ term_enum! {
     }
 }
 
+term_enum! {
+    /// Who declined a proposed match (outcomes file, column `declined_by`).
+    DeclinedBy, "declined by" {
+        Recipient = "recipient" / "受助方" | "受助人",
+        Provider = "provider" / "帮扶方" | "提供方",
+    }
+}
+
+term_enum! {
+    /// Why a proposed match was declined (outcomes file, column `reason`).
+    DeclineReason, "decline reason" {
+        Capacity = "capacity" / "能力不足",
+        NotEligible = "not_eligible" / "不符合条件",
+        Unreachable = "unreachable" / "联系不上",
+        NoLongerNeeded = "no_longer_needed" / "不再需要",
+        Other = "other" / "其他",
+    }
+}
+
 /// Parses a boolean cell: `true`/`false`, `是`/`否`, and also `1`/`0`, `yes`/`no`
 /// (ASCII case-insensitive, trimmed). Anything else is `None`.
 pub fn parse_bool(s: &str) -> Option<bool> {
@@ -549,6 +568,8 @@ mod tests {
         check::<GovProgram>();
         check::<Gender>();
         check::<OutcomeStatus>();
+        check::<DeclinedBy>();
+        check::<DeclineReason>();
         assert_eq!(Status::ALL.len(), 14);
         assert_eq!(Category::ALL.len(), 14);
         assert_eq!(ProviderKind::ALL.len(), 10);

@@ -668,7 +668,15 @@ impl Sealed for Exclusion {
 
 impl Record for Outcome {
     const KIND: ListKind = ListKind::Outcomes;
-    const COLUMNS: &'static [&'static str] = &["need_id", "resource_id", "status", "at", "note"];
+    const COLUMNS: &'static [&'static str] = &[
+        "need_id",
+        "resource_id",
+        "status",
+        "at",
+        "note",
+        "declined_by",
+        "reason",
+    ];
     const REQUIRED: &'static [&'static str] = &["need_id", "resource_id", "status"];
 }
 
@@ -679,6 +687,8 @@ impl Sealed for Outcome {
         let status = r.term(2);
         let at = r.date(3);
         let note = r.free_text(4);
+        let declined_by = r.opt_term(5);
+        let reason = r.opt_term(6);
         if r.failed() {
             return None;
         }
@@ -688,6 +698,8 @@ impl Sealed for Outcome {
             status: status?,
             at,
             note,
+            declined_by,
+            reason,
         })
     }
 
@@ -702,6 +714,8 @@ impl Sealed for Outcome {
             self.status.as_str().to_owned(),
             opt(self.at),
             self.note.clone(),
+            opt(self.declined_by),
+            opt(self.reason),
         ]
     }
 }

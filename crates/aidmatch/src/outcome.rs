@@ -1,0 +1,361 @@
+//! The outcomes of proposed matches (帮扶结果反馈) and their state machine.
+//!
+//! A match is a proposal. Feedback from the platform moves it through these states:
+//!
+//! ```text
+//!   proposed ──accepted──▶ accepted ──delivered──▶ delivered
+//!      │                      └──────failed──────▶ failed
+//!      ├──declined (declined_by, reason)──▶ declined
+//!      └──no answer within LoopRules::proposal_expiry_days──▶ expired
+//! ```
+//!
+//! Every other transition (answering a declined, failed, delivered or expired proposal,
+//! repeating a status, delivering without acceptance, feedback on a pair that was never
+//! proposed) is an [`OutcomeError`] naming the need and the resource. Rows of the
+//! outcomes file are applied in file order.
+//!
+//! Why: re-matching ([`crate::rematch`]) keeps accepted and delivered pairs, forbids
+//! declined ones and frees the places of declined, expired and failed ones; it must
+//! never act on feedback that contradicts what was proposed.
+//!
+//! The spec's outcomes file has `need_id, resource_id, status, at, note`; aidmatch also
+//! reads the optional columns `declined_by` (`recipient` 受助方, `provider` 帮扶方) and
+//! `reason` (`capacity`, `not_eligible`, `unreachable`, `no_longer_needed`, `other`).
+//!
+//! The policy file has no section for the closed loop; its rules are [`LoopRules`], with
+//! the documented defaults below (kept out of the policy so that the policy digest of
+//! existing runs does not change).
+
+use serde::{Deserialize, Serialize};
+
+use crate::date::Date;
+use crate::model::Outcome;
+use crate::taxonomy::{DeclineReason, DeclinedBy, OutcomeStatus, ProviderKind};
+
+/// The state of a proposed (need, resource) pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PairStatus {
+    /// Proposed by a run, no answer yet.
+    Proposed,
+    /// Accepted by both sides: kept, consumes capacity and budget.
+    Accepted,
+    /// Declined by the recipient or the provider: never proposed again.
+    Declined,
+    /// Help delivered: kept, consumes capacity and budget.
+    Delivered,
+    /// Accepted but not delivered: the place is freed, the need is matched again.
+    Failed,
+    /// No answer within the expiry: the place is freed, the need is matched again.
+    Expired,
+}
+
+impl PairStatus {
+    /// Lower-case id (`"proposed"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PairStatus::Proposed => "proposed",
+            PairStatus::Accepted => "accepted",
+            PairStatus::Declined => "declined",
+            PairStatus::Delivered => "delivered",
+            PairStatus::Failed => "failed",
+            PairStatus::Expired => "expired",
+        }
+    }
+
+    /// Accepted or delivered: the pair stands and is never moved.
+    pub fn is_kept(self) -> bool {
+        matches!(self, PairStatus::Accepted | PairStatus::Delivered)
+    }
+
+    /// Proposed, accepted or delivered: the pair holds a place of its resource.
+    pub fn holds_place(self) -> bool {
+        matches!(
+            self,
+            PairStatus::Proposed | PairStatus::Accepted | PairStatus::Delivered
+        )
+    }
+
+    /// No further transition is allowed.
+    pub fn is_final(self) -> bool {
+        !matches!(self, PairStatus::Proposed | PairStatus::Accepted)
+    }
+}
+
+impl std::fmt::Display for PairStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The state after feedback `to` on a pair in state `from`, or `None` if the transition
+/// is not allowed. O(1).
+pub fn transition(from: PairStatus, to: OutcomeStatus) -> Option<PairStatus> {
+    match (from, to) {
+        (PairStatus::Proposed, OutcomeStatus::Accepted) => Some(PairStatus::Accepted),
+        (PairStatus::Proposed, OutcomeStatus::Declined) => Some(PairStatus::Declined),
+        (PairStatus::Accepted, OutcomeStatus::Delivered) => Some(PairStatus::Delivered),
+        (PairStatus::Accepted, OutcomeStatus::Failed) => Some(PairStatus::Failed),
+        _ => None,
+    }
+}
+
+/// How continuing pairings (1+1 and 1+N cadre pairings, ongoing services) carry over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Continuity {
+    /// The household-provider pairs of the previous round score the policy's
+    /// `score.continuity` bonus (the engine's previous-pairs scoring).
+    #[default]
+    Bonus,
+    /// Open proposals of providers of a continuing kind are kept like accepted ones
+    /// (they consume capacity, are never moved) until declined, failed or expired; the
+    /// bonus applies to every other previous pair.
+    Keep,
+}
+
+/// The rules of the closed loop. Defaults: proposals expire after 14 days without an
+/// answer; continuity by bonus; cadre (结对干部) pairings are the continuing kind; an
+/// emergency need may displace a lower-tier proposal (not an accepted one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LoopRules {
+    /// Days a proposal waits for an answer before it expires.
+    pub proposal_expiry_days: u32,
+    /// Bonus or hard keep for continuing pairings.
+    pub continuity: Continuity,
+    /// Provider kinds whose pairings are continuing relations (hard keep applies to them).
+    pub continuing_kinds: Vec<ProviderKind>,
+    /// An emergency need that finds no free place may displace lower-tier proposals.
+    pub urgent_may_displace: bool,
+}
+
+impl Default for LoopRules {
+    fn default() -> Self {
+        LoopRules {
+            proposal_expiry_days: DEFAULT_EXPIRY_DAYS,
+            continuity: Continuity::Bonus,
+            continuing_kinds: vec![ProviderKind::Cadre],
+            urgent_may_displace: true,
+        }
+    }
+}
+
+/// Days a proposal waits for an answer by default (two weekly rounds).
+pub const DEFAULT_EXPIRY_DAYS: u32 = 14;
+
+/// Feedback that cannot be applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum OutcomeError {
+    /// The status does not follow from the pair's current state.
+    #[error(
+        "outcomes row {row}: need {need_id:?} with resource {resource_id:?}: cannot go from {from} to {to}"
+    )]
+    InvalidTransition {
+        /// 1-based data row of the outcomes file.
+        row: usize,
+        /// The need.
+        need_id: String,
+        /// The resource.
+        resource_id: String,
+        /// The pair's state before this row.
+        from: PairStatus,
+        /// The status the row gives.
+        to: String,
+    },
+    /// The pair was never proposed (it is not in the previous snapshot).
+    #[error("outcomes row {row}: need {need_id:?} was never proposed resource {resource_id:?}")]
+    NotProposed {
+        /// 1-based data row.
+        row: usize,
+        /// The need.
+        need_id: String,
+        /// The resource.
+        resource_id: String,
+    },
+    /// `declined_by` or `reason` on a row whose status is not `declined`.
+    #[error(
+        "outcomes row {row}: need {need_id:?} with resource {resource_id:?}: declined_by and reason belong to declined rows, not {status}"
+    )]
+    DeclineFieldsOnOtherStatus {
+        /// 1-based data row.
+        row: usize,
+        /// The need.
+        need_id: String,
+        /// The resource.
+        resource_id: String,
+        /// The row's status.
+        status: String,
+    },
+}
+
+/// One proposed pair and its state: what a snapshot stores per pair.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pair {
+    /// The need.
+    pub need_id: String,
+    /// Its household (for continuity and household limits).
+    pub household_id: String,
+    /// The resource.
+    pub resource_id: String,
+    /// Its provider.
+    pub provider_id: String,
+    /// What the resource gives the need (hundredths of yuan, units or hours).
+    pub amount: crate::model::Quantity,
+    /// Tier of the need when proposed.
+    pub tier: u8,
+    /// Score of the pair when proposed.
+    pub score: i64,
+    /// State.
+    pub status: PairStatus,
+    /// The run that proposed it.
+    pub proposed_at: Date,
+    /// The date of the last feedback (`at` of the outcome row; else the run date).
+    pub updated_at: Date,
+    /// Who declined (declined pairs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declined_by: Option<DeclinedBy>,
+    /// Why declined (declined pairs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<DeclineReason>,
+}
+
+/// What applying the outcomes did, counted by resulting state.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutcomeCounts {
+    /// Rows applied.
+    pub rows: u64,
+    /// Pairs now accepted.
+    pub accepted: u64,
+    /// Pairs declined by this feedback.
+    pub declined: u64,
+    /// Pairs delivered by this feedback.
+    pub delivered: u64,
+    /// Pairs failed by this feedback.
+    pub failed: u64,
+    /// Proposals that expired without an answer at this run date.
+    pub expired: u64,
+}
+
+/// Applies outcome rows to the pairs (in file order), then expires proposals without an
+/// answer for more than `rules.proposal_expiry_days` at `as_of`. The pair of a row is
+/// the latest pair with its need and resource. An answer dated after the proposal's
+/// expiry is refused (the proposal had expired). O(pairs + rows) with a hash map.
+///
+/// # Errors
+/// The first row that cannot be applied; `pairs` is left unchanged then.
+pub fn apply_outcomes(
+    pairs: &mut [Pair],
+    outcomes: &[Outcome],
+    rules: &LoopRules,
+    as_of: Date,
+) -> Result<OutcomeCounts, OutcomeError> {
+    let mut latest: std::collections::HashMap<(&str, &str), usize> =
+        std::collections::HashMap::with_capacity(pairs.len());
+    for (k, p) in pairs.iter().enumerate() {
+        latest.insert((p.need_id.as_str(), p.resource_id.as_str()), k);
+    }
+    let expiry = |p: &Pair| p.proposed_at.add_days(rules.proposal_expiry_days as i32);
+    // Work on a copy of the states so that an error leaves `pairs` unchanged.
+    let mut state: Vec<(PairStatus, Date, Option<DeclinedBy>, Option<DeclineReason>)> = pairs
+        .iter()
+        .map(|p| (p.status, p.updated_at, p.declined_by, p.reason))
+        .collect();
+    let mut counts = OutcomeCounts::default();
+    for (r, o) in outcomes.iter().enumerate() {
+        let row = r + 1;
+        let Some(&k) = latest.get(&(o.need_id.as_str(), o.resource_id.as_str())) else {
+            return Err(OutcomeError::NotProposed {
+                row,
+                need_id: o.need_id.clone(),
+                resource_id: o.resource_id.clone(),
+            });
+        };
+        if o.status != OutcomeStatus::Declined && (o.declined_by.is_some() || o.reason.is_some()) {
+            return Err(OutcomeError::DeclineFieldsOnOtherStatus {
+                row,
+                need_id: o.need_id.clone(),
+                resource_id: o.resource_id.clone(),
+                status: o.status.as_str().to_owned(),
+            });
+        }
+        let mut from = state[k].0;
+        if from == PairStatus::Proposed
+            && let (Some(at), Some(end)) = (o.at, expiry(&pairs[k]))
+            && at > end
+        {
+            from = PairStatus::Expired;
+        }
+        let Some(to) = transition(from, o.status) else {
+            return Err(OutcomeError::InvalidTransition {
+                row,
+                need_id: o.need_id.clone(),
+                resource_id: o.resource_id.clone(),
+                from,
+                to: o.status.as_str().to_owned(),
+            });
+        };
+        state[k].0 = to;
+        state[k].1 = o.at.unwrap_or(as_of);
+        if to == PairStatus::Declined {
+            state[k].2 = o.declined_by;
+            state[k].3 = o.reason;
+        }
+        counts.rows += 1;
+        match to {
+            PairStatus::Accepted => counts.accepted += 1,
+            PairStatus::Declined => counts.declined += 1,
+            PairStatus::Delivered => counts.delivered += 1,
+            PairStatus::Failed => counts.failed += 1,
+            PairStatus::Proposed | PairStatus::Expired => {}
+        }
+    }
+    for (p, (status, at, by, reason)) in pairs.iter_mut().zip(state) {
+        p.status = status;
+        p.updated_at = at;
+        p.declined_by = by;
+        p.reason = reason;
+        if p.status == PairStatus::Proposed && expiry(p).is_some_and(|end| as_of > end) {
+            p.status = PairStatus::Expired;
+            p.updated_at = as_of;
+            counts.expired += 1;
+        }
+    }
+    Ok(counts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::taxonomy::Term;
+
+    #[test]
+    fn transition_table_is_exactly_the_spec() {
+        use OutcomeStatus as O;
+        use PairStatus as P;
+        let all_from = [
+            P::Proposed,
+            P::Accepted,
+            P::Declined,
+            P::Delivered,
+            P::Failed,
+            P::Expired,
+        ];
+        let allowed = [
+            (P::Proposed, O::Accepted, P::Accepted),
+            (P::Proposed, O::Declined, P::Declined),
+            (P::Accepted, O::Delivered, P::Delivered),
+            (P::Accepted, O::Failed, P::Failed),
+        ];
+        for from in all_from {
+            for &to in O::ALL {
+                let expect = allowed
+                    .iter()
+                    .find(|(f, t, _)| *f == from && *t == to)
+                    .map(|x| x.2);
+                assert_eq!(transition(from, to), expect, "{from} -> {}", to.as_str());
+            }
+        }
+    }
+}

@@ -1,0 +1,745 @@
+//! Re-matching: carry a round forward from its [`State`] and the feedback on it, without
+//! starting from zero and without undoing what is agreed.
+//!
+//! # What a re-match does
+//!
+//! 1. **Outcomes** ([`crate::outcome::apply_outcomes`]): feedback moves each proposed pair
+//!    through the state machine; proposals without an answer for longer than
+//!    [`LoopRules::proposal_expiry_days`] expire.
+//! 2. **Kept pairs.** Accepted and delivered pairs (and, with [`Continuity::Keep`], open
+//!    proposals of a continuing provider kind) stand: their needs are not matched again,
+//!    and each takes one place and its amount of budget from its resource (the supply
+//!    list passed to the engine has `capacity` and `budget` lowered accordingly).
+//! 3. **Forbidden pairs.** Every declined (need, resource) pair, from this round's
+//!    feedback or earlier ones, is removed from the eligible pairs: it never returns.
+//! 4. **Freed places.** Declined, expired and failed pairs hold no place; their needs are
+//!    matched again (failed and expired ones may get the same resource again).
+//!    A need declined by its recipient as `no_longer_needed` leaves the needs list.
+//! 5. **Solve, warm.** The engine runs on this state (new needs added, the supply replaced
+//!    if a new one is given) with the open proposals and the dual prices of the previous
+//!    solve mapped by id onto the new network's rows, columns and groups
+//!    (`aidmatch_assign::sparse::solve_warm`). Proposals whose need or resource is gone,
+//!    or whose pair is no longer eligible, are dropped from the warm start; with no
+//!    usable pair and no price the solve is cold, and [`RematchSummary::warm`] says so.
+//!    `solve_warm` is exact whatever it starts from and its certificate is verified, so the
+//!    result is the optimum of the state, the same objective as a cold solve.
+//! 6. **Diff** ([`Change`]): per need `kept`, `unchanged`, `moved`, `dropped`, `new` or
+//!    `unmatched`, and the next [`State`] (open proposals that did not move keep their
+//!    proposal date; moved or dropped ones are withdrawn from the pair list).
+//!
+//! Continuity: with [`Continuity::Bonus`] (default) every (household, provider) pair that
+//! holds a place (proposed, accepted, delivered) is passed to the engine as a previous
+//! pair, so the policy's `score.continuity` bonus applies to it.
+//!
+//! # Limits
+//! A household's kept pairs do not count against `household.max_needs_per_round` in the
+//! re-match (the engine has no pre-consumed household places).
+//!
+//! # Complexity
+//! O(pairs + needs + resources) besides the engine's run, which the warm start speeds up
+//! in its solve stage only (eligibility and scoring are recomputed).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use aidmatch_assign::{Matching, Problem, sparse};
+use serde::Serialize;
+
+use crate::date::Date;
+use crate::engine::{MatchResult, PreviousPair, RunOptions, run};
+use crate::error::Error;
+use crate::model::{Inputs, Need, Outcome, Quantity, Resource};
+use crate::outcome::{Continuity, LoopRules, OutcomeCounts, Pair, PairStatus, apply_outcomes};
+use crate::snapshot::{IdPrices, SNAPSHOT_FORMAT, Snapshot, State, sort_pairs};
+use crate::taxonomy::{DeclineReason, DeclinedBy};
+
+/// What a re-match hands to the engine (through `RunOptions::rematch`), by id.
+#[derive(Debug, Clone, Default)]
+pub struct EngineHook {
+    /// (need id, resource id) pairs never matched.
+    pub forbidden: Vec<(String, String)>,
+    /// (need id, resource id) pairs of the previous solution to start from.
+    pub warm_pairs: Vec<(String, String)>,
+    /// Dual prices of the previous solve.
+    pub prices: Option<IdPrices>,
+}
+
+/// Dual prices of a run's final solve, by need, resource and household index of the
+/// run's canonical order.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct IndexPrices {
+    pub need: Vec<i128>,
+    pub resource: Vec<i128>,
+    pub household: Vec<i128>,
+}
+
+impl IndexPrices {
+    /// Re-indexes the solver's prices: row `r` is need `order[r]`, columns are
+    /// resources, groups are households. O(rows + columns + groups).
+    pub(crate) fn of(problem: &Problem, m: &Matching, order: &[u32]) -> IndexPrices {
+        let mut need = vec![0i128; order.len()];
+        for (r, &i) in order.iter().enumerate() {
+            if let (Some(slot), Some(&y)) = (need.get_mut(i as usize), m.row_price.get(r)) {
+                *slot = y;
+            }
+        }
+        let _ = problem;
+        IndexPrices {
+            need,
+            resource: m.col_price.clone(),
+            household: m.group_price.clone(),
+        }
+    }
+}
+
+fn need_index(needs: &[Need], id: &str) -> Option<usize> {
+    needs.binary_search_by(|n| n.need_id.as_str().cmp(id)).ok()
+}
+
+fn resource_index(resources: &[Resource], id: &str) -> Option<usize> {
+    resources
+        .binary_search_by(|r| r.resource_id.as_str().cmp(id))
+        .ok()
+}
+
+fn key(need: usize, res: usize) -> u64 {
+    ((need as u64) << 32) | res as u64
+}
+
+/// The forbidden (need index, resource index) pairs of the hook, on the engine's sorted
+/// needs and resources. O(forbidden · log n).
+pub(crate) fn forbidden_set(
+    hook: Option<&EngineHook>,
+    needs: &[Need],
+    resources: &[Resource],
+) -> HashSet<u64> {
+    let mut out = HashSet::new();
+    if let Some(h) = hook {
+        for (n, r) in &h.forbidden {
+            if let (Some(i), Some(j)) = (need_index(needs, n), resource_index(resources, r)) {
+                out.insert(key(i, j));
+            }
+        }
+    }
+    out
+}
+
+/// True if the pair (need `i`, resource `r`) is forbidden. O(1).
+#[inline]
+pub(crate) fn forbids(set: &HashSet<u64>, i: usize, r: u32) -> bool {
+    !set.is_empty() && set.contains(&key(i, r as usize))
+}
+
+/// The warm start of the hook in the new network's index space: row `r` is need
+/// `order[r]`, columns are resources, groups are households. `None` (a cold solve) when
+/// there is no hook or nothing maps. O(pairs · log n + rows + columns).
+pub(crate) fn warm_start(
+    hook: Option<&EngineHook>,
+    needs: &[Need],
+    resources: &[Resource],
+    household: &[u32],
+    n_households: usize,
+    order: &[u32],
+) -> Option<sparse::WarmStart> {
+    let h = hook?;
+    let mut row_of = vec![0u32; needs.len()];
+    for (r, &i) in order.iter().enumerate() {
+        row_of[i as usize] = r as u32;
+    }
+    let mut pairs = Vec::with_capacity(h.warm_pairs.len());
+    for (n, r) in &h.warm_pairs {
+        if let (Some(i), Some(j)) = (need_index(needs, n), resource_index(resources, r)) {
+            pairs.push((row_of[i], j as u32, 1));
+        }
+    }
+    let mut warm = sparse::WarmStart {
+        pairs,
+        ..sparse::WarmStart::default()
+    };
+    let parse = |s: &String| s.parse::<i128>().ok().filter(|&v| v >= 0);
+    let mut any_price = false;
+    if let Some(p) = &h.prices {
+        let mut row_price = vec![0i128; needs.len()];
+        let mut group_price = vec![0i128; n_households];
+        for (i, need) in needs.iter().enumerate() {
+            if let Some(y) = p.need.get(&need.need_id).and_then(parse) {
+                row_price[row_of[i] as usize] = y;
+                any_price = true;
+            }
+            if let Some(t) = p.household.get(&need.household_id).and_then(parse)
+                && let Some(slot) = group_price.get_mut(household[i] as usize)
+            {
+                *slot = t;
+                any_price = true;
+            }
+        }
+        let mut col_price = vec![0i128; resources.len()];
+        for (j, res) in resources.iter().enumerate() {
+            if let Some(z) = p.resource.get(&res.resource_id).and_then(parse) {
+                col_price[j] = z;
+                any_price = true;
+            }
+        }
+        if any_price {
+            warm.row_price = row_price;
+            warm.col_price = col_price;
+            warm.group_price = group_price;
+        }
+    }
+    if warm.pairs.is_empty() && !any_price {
+        return None;
+    }
+    Some(warm)
+}
+
+/// How to re-match.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct RematchOptions {
+    /// The date of this round (expiry, validity dates, waiting time).
+    pub as_of: Date,
+    /// Start from the previous solution and prices (default true). False gives the cold
+    /// solve of the same state (for comparison).
+    pub warm: bool,
+    /// Use rayon's pool (default true).
+    pub parallel: bool,
+    /// Set from another thread to abandon the run.
+    pub cancel: Option<Arc<AtomicBool>>,
+    /// The closed-loop rules; default: those of the previous snapshot.
+    pub rules: Option<LoopRules>,
+    /// The policy; default: that of the previous state.
+    pub policy: Option<crate::policy::Policy>,
+}
+
+impl RematchOptions {
+    /// Warm, parallel, no cancel flag, the previous rules and policy.
+    pub fn new(as_of: Date) -> RematchOptions {
+        RematchOptions {
+            as_of,
+            warm: true,
+            parallel: true,
+            cancel: None,
+            rules: None,
+            policy: None,
+        }
+    }
+}
+
+/// What happened to a need in a re-match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// Accepted or delivered (or hard-kept) pair: stands, not matched again.
+    Kept,
+    /// Open proposal, same resource.
+    Unchanged,
+    /// Open proposal, now another resource.
+    Moved,
+    /// Open proposal, now unmatched (its place went to a higher-priority need).
+    Dropped,
+    /// No open proposal before (new need, or declined/expired/failed, or unmatched),
+    /// matched now.
+    New,
+    /// No open proposal before, unmatched now.
+    Unmatched,
+}
+
+impl ChangeKind {
+    /// Lower-case id.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Kept => "kept",
+            ChangeKind::Unchanged => "unchanged",
+            ChangeKind::Moved => "moved",
+            ChangeKind::Dropped => "dropped",
+            ChangeKind::New => "new",
+            ChangeKind::Unmatched => "unmatched",
+        }
+    }
+}
+
+/// One row of `changes.csv`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// The need.
+    pub need_id: String,
+    /// What happened.
+    pub change: ChangeKind,
+    /// Resource of its open or kept pair before, if any.
+    pub previous_resource_id: Option<String>,
+    /// Resource now, if any.
+    pub resource_id: Option<String>,
+}
+
+/// How the solve was started.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct WarmReport {
+    /// `warm` or `cold`.
+    pub mode: String,
+    /// Why cold, when cold.
+    pub reason: Option<String>,
+    /// Open proposals offered as the starting solution.
+    pub pairs_offered: u64,
+    /// Of those, pairs whose need and resource are both in the new lists.
+    pub pairs_mapped: u64,
+    /// Prices carried over (needs, resources, households with a non-zero price).
+    pub prices_mapped: u64,
+}
+
+/// The figures of a re-match (`rematch.json`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RematchSummary {
+    /// Previous run date.
+    pub previous_run_date: Option<Date>,
+    /// This run date.
+    pub run_date: Option<Date>,
+    /// What the feedback did.
+    pub outcomes: OutcomeCounts,
+    /// Pairs kept (not matched again).
+    pub kept_pairs: u64,
+    /// Declined pairs excluded from the matching (all rounds).
+    pub forbidden_pairs: u64,
+    /// Needs added.
+    pub new_needs: u64,
+    /// Needs removed as no longer needed.
+    pub removed_needs: u64,
+    /// Needs matched in this run (kept ones excluded).
+    pub needs_in_run: u64,
+    /// The warm start.
+    pub warm: WarmReport,
+    /// Count of each change.
+    pub changes: std::collections::BTreeMap<String, u64>,
+    /// Milliseconds of the engine's solve stage(s).
+    pub solve_ms: f64,
+    /// Milliseconds of the whole engine run.
+    pub run_ms: f64,
+}
+
+/// The result of a re-match.
+#[derive(Debug, Clone)]
+pub struct Rematch {
+    /// The engine's result on the state (needs that are kept are not in it).
+    pub result: MatchResult,
+    /// One change per need of the round (kept ones included), by need id.
+    pub changes: Vec<Change>,
+    /// The state to store for the next round.
+    pub state: State,
+    /// Figures.
+    pub summary: RematchSummary,
+    /// The lists the engine ran on (capacities and budgets net of kept pairs).
+    pub run_inputs: Inputs,
+}
+
+impl Rematch {
+    /// Writes the engine's result files, the next state (see [`crate::snapshot`]),
+    /// `changes.csv` and `rematch.json` into `dir`.
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming the path that failed.
+    pub fn write_dir(&self, dir: &std::path::Path) -> Result<(), Error> {
+        self.result.write_dir(dir)?;
+        self.state.save(dir)?;
+        write_changes(dir, &self.changes)?;
+        let path = dir.join("rematch.json");
+        let text = serde_json::to_string_pretty(&self.summary).unwrap_or_default();
+        std::fs::write(&path, text + "\n").map_err(|source| Error::Io {
+            path: path.display().to_string(),
+            source,
+        })
+    }
+}
+
+/// Writes `changes.csv` (`need_id, change, previous_resource_id, resource_id`).
+pub(crate) fn write_changes(dir: &std::path::Path, changes: &[Change]) -> Result<(), Error> {
+    let path = dir.join("changes.csv");
+    let mut text = String::from("need_id,change,previous_resource_id,resource_id\n");
+    for c in changes {
+        let cell = |s: &str| {
+            if s.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", s.replace('"', "\"\""))
+            } else {
+                s.to_owned()
+            }
+        };
+        text.push_str(&format!(
+            "{},{},{},{}\n",
+            cell(&c.need_id),
+            c.change.as_str(),
+            cell(c.previous_resource_id.as_deref().unwrap_or("")),
+            cell(c.resource_id.as_deref().unwrap_or(""))
+        ));
+    }
+    std::fs::write(&path, text).map_err(|source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// The state of a round after feedback: what the engine runs on, and what it keeps.
+pub(crate) struct Prepared {
+    pub rules: LoopRules,
+    pub policy: crate::policy::Policy,
+    /// All pairs after feedback and expiry.
+    pub pairs: Vec<Pair>,
+    /// Index into `pairs` of the fixed (kept) pairs.
+    pub fixed: Vec<bool>,
+    /// Every need still relevant (kept ones included), in input order.
+    pub all_needs: Vec<Need>,
+    /// Full-capacity supply.
+    pub supply: Vec<Resource>,
+    /// The engine's input: needs without a fixed pair; supply net of fixed pairs.
+    pub run_inputs: Inputs,
+    pub hook: EngineHook,
+    pub previous_pairs: Vec<PreviousPair>,
+    pub outcome_counts: OutcomeCounts,
+    pub removed_needs: u64,
+    pub new_needs: u64,
+    pub warm_report: WarmReport,
+}
+
+/// Steps 1 to 4 of the module docs, and the hook of step 5.
+pub(crate) fn prepare(
+    previous: &State,
+    outcomes: &[Outcome],
+    new_needs: Vec<Need>,
+    supply: Option<Vec<Resource>>,
+    options: &RematchOptions,
+) -> Result<Prepared, Error> {
+    let rules = options
+        .rules
+        .clone()
+        .unwrap_or_else(|| previous.snapshot.rules.clone());
+    let policy = options
+        .policy
+        .clone()
+        .unwrap_or_else(|| previous.policy.clone());
+    let mut pairs = previous.snapshot.pairs.clone();
+    let outcome_counts = apply_outcomes(&mut pairs, outcomes, &rules, options.as_of)?;
+    let supply = supply.unwrap_or_else(|| previous.inputs.resources.clone());
+    let kind_of: HashMap<&str, crate::taxonomy::ProviderKind> = supply
+        .iter()
+        .map(|r| (r.resource_id.as_str(), r.provider_kind))
+        .collect();
+    let fixed: Vec<bool> = pairs
+        .iter()
+        .map(|p| {
+            p.status.is_kept()
+                || (rules.continuity == Continuity::Keep
+                    && p.status == PairStatus::Proposed
+                    && kind_of
+                        .get(p.resource_id.as_str())
+                        .is_some_and(|k| rules.continuing_kinds.contains(k)))
+        })
+        .collect();
+    // Needs no longer needed leave the list.
+    let removed: HashSet<&str> = pairs
+        .iter()
+        .filter(|p| {
+            p.status == PairStatus::Declined
+                && p.declined_by == Some(DeclinedBy::Recipient)
+                && p.reason == Some(DeclineReason::NoLongerNeeded)
+        })
+        .map(|p| p.need_id.as_str())
+        .collect();
+    let n_new = new_needs.len() as u64;
+    let mut all_needs: Vec<Need> =
+        Vec::with_capacity(previous.inputs.needs.len() + new_needs.len());
+    let mut removed_needs = 0u64;
+    for n in previous.inputs.needs.iter().cloned().chain(new_needs) {
+        if removed.contains(n.need_id.as_str()) {
+            removed_needs += 1;
+        } else {
+            all_needs.push(n);
+        }
+    }
+    // Fixed pairs: their needs are not matched, their places and amounts are taken.
+    let fixed_needs: HashSet<&str> = pairs
+        .iter()
+        .zip(&fixed)
+        .filter(|(_, f)| **f)
+        .map(|(p, _)| p.need_id.as_str())
+        .collect();
+    let mut taken: HashMap<&str, (u32, u64)> = HashMap::new();
+    for (p, _) in pairs.iter().zip(&fixed).filter(|(_, f)| **f) {
+        let e = taken.entry(p.resource_id.as_str()).or_default();
+        e.0 += 1;
+        e.1 = e.1.saturating_add(p.amount.hundredths());
+    }
+    let run_resources: Vec<Resource> = supply
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            if let Some(&(n, spent)) = taken.get(r.resource_id.as_str()) {
+                r.capacity = r.capacity.saturating_sub(n);
+                r.budget = r
+                    .budget
+                    .map(|b| Quantity(b.hundredths().saturating_sub(spent)));
+            }
+            r
+        })
+        .collect();
+    let run_needs: Vec<Need> = all_needs
+        .iter()
+        .filter(|n| !fixed_needs.contains(n.need_id.as_str()))
+        .cloned()
+        .collect();
+    let forbidden: Vec<(String, String)> = pairs
+        .iter()
+        .filter(|p| p.status == PairStatus::Declined)
+        .map(|p| (p.need_id.clone(), p.resource_id.clone()))
+        .collect();
+    let open: Vec<(String, String)> = pairs
+        .iter()
+        .zip(&fixed)
+        .filter(|(p, f)| !**f && p.status == PairStatus::Proposed)
+        .map(|(p, _)| (p.need_id.clone(), p.resource_id.clone()))
+        .collect();
+    let previous_pairs: Vec<PreviousPair> = pairs
+        .iter()
+        .filter(|p| p.status.holds_place())
+        .map(|p| PreviousPair {
+            household_id: p.household_id.clone(),
+            provider_id: p.provider_id.clone(),
+        })
+        .collect();
+    // Warm start report (the engine maps by id; count what will map).
+    let need_ids: HashSet<&str> = run_needs.iter().map(|n| n.need_id.as_str()).collect();
+    let res_ids: HashSet<&str> = run_resources
+        .iter()
+        .map(|r| r.resource_id.as_str())
+        .collect();
+    let mapped = open
+        .iter()
+        .filter(|(n, r)| need_ids.contains(n.as_str()) && res_ids.contains(r.as_str()))
+        .count() as u64;
+    let households: HashSet<&str> = run_needs.iter().map(|n| n.household_id.as_str()).collect();
+    let prices = &previous.snapshot.prices;
+    let prices_mapped = prices
+        .need
+        .keys()
+        .filter(|k| need_ids.contains(k.as_str()))
+        .count()
+        + prices
+            .resource
+            .keys()
+            .filter(|k| res_ids.contains(k.as_str()))
+            .count()
+        + prices
+            .household
+            .keys()
+            .filter(|k| households.contains(k.as_str()))
+            .count();
+    let mut warm_report = WarmReport {
+        mode: "warm".to_owned(),
+        reason: None,
+        pairs_offered: open.len() as u64,
+        pairs_mapped: mapped,
+        prices_mapped: prices_mapped as u64,
+    };
+    if !options.warm {
+        warm_report.mode = "cold".to_owned();
+        warm_report.reason = Some("cold solve requested".to_owned());
+    } else if mapped == 0 && prices_mapped == 0 {
+        warm_report.mode = "cold".to_owned();
+        warm_report.reason = Some("no previous pair or price maps onto the new lists".to_owned());
+    }
+    let hook = EngineHook {
+        forbidden,
+        warm_pairs: if options.warm { open } else { Vec::new() },
+        prices: options.warm.then(|| prices.clone()),
+    };
+    let run_inputs = Inputs {
+        needs: run_needs,
+        resources: run_resources,
+        exclusions: previous.inputs.exclusions.clone(),
+    };
+    Ok(Prepared {
+        rules,
+        policy,
+        pairs,
+        fixed,
+        all_needs,
+        supply,
+        run_inputs,
+        hook,
+        previous_pairs,
+        outcome_counts,
+        removed_needs,
+        new_needs: n_new,
+        warm_report,
+    })
+}
+
+/// Re-matches a round: see the module documentation for the steps.
+///
+/// # Errors
+/// [`Error::Outcome`] for feedback that cannot be applied (naming the need and resource),
+/// and the engine's errors (duplicate ids, invalid policy, interrupted, certificate).
+pub fn rematch(
+    previous: &State,
+    outcomes: &[Outcome],
+    new_needs: Vec<Need>,
+    supply: Option<Vec<Resource>>,
+    options: &RematchOptions,
+) -> Result<Rematch, Error> {
+    let prep = prepare(previous, outcomes, new_needs, supply, options)?;
+    finish(previous, prep, options)
+}
+
+/// Step 5 and 6: run the engine on the prepared state, diff, next state.
+pub(crate) fn finish(
+    previous: &State,
+    prep: Prepared,
+    options: &RematchOptions,
+) -> Result<Rematch, Error> {
+    let mut run_options = RunOptions::new(options.as_of);
+    run_options.parallel = options.parallel;
+    run_options.cancel = options.cancel.clone();
+    run_options.previous_pairs = Some(prep.previous_pairs.clone());
+    run_options.rematch = Some(Arc::new(prep.hook.clone()));
+    let clock = std::time::Instant::now();
+    let result = run(&prep.run_inputs, &prep.policy, &run_options)?;
+    let run_ms = clock.elapsed().as_secs_f64() * 1e3;
+    let solve_ms = result.stage_times().solve.as_secs_f64() * 1e3;
+
+    // The diff.
+    let mut open_of: HashMap<&str, &str> = HashMap::new();
+    let mut kept_of: HashMap<&str, &str> = HashMap::new();
+    for (p, &f) in prep.pairs.iter().zip(&prep.fixed) {
+        if f {
+            kept_of.insert(&p.need_id, &p.resource_id);
+        } else if p.status == PairStatus::Proposed {
+            open_of.insert(&p.need_id, &p.resource_id);
+        }
+    }
+    let now: HashMap<&str, &crate::report::AssignmentRow> = result
+        .assignments
+        .iter()
+        .map(|a| (a.need_id.as_str(), a))
+        .collect();
+    let mut changes = Vec::with_capacity(prep.all_needs.len());
+    for n in &prep.all_needs {
+        let id = n.need_id.as_str();
+        let change = if let Some(&r) = kept_of.get(id) {
+            Change {
+                need_id: id.to_owned(),
+                change: ChangeKind::Kept,
+                previous_resource_id: Some(r.to_owned()),
+                resource_id: Some(r.to_owned()),
+            }
+        } else {
+            let before = open_of.get(id).map(|s| (*s).to_owned());
+            let after = now.get(id).map(|a| a.resource_id.clone());
+            let kind = match (&before, &after) {
+                (Some(b), Some(a)) if a == b => ChangeKind::Unchanged,
+                (Some(_), Some(_)) => ChangeKind::Moved,
+                (Some(_), None) => ChangeKind::Dropped,
+                (None, Some(_)) => ChangeKind::New,
+                (None, None) => ChangeKind::Unmatched,
+            };
+            Change {
+                need_id: id.to_owned(),
+                change: kind,
+                previous_resource_id: before,
+                resource_id: after,
+            }
+        };
+        changes.push(change);
+    }
+    changes.sort_by(|a, b| a.need_id.cmp(&b.need_id));
+
+    // The next state: fixed and history pairs stay; open proposals stay if unchanged;
+    // new proposals for the rest of the matched needs.
+    let as_of = options.as_of;
+    let mut pairs: Vec<Pair> = Vec::with_capacity(prep.pairs.len() + result.assignments.len());
+    for (p, &f) in prep.pairs.iter().zip(&prep.fixed) {
+        if f || p.status != PairStatus::Proposed {
+            pairs.push(p.clone());
+        } else if now
+            .get(p.need_id.as_str())
+            .is_some_and(|a| a.resource_id == p.resource_id)
+        {
+            let mut p = p.clone();
+            if let Some(a) = now.get(p.need_id.as_str()) {
+                p.score = a.score;
+                p.tier = a.tier;
+                p.amount = a.quantity;
+            }
+            pairs.push(p);
+        }
+    }
+    for a in &result.assignments {
+        if open_of.get(a.need_id.as_str()) == Some(&a.resource_id.as_str()) {
+            continue;
+        }
+        pairs.push(Pair {
+            need_id: a.need_id.clone(),
+            household_id: a.household_id.clone(),
+            resource_id: a.resource_id.clone(),
+            provider_id: a.provider_id.clone(),
+            amount: a.quantity,
+            tier: a.tier,
+            score: a.score,
+            status: PairStatus::Proposed,
+            proposed_at: as_of,
+            updated_at: as_of,
+            declined_by: None,
+            reason: None,
+        });
+    }
+    sort_pairs(&mut pairs);
+    let state = State {
+        snapshot: Snapshot {
+            format: SNAPSHOT_FORMAT.to_owned(),
+            engine_version: result.summary.engine_version.clone(),
+            run_date: as_of,
+            input_sha256: result.summary.input_sha256.clone(),
+            policy_sha256: result.summary.policy_sha256.clone(),
+            rules: prep.rules.clone(),
+            pairs,
+            prices: IdPrices::of_result(&result),
+        },
+        inputs: Inputs {
+            needs: prep.all_needs,
+            resources: prep.supply,
+            exclusions: previous.inputs.exclusions.clone(),
+        },
+        policy: prep.policy,
+    };
+    let mut counts = std::collections::BTreeMap::new();
+    for k in [
+        ChangeKind::Kept,
+        ChangeKind::Unchanged,
+        ChangeKind::Moved,
+        ChangeKind::Dropped,
+        ChangeKind::New,
+        ChangeKind::Unmatched,
+    ] {
+        counts.insert(k.as_str().to_owned(), 0u64);
+    }
+    for c in &changes {
+        *counts.entry(c.change.as_str().to_owned()).or_insert(0) += 1;
+    }
+    let summary = RematchSummary {
+        previous_run_date: Some(previous.snapshot.run_date),
+        run_date: Some(as_of),
+        outcomes: prep.outcome_counts,
+        kept_pairs: prep.fixed.iter().filter(|&&f| f).count() as u64,
+        forbidden_pairs: prep.hook.forbidden.len() as u64,
+        new_needs: prep.new_needs,
+        removed_needs: prep.removed_needs,
+        needs_in_run: prep.run_inputs.needs.len() as u64,
+        warm: prep.warm_report,
+        changes: counts,
+        solve_ms,
+        run_ms,
+    };
+    Ok(Rematch {
+        result,
+        changes,
+        state,
+        summary,
+        run_inputs: prep.run_inputs,
+    })
+}
