@@ -388,7 +388,18 @@ fn solve(
 ) -> Result<MatchResult, Failure> {
     let bar = ui.progress();
     bar.set_message(ui.lang.text(Msg::Matching));
-    let result = run(inputs, policy, options)?;
+    let mut options = options.clone();
+    if !bar.is_hidden() {
+        let (stage_bar, matching) = (bar.clone(), ui.lang.text(Msg::Matching));
+        options.on_stage = Some(std::sync::Arc::new(move |stage, took: Duration| {
+            stage_bar.set_message(format!(
+                "{matching} {} {:.2} s",
+                stage.as_str(),
+                took.as_secs_f64()
+            ));
+        }));
+    }
+    let result = run(inputs, policy, &options)?;
     bar.finish_and_clear();
     Ok(result)
 }
