@@ -174,7 +174,9 @@ impl<T: Copy> Assignment<T> {
 /// # Errors
 ///
 /// [`AssignError::Shape`], [`AssignError::InvalidEntry`] (NaN or an infinity of the
-/// wrong sign), [`AssignError::Infeasible`], [`AssignError::Length`] (a side longer than
+/// wrong sign), [`AssignError::FloatCostOutOfRange`] (a finite `|c|` above
+/// `f64::MAX / (4 (min(rows, cols) + 1))`, where sums could overflow),
+/// [`AssignError::Infeasible`], [`AssignError::Length`] (a side longer than
 /// `u32::MAX - 1`).
 pub fn linear_sum_assignment(
     costs: &[f64],
@@ -232,6 +234,24 @@ pub fn linear_sum_assignment(
         }
     }
     let max_abs = lo.abs().max(hi.abs());
+    // Finite costs so large that path sums could overflow to infinity would be taken for
+    // forbidden pairs (a crasher of fuzz/dense): refuse them. `max_abs` counts the
+    // forbidden infinities too, so the extra pass runs only when one is present or a cost
+    // is really that large.
+    let float_limit = f64::MAX / (4.0 * (n as f64 + 1.0));
+    if max_abs > float_limit {
+        if let Some(k) = costs
+            .iter()
+            .position(|c| c.is_finite() && c.abs() > float_limit)
+        {
+            return Err(AssignError::FloatCostOutOfRange {
+                row: k / cols,
+                col: k % cols,
+                value: costs[k],
+                limit: float_limit,
+            });
+        }
+    }
     // Integers below 2^31 in magnitude, and then the duals are below 2^52: exact in f64.
     let exact = integral
         && max_abs <= f64::from(i32::MAX)

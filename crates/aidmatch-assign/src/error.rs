@@ -49,6 +49,16 @@ pub enum AssignError {
         value: i64,
         limit: i64,
     },
+    /// A finite cost of a dense float matrix is so large in magnitude that the sums of
+    /// the shortest-path search could overflow to infinity (and be taken for forbidden
+    /// pairs): `|c|` must not exceed `limit = f64::MAX / (4 (n + 1))`, `n` the smaller side.
+    #[error("cost {value} at row {row}, column {col} is outside the supported range ±{limit}")]
+    FloatCostOutOfRange {
+        row: usize,
+        col: usize,
+        value: f64,
+        limit: f64,
+    },
     /// An array given alongside the problem has the wrong length.
     #[error("{what} has length {got}, expected {expected}")]
     Length {

@@ -5,3 +5,4 @@ mod greedy;
 mod reference;
 mod sparse;
 mod verify;
+mod hostile;
