@@ -240,6 +240,62 @@ impl Problem {
     }
 }
 
+/// In-place edits for [`crate::sparse::Session`]; the session validates its inputs.
+impl Problem {
+    /// Whether rows carry groups (even if there are none yet).
+    pub(crate) fn grouped(&self) -> bool {
+        self.row_group.is_some()
+    }
+    pub(crate) fn set_col_capacity_at(&mut self, col: usize, capacity: u32) {
+        self.col_capacity[col] = capacity;
+    }
+    pub(crate) fn set_row_supply_at(&mut self, row: usize, supply: u32) {
+        let n = self.n_rows;
+        self.row_supply.get_or_insert_with(|| vec![1; n])[row] = supply;
+    }
+    pub(crate) fn set_arc_cap_at(&mut self, arc: usize, cap: u32) {
+        let m = self.arc_col.len();
+        self.arc_cap.get_or_insert_with(|| vec![1; m])[arc] = cap;
+    }
+    /// Appends a row; `arcs` are `(col, weight, cap)` sorted by column, validated.
+    pub(crate) fn push_row(
+        &mut self,
+        arcs: &[(u32, i64, u32)],
+        supply: u32,
+        tier: u8,
+        group: Option<u32>,
+    ) {
+        let (n, m) = (self.n_rows, self.arc_col.len());
+        if arcs.iter().any(|a| a.2 != 1) {
+            self.arc_cap.get_or_insert_with(|| vec![1; m]);
+        }
+        for &(c, w, cap) in arcs {
+            self.arc_col.push(c);
+            self.arc_weight.push(w);
+            if let Some(caps) = self.arc_cap.as_mut() {
+                caps.push(cap);
+            }
+        }
+        self.row_start.push(self.arc_col.len());
+        if supply != 1 {
+            self.row_supply.get_or_insert_with(|| vec![1; n]);
+        }
+        if let Some(s) = self.row_supply.as_mut() {
+            s.push(supply);
+        }
+        if tier != 1 {
+            self.row_tier.get_or_insert_with(|| vec![1; n]);
+        }
+        if let Some(t) = self.row_tier.as_mut() {
+            t.push(tier);
+        }
+        if let (Some(g), Some(gs)) = (group, self.row_group.as_mut()) {
+            gs.push(g);
+        }
+        self.n_rows += 1;
+    }
+}
+
 /// Collects arcs and side arrays, then validates them into a [`Problem`].
 #[derive(Debug, Clone)]
 pub struct ProblemBuilder {

@@ -97,6 +97,7 @@
 //! ```
 
 mod cost;
+mod session;
 mod solver;
 
 use std::sync::Arc;
@@ -105,6 +106,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 
 use crate::{AssignError, Matching, Problem};
+pub use session::Session;
 use solver::{Drive, Fail, LocalWarm, Outcome, Part, Shared, Solver};
 
 /// How to run a sparse solve. The default solves in parallel, without a cancel flag.
@@ -410,13 +412,8 @@ fn solve_part(
     }
 }
 
-fn run(
-    problem: &Problem,
-    warm: Option<&WarmStart>,
-    options: &Options,
-    drive: Drive,
-) -> Result<Matching, AssignError> {
-    let bonus = problem.tier_bonuses()?;
+/// The solver's index limits: nodes and arcs below 2^32 − 1.
+fn check_size(problem: &Problem) -> Result<(), AssignError> {
     let nodes = problem.n_rows() as u64 + 2 * problem.n_cols() as u64 + problem.n_groups() as u64;
     if nodes >= u64::from(u32::MAX) {
         return Err(AssignError::Length {
@@ -432,6 +429,17 @@ fn run(
             got: problem.n_arcs(),
         });
     }
+    Ok(())
+}
+
+fn run(
+    problem: &Problem,
+    warm: Option<&WarmStart>,
+    options: &Options,
+    drive: Drive,
+) -> Result<Matching, AssignError> {
+    let bonus = problem.tier_bonuses()?;
+    check_size(problem)?;
     let gw = match warm {
         Some(w) => Some(prepare_warm(problem, w)?),
         None => None,

@@ -144,6 +144,11 @@ pub(super) struct Solver<'a, C: Cost> {
     t_sorted: Vec<usize>,
     /// Next entry to scan of every column during a lazy backward search.
     cursor: Vec<usize>,
+    /// Entries added to the column index after it was built (rows appended by a
+    /// [`super::Session`]), per column; relaxed eagerly. Empty when none.
+    t_extra: Vec<Vec<(C, u32, u32)>>,
+    /// Keep the column index after a solve (sessions reuse it).
+    keep_index: bool,
     pi: Vec<C>,
     dist: Vec<C>,
     stamp: Vec<u32>,
@@ -263,6 +268,8 @@ impl<'a, C: Cost> Solver<'a, C> {
             t_list: Vec::new(),
             t_sorted: Vec::new(),
             cursor: Vec::new(),
+            t_extra: Vec::new(),
+            keep_index: false,
             pi: vec![C::ZERO; n_nodes],
             dist: vec![C::ZERO; n_nodes],
             stamp: vec![0; n_nodes],
@@ -604,6 +611,18 @@ impl<'a, C: Cost> Solver<'a, C> {
                 }
                 self.cursor[j] = self.t_start[j];
                 self.continue_col(j, bound)?;
+                let extra = self.t_extra.get(j).map_or(0, Vec::len);
+                {
+                    for idx in 0..extra {
+                        let (c, k, r) = self.t_extra[j][idx];
+                        let (k, r) = (k as usize, r as usize);
+                        if !self.active[r] || self.flow[k] >= self.cap(r, k) {
+                            continue;
+                        }
+                        let rc = ck(ck(self.pi[r].sub_c(c))?.sub_c(pv))?;
+                        self.relax(r as u32, d, rc, bound, v, k as u32)?;
+                    }
+                }
             }
             Node::Group(g) => {
                 if self.group_flow[g] < self.group_cap[g] {
@@ -918,6 +937,7 @@ impl<'a, C: Cost> Solver<'a, C> {
             slices.into_par_iter().try_for_each(fill_range)?;
         }
         self.t_sorted = start[..self.nc].to_vec();
+        self.t_extra = Vec::new();
         self.t_start = start;
         self.t_list = list;
         self.cursor = vec![0; self.nc];
@@ -925,10 +945,14 @@ impl<'a, C: Cost> Solver<'a, C> {
     }
 
     fn drop_transpose(&mut self) {
+        if self.keep_index {
+            return;
+        }
         self.t_start = Vec::new();
         self.t_list = Vec::new();
         self.t_sorted = Vec::new();
         self.cursor = Vec::new();
+        self.t_extra = Vec::new();
     }
 
     /// Augments into column `j` (free capacity, positive price) until it is full or its
@@ -1116,18 +1140,23 @@ impl<'a, C: Cost> Solver<'a, C> {
         Ok(())
     }
 
-    /// Prices of the certificate (see the module docs) and the flow.
-    pub(super) fn finish(self) -> Result<Outcome, Fail> {
+    /// Writes the certificate's prices (see the module docs) into the given vectors.
+    pub(super) fn prices_into(
+        &self,
+        row_price: &mut Vec<i128>,
+        col_price: &mut Vec<i128>,
+        group_price: &mut Vec<i128>,
+    ) -> Result<(), Fail> {
         let hub = self.pi[self.hub as usize].to_i128();
         let diff = |a: C, b: i128| a.to_i128().checked_sub(b).ok_or(Fail::Overflow);
-        let mut group_price = Vec::with_capacity(self.ng);
+        group_price.clear();
         let mut group_level = Vec::with_capacity(self.ng);
         for g in 0..self.ng {
             let t = diff(self.pi[self.nr + self.nc + g], hub)?.max(0);
             group_price.push(t);
             group_level.push(ck(hub.checked_add(t))?);
         }
-        let mut row_price = Vec::with_capacity(self.nr);
+        row_price.clear();
         for r in 0..self.nr {
             if r % 4096 == 0 {
                 self.check_cancel()?;
@@ -1140,16 +1169,294 @@ impl<'a, C: Cost> Solver<'a, C> {
             };
             row_price.push(diff(self.pi[r], level)?.max(0));
         }
-        let mut col_price = Vec::with_capacity(self.nc);
+        col_price.clear();
         for j in 0..self.nc {
             let z = ck(hub.checked_sub(self.pi[self.nr + j].to_i128()))?;
             col_price.push(z.max(0));
         }
+        Ok(())
+    }
+
+    /// Prices of the certificate (see the module docs) and the flow.
+    pub(super) fn finish(self) -> Result<Outcome, Fail> {
+        let (mut row_price, mut col_price, mut group_price) = (Vec::new(), Vec::new(), Vec::new());
+        self.prices_into(&mut row_price, &mut col_price, &mut group_price)?;
         Ok(Outcome {
             flow: self.flow,
             row_price,
             col_price,
             group_price,
         })
+    }
+}
+
+/// Generates [`State`] (the solver's owned arrays, without borrows) and the moves
+/// between it and a [`Solver`], from one list of fields.
+macro_rules! owned_state {
+    ($($field:ident: $ty:ty),* $(,)?) => {
+        /// Everything a [`Solver`] owns, kept by a [`super::Session`] between solves.
+        pub(super) struct State<C: Cost> {
+            $($field: $ty,)*
+        }
+
+        impl<'a, C: Cost> Solver<'a, C> {
+            /// Gives up the borrows and keeps the arrays.
+            pub(super) fn into_state(self) -> State<C> {
+                State { $($field: self.$field,)* }
+            }
+
+            /// A solver over `part` with the arrays of an earlier one (same part,
+            /// possibly with rows appended since: see [`Solver::append_rows`]).
+            pub(super) fn from_state(sh: &'a Shared<'a>, part: &'a Part, st: State<C>) -> Self {
+                Solver { sh, part, $($field: st.$field,)* }
+            }
+        }
+    };
+}
+
+owned_state! {
+    nr: usize, nc: usize, ng: usize, hub: u32,
+    arc_base: Vec<usize>, row_bonus: Vec<C>, head: Vec<u32>, supply: Vec<u32>,
+    col_cap: Vec<u32>, group_cap: Vec<u32>, flow: Vec<u32>, row_flow: Vec<u32>,
+    col_flow: Vec<u32>, group_flow: Vec<u32>, active: Vec<bool>,
+    group_start: Vec<usize>, group_rows: Vec<u32>, ungrouped: Vec<u32>,
+    assigned: Vec<Vec<(u32, u32)>>, t_start: Vec<usize>, t_list: Vec<(C, u32, u32)>,
+    t_sorted: Vec<usize>, cursor: Vec<usize>, t_extra: Vec<Vec<(C, u32, u32)>>,
+    keep_index: bool, pi: Vec<C>, dist: Vec<C>, stamp: Vec<u32>, epoch: u32,
+    pred: Vec<(u32, u32)>, heap: BinaryHeap<Reverse<(C, u32)>>, settled: Vec<u32>,
+    ticks: u32,
+}
+
+impl<C: Cost> State<C> {
+    /// The flow per arc (moved out; the session keeps it in its [`crate::Matching`]).
+    pub(super) fn take_flow(&mut self) -> Vec<u32> {
+        std::mem::take(&mut self.flow)
+    }
+    pub(super) fn put_flow(&mut self, flow: Vec<u32>) {
+        self.flow = flow;
+    }
+}
+
+// ----- sessions: incremental repairs -------------------------------------------------------
+
+impl<C: Cost> Solver<'_, C> {
+    /// Keeps the column index across solves; with `build_now`, builds it if missing.
+    pub(super) fn keep_index(&mut self, build_now: bool) -> Result<(), Fail> {
+        self.keep_index = true;
+        if build_now && self.t_start.is_empty() {
+            self.build_transpose()?;
+        }
+        Ok(())
+    }
+
+    /// Resets the potentials to the certificate's clamped prices: `π(O) = 0`,
+    /// `π(g) = t_g`, `π(i) = π(head(i)) + y_i`, `π(j) = −z_j`. Any prices that satisfy
+    /// the certificate keep every residual reduced cost non-negative, and these also
+    /// give every row `π(i) ≥ π(O)`, which the lazy backward scan needs. `O(nodes)`.
+    fn normalize(&mut self) -> Result<(), Fail> {
+        let hub_i = self.hub as usize;
+        let hub = self.pi[hub_i];
+        for g in 0..self.ng {
+            let gn = self.nr + self.nc + g;
+            self.pi[gn] = ck(self.pi[gn].sub_c(hub))?.max(C::ZERO);
+        }
+        for r in 0..self.nr {
+            let h = self.head[r] as usize;
+            let level = if h == hub_i { C::ZERO } else { self.pi[h] };
+            let y = ck(ck(self.pi[r].sub_c(hub))?.sub_c(level))?.max(C::ZERO);
+            self.pi[r] = ck(level.add_c(y))?;
+        }
+        for j in 0..self.nc {
+            let v = self.nr + j;
+            let z = ck(hub.sub_c(self.pi[v]))?.max(C::ZERO);
+            self.pi[v] = ck(C::ZERO.sub_c(z))?;
+        }
+        self.pi[hub_i] = C::ZERO;
+        Ok(())
+    }
+
+    /// Takes in the rows the part lists beyond the solver's own (appended to the
+    /// problem since the last solve), inactive and without flow. Column, group and
+    /// hub node ids move up; their potentials move with them. `O(nodes + new arcs)`.
+    pub(super) fn append_rows(&mut self) -> Result<(), Fail> {
+        let p = self.sh.problem;
+        let (old, new) = (self.nr, self.part.rows.len());
+        if new == old {
+            return Ok(());
+        }
+        let add = new - old;
+        // Groups and the hub come after the rows: every head moves up by `add`.
+        for h in &mut self.head {
+            *h += add as u32;
+        }
+        self.nr = new;
+        self.hub += add as u32;
+        let mut grouped = false;
+        for r in old..new {
+            let gr = self.part.rows[r] as usize;
+            let range = p.arcs_of(gr);
+            let base = *self.arc_base.last().unwrap_or(&0);
+            self.arc_base.push(base + range.len());
+            self.flow.resize(base + range.len(), 0);
+            let b = self
+                .sh
+                .bonus
+                .get(p.row_tier(gr) as usize - 1)
+                .copied()
+                .unwrap_or(0);
+            self.row_bonus.push(ck(C::from_i128(b))?);
+            self.supply.push(p.row_supply(gr));
+            self.row_flow.push(0);
+            self.active.push(false);
+            match p.row_group(gr) {
+                Some(g) => {
+                    let lg = self.sh.group_local[g] as usize;
+                    self.head.push((new + self.nc + lg) as u32);
+                    grouped = true;
+                }
+                None => {
+                    self.head.push(self.hub);
+                    self.ungrouped.push(r as u32);
+                }
+            }
+        }
+        if grouped {
+            let mut count = vec![0usize; self.ng + 1];
+            for &h in &self.head {
+                if h != self.hub {
+                    count[h as usize - self.nr - self.nc + 1] += 1;
+                }
+            }
+            for g in 0..self.ng {
+                count[g + 1] += count[g];
+            }
+            let mut fill = count.clone();
+            self.group_rows = vec![0; count[self.ng]];
+            for (r, &h) in self.head.iter().enumerate() {
+                if h != self.hub {
+                    let g = h as usize - self.nr - self.nc;
+                    self.group_rows[fill[g]] = r as u32;
+                    fill[g] += 1;
+                }
+            }
+            self.group_start = count;
+        }
+        self.pi.splice(old..old, std::iter::repeat_n(C::ZERO, add));
+        let n_nodes = self.pi.len();
+        self.dist.resize(n_nodes, C::ZERO);
+        self.stamp.resize(n_nodes, 0);
+        self.pred.resize(n_nodes, (NONE, NONE));
+        if !self.t_start.is_empty() {
+            if self.t_extra.is_empty() {
+                self.t_extra = vec![Vec::new(); self.nc];
+            }
+            for r in old..new {
+                let gr = self.part.rows[r] as usize;
+                for (off, ga) in p.arcs_of(gr).enumerate() {
+                    let j = self.sh.col_local[p.arc_col(ga)] as usize;
+                    let c = C::from_i64(p.arc_weight(ga)) + self.row_bonus[r];
+                    self.t_extra[j].push((c, (self.arc_base[r] + off) as u32, r as u32));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Row `r`'s supply changed in the problem.
+    pub(super) fn set_supply(&mut self, r: usize, supply: u32) {
+        self.supply[r] = supply;
+    }
+
+    /// Column `j`'s capacity changed in the problem.
+    pub(super) fn set_col_cap(&mut self, j: usize, cap: u32) {
+        self.col_cap[j] = cap;
+    }
+
+    /// Takes row `r` out (if active), noting the columns it drew from and the row.
+    fn take_out(&mut self, r: usize, cols: &mut Vec<u32>, out: &mut Vec<u32>) {
+        if !self.active[r] {
+            return;
+        }
+        for k in self.arc_base[r]..self.arc_base[r + 1] {
+            if self.flow[k] > 0 {
+                cols.push(self.col_of(r, k) as u32);
+            }
+        }
+        self.deactivate_row(r);
+        out.push(r as u32);
+    }
+
+    /// Re-optimises an optimal state after edits, touching only what they touched:
+    /// the rows in `rows` (changed supply or arcs) are taken out, columns in `cols`
+    /// (changed capacity) shed the rows over their new capacity, groups and columns
+    /// left with free capacity and a positive price are repaired (group price
+    /// lowered; columns filled by backward searches over the kept column index), and
+    /// then every row taken out, and every appended row (all inactive), is added back
+    /// by a forward search. Exact for the same reasons as [`Solver::run_warm`]; costs
+    /// `O(nodes)` for the potentials plus the searches.
+    pub(super) fn repair(&mut self, rows: &[u32], cols: &[u32], added: usize) -> Result<(), Fail> {
+        let mut out: Vec<u32> = Vec::new();
+        let mut touched: Vec<u32> = cols.to_vec();
+        if !rows.is_empty() || !cols.is_empty() {
+            self.normalize()?;
+        }
+        for &r in rows {
+            self.take_out(r as usize, &mut touched, &mut out);
+        }
+        for &j in cols {
+            let j = j as usize;
+            while self.col_flow[j] > self.col_cap[j] {
+                let Some(&(_, r)) = self.assigned[j].last() else {
+                    break;
+                };
+                self.take_out(r as usize, &mut touched, &mut out);
+            }
+        }
+        let hub = self.hub as usize;
+        let mut groups: Vec<u32> = out
+            .iter()
+            .map(|&r| self.head[r as usize])
+            .filter(|&h| h as usize != hub)
+            .collect();
+        groups.sort_unstable();
+        groups.dedup();
+        for gn in groups {
+            let gn = gn as usize;
+            let g = gn - self.nr - self.nc;
+            if self.group_flow[g] < self.group_cap[g] && self.pi[gn] > self.pi[hub] {
+                self.pi[gn] = self.pi[hub];
+                for idx in self.group_start[g]..self.group_start[g + 1] {
+                    let r = self.group_rows[idx] as usize;
+                    if self.active[r]
+                        && self.row_flow[r] < self.supply[r]
+                        && self.pi[r] > self.pi[gn]
+                    {
+                        self.take_out(r, &mut touched, &mut out);
+                    }
+                }
+            }
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        for &j in &touched {
+            let j = j as usize;
+            if self.col_flow[j] < self.col_cap[j] && self.pi[self.nr + j] < self.pi[hub] {
+                if self.t_start.is_empty() {
+                    self.build_transpose()?;
+                }
+                self.tick()?;
+                self.fill_col(j)?;
+            }
+        }
+        out.extend((self.nr - added..self.nr).map(|r| r as u32));
+        out.sort_unstable();
+        out.dedup();
+        for r in out {
+            if !self.active[r as usize] {
+                self.tick()?;
+                self.activate_row(r as usize)?;
+            }
+        }
+        Ok(())
     }
 }

@@ -5,4 +5,5 @@ mod greedy;
 mod reference;
 mod sparse;
 mod verify;
+mod warm;
 mod hostile;
