@@ -6,3 +6,5 @@ mod io_lists;
 mod generate_lists;
 mod engine_example;
 mod loop_rematch;
+mod loop_outcomes;
+mod loop_urgent;
