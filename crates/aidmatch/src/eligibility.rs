@@ -14,6 +14,7 @@
 //! | `dates` | the run date lies in `valid_from..=valid_to` (missing bound = open) |
 //! | `exclusion` | the (household, provider) pair is not a listed conflict of interest |
 //! | `capacity` | the resource has capacity, and its budget covers this need's amount |
+//! | `declined` | (re-matching) the pair was not declined in an earlier round |
 //!
 //! An unknown age or gender fails a restriction: a resource for children 6 to 18 cannot
 //! be promised to a person of unrecorded age.
@@ -118,11 +119,13 @@ pub enum Check {
     Exclusion,
     /// Capacity and budget allow this need's amount.
     Capacity,
+    /// The pair was declined in an earlier round (re-matching never proposes it again).
+    Declined,
 }
 
 impl Check {
     /// Every check, in the order failures are reported.
-    pub const ALL: [Check; 10] = [
+    pub const ALL: [Check; 11] = [
         Check::Area,
         Check::Category,
         Check::Form,
@@ -133,6 +136,7 @@ impl Check {
         Check::Dates,
         Check::Exclusion,
         Check::Capacity,
+        Check::Declined,
     ];
 
     /// A stable snake_case name.
@@ -148,6 +152,7 @@ impl Check {
             Check::Dates => "dates",
             Check::Exclusion => "exclusion",
             Check::Capacity => "capacity",
+            Check::Declined => "declined",
         }
     }
 
@@ -181,7 +186,7 @@ impl Failures {
     pub fn iter(self) -> impl Iterator<Item = Check> {
         Check::ALL.into_iter().filter(move |c| self.contains(*c))
     }
-    fn add(&mut self, check: Check, failed: bool) {
+    pub(crate) fn add(&mut self, check: Check, failed: bool) {
         if failed {
             self.0 |= check.bit();
         }
@@ -510,6 +515,7 @@ fn describe(check: Check, need: &Need, members: &[&Resource], as_of: Date) -> St
             format!("{are} excluded for this household (conflict of interest)")
         }
         Check::Capacity => "have no capacity or budget for this need's amount".to_owned(),
+        Check::Declined => format!("{are} declined for this need in an earlier round"),
     }
 }
 

@@ -60,7 +60,7 @@ use sha2::{Digest, Sha256};
 
 use crate::date::Date;
 use crate::eligibility::{
-    self, CheckEnv, Diagnosis, Failures, PairSet, ResourceIndex, amount, check_rest,
+    self, Check, CheckEnv, Diagnosis, Failures, PairSet, ResourceIndex, amount, check_rest,
 };
 use crate::error::{Error, InputProblem, ProblemKind};
 use crate::model::{Inputs, Need, Quantity, Resource};
@@ -293,6 +293,8 @@ pub(crate) struct Context {
     /// Provider index of every resource.
     pub provider: Vec<u32>,
     pub excluded: PairSet,
+    /// Declined (need, resource) pairs of a re-match ([`crate::rematch::forbids`]).
+    pub forbidden: std::collections::HashSet<u64>,
     pub previous: PairSet,
     pub index: ResourceIndex,
     pub scorer: Scorer,
@@ -570,7 +572,9 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
                         &resources[r as usize],
                         provider[r as usize],
                     );
-                    if f.is_empty() && !crate::rematch::forbids(&forbidden, i, r) {
+                    let mut f = f;
+                    f.add(Check::Declined, crate::rematch::forbids(&forbidden, i, r));
+                    if f.is_empty() {
                         out.res.push(r);
                         out.prefix_len.push(len);
                     } else {
@@ -749,6 +753,7 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         household,
         provider,
         excluded,
+        forbidden,
         previous,
         index,
         scorer,
@@ -806,6 +811,7 @@ struct ResultInputs {
     household: Vec<u32>,
     provider: Vec<u32>,
     excluded: PairSet,
+    forbidden: std::collections::HashSet<u64>,
     previous: PairSet,
     index: ResourceIndex,
     scorer: Scorer,
@@ -1004,6 +1010,7 @@ fn assemble(
         household: s.household,
         provider: s.provider,
         excluded: s.excluded,
+        forbidden: s.forbidden,
         previous: s.previous,
         index: s.index,
         scorer: s.scorer,

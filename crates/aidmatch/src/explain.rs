@@ -17,7 +17,7 @@
 
 use serde::Serialize;
 
-use crate::eligibility::{Failures, check_rest};
+use crate::eligibility::{Check, Failures, check_rest};
 use crate::engine::MatchResult;
 use crate::model::Quantity;
 use crate::report::{AssignmentRow, ReferralRow, UnmatchedRow};
@@ -123,7 +123,11 @@ impl MatchResult {
         let mut misses: Vec<(Failures, u32)> = Vec::new();
         for &(r, len) in &cand {
             let res = &ctx.resources[r as usize];
-            let f = check_rest(ctx.env(), need, h, res, ctx.provider[r as usize]);
+            let mut f = check_rest(ctx.env(), need, h, res, ctx.provider[r as usize]);
+            f.add(
+                Check::Declined,
+                crate::rematch::forbids(&ctx.forbidden, i, r),
+            );
             if !f.is_empty() {
                 misses.push((f, r));
                 continue;
