@@ -88,7 +88,7 @@
 //! * [`AssignError::CostOutOfRange`] for a permitted `i64` cost with `|c| > MAX_WEIGHT`;
 //! * [`AssignError::Infeasible`] if every choice of `min(rows, cols)` pairs uses a
 //!   forbidden entry.
-//! * [`AssignError::Length`] if a non-empty matrix has more than `u32::MAX - 1` rows or
+//! * [`AssignError::Length`] if a matrix has more than `u32::MAX - 1` rows or
 //!   columns (indices are stored in 32 bits to halve memory traffic).
 
 mod kernel;
@@ -477,12 +477,13 @@ fn solve_compact<S: Copy>(
     }
 }
 
-/// The kernel indexes rows and columns with `u32`: a non-empty matrix may have at most
-/// `u32::MAX - 1` entries on its longer side (a single row of 2^32 costs is 32 GiB).
+/// The kernel indexes rows and columns with `u32`: a matrix may have at most
+/// `u32::MAX - 1` rows and as many columns (a single row of 2^32 costs is 32 GiB), even
+/// when the other side is empty (its dual vector alone would be that long).
 fn check_side(rows: usize, cols: usize) -> Result<(), AssignError> {
     let long = rows.max(cols);
     let limit = u32::MAX as usize - 1;
-    if rows.min(cols) > 0 && long > limit {
+    if long > limit {
         return Err(AssignError::Length {
             what: "the longer side of the cost matrix",
             expected: limit,
@@ -583,7 +584,8 @@ mod tests {
     fn sides_beyond_u32_are_refused_not_truncated() {
         let limit = u32::MAX as usize - 1;
         assert_eq!(check_side(1, limit), Ok(()));
-        assert_eq!(check_side(0, usize::MAX), Ok(()));
+        assert!(check_side(0, usize::MAX).is_err());
+        assert_eq!(check_side(0, limit), Ok(()));
         assert_eq!(
             check_side(2, limit + 1),
             Err(AssignError::Length {

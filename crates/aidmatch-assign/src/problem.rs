@@ -59,10 +59,15 @@ impl Problem {
         cols: &[usize],
         weights: &[i64],
     ) -> Result<ProblemBuilder, AssignError> {
-        if row_start.len() != n_rows + 1 {
+        let expected = n_rows.checked_add(1).ok_or(AssignError::Length {
+            what: "rows (at most 2^32 - 1)",
+            expected: u32::MAX as usize,
+            got: n_rows,
+        })?;
+        if row_start.len() != expected {
             return Err(AssignError::Length {
                 what: "row_start",
-                expected: n_rows + 1,
+                expected,
                 got: row_start.len(),
             });
         }
