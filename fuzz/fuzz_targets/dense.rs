@@ -3,7 +3,7 @@
 //! Properties: no panic; an answer verifies with the certificate checker; on tiny sizes
 //! (at most 6 × 6) its objective equals the brute-force reference, and a typed error is
 //! the right one (`Infeasible` only when brute force finds no assignment,
-//! `CostOutOfRange` / `InvalidEntry` only for such an entry).
+//! `CostOutOfRange` / `FloatCostOutOfRange` / `InvalidEntry` only for such an entry).
 #![no_main]
 
 use aidmatch_assign::dense::{Sense, linear_sum_assignment, linear_sum_assignment_i64};
@@ -178,6 +178,13 @@ fn run(u: &mut Unstructured) -> Result<()> {
                         panic!("solver found an assignment brute force did not");
                     }
                 }
+            }
+            Err(AssignError::FloatCostOutOfRange { row, col, value, limit }) => {
+                assert!(!invalid);
+                let n = rows.min(cols) as f64;
+                assert_eq!(limit, f64::MAX / (4.0 * (n + 1.0)));
+                assert_eq!(costs[row * cols + col], value);
+                assert!(value.is_finite() && value.abs() > limit);
             }
             Err(AssignError::InvalidEntry { row, col, value }) => {
                 assert!(invalid);
