@@ -5,7 +5,10 @@
 //! * `two_lists_recut/{cold,warm}`: after capacity cuts on 1% of the columns (each loses
 //!   half its capacity), solving the changed instance from scratch versus warm-starting
 //!   from the previous optimum (`sparse::solve_warm`), the re-matching a county runs when
-//!   a few offers shrink.
+//!   a few offers shrink;
+//! * `two_lists_recut/session`: the same cuts applied as edits to a
+//!   [`sparse::Session`] that kept its state from the previous optimum, timing
+//!   `Session::resolve` only (each iteration resolves a fresh clone of the session).
 //!
 //! Every measured solve is run once beforehand and its certificate checked by
 //! `verify::verify`; the warm and cold optima must have the same weight.
@@ -15,10 +18,10 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use aidmatch_assign::sparse::{self, Options, WarmStart};
+use aidmatch_assign::sparse::{self, Options, Session, WarmStart};
 use aidmatch_assign::{Matching, Problem, verify};
 use aidmatch_benches::{DEFAULT_SEED, two_lists};
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
 
 const ROWS: usize = 20_000;
 const COLS: usize = 2_000;
@@ -65,6 +68,23 @@ fn sparse_benches(c: &mut Criterion) {
     let cold_w = check("cut, cold", &cut_problem, &cold_m);
     let warm_w = check("cut, warm", &cut_problem, &warm_m);
     assert_eq!(cold_w, warm_w, "warm and cold optima differ");
+    let session = Session::new(problem.clone(), &options()).expect("the session solves");
+    let edited = || {
+        let mut s = session.clone();
+        for j in 0..cut_problem.n_cols() {
+            let cap = cut_problem.col_capacity(j);
+            if cap != problem.col_capacity(j) {
+                s.set_col_capacity(j, cap).expect("column in range");
+            }
+        }
+        s
+    };
+    {
+        let mut s = edited();
+        let m = s.resolve().expect("session resolve").clone();
+        let w = check("cut, session", s.problem(), &m);
+        assert_eq!(cold_w, w, "session and cold optima differ");
+    }
 
     let mut group = c.benchmark_group("two_lists_recut");
     group
@@ -76,6 +96,13 @@ fn sparse_benches(c: &mut Criterion) {
     });
     group.bench_with_input(BenchmarkId::from_parameter("warm"), &cut_problem, |b, p| {
         b.iter(|| sparse::solve_warm(black_box(p), black_box(&warm), &options()))
+    });
+    group.bench_function(BenchmarkId::from_parameter("session"), |b| {
+        b.iter_batched_ref(
+            edited,
+            |s| s.resolve().map(|m| m.flow.len()),
+            BatchSize::LargeInput,
+        )
     });
     group.finish();
 }

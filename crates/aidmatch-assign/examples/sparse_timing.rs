@@ -1,7 +1,7 @@
 //! Quick wall-clock and memory timing of the sparse solver (official benches live in
 //! `benches/`).
 //!
-//! `cargo run --release -p aidmatch-assign --example sparse_timing -- <family> [reps] [--warm] [--verify]`
+//! `cargo run --release -p aidmatch-assign --example sparse_timing -- <family> [reps] [--warm | --session] [--verify]`
 //!
 //! Families (fixed seed; column capacities uniform 1..=8, weights uniform 1..=1000,
 //! distinct random columns per row): `20k` (20k rows, 2k cols, 20 arcs a row), `200k`
@@ -10,6 +10,14 @@
 //! previous optimum is timed against a cold solve of the edited problem.
 //!
 //! `--groups S C` puts the rows in consecutive groups of `S` rows of capacity `C`.
+//!
+//! With `--session`, a [`sparse::Session`] is built once; then, `reps` times, 1% of
+//! the rows are re-arced (removed, and added back as new rows with new arcs) and 1% of
+//! the columns get a capacity one lower or higher, and `Session::resolve` is timed
+//! against a cold solve of the same edited problem (results compared, and verified
+//! with `--verify`); finally 20 single-row insertions (`add_row` + `resolve`) are
+//! timed. CPU time is the calling thread's (`/proc/thread-self/schedstat`) for the
+//! single-threaded resolve, and the process's (`/proc/self/stat`) for cold solves.
 //!
 //! Prints the median wall time and the peak resident memory of the solve itself
 //! (`VmHWM` after resetting it via `/proc/self/clear_refs`, Linux only).
@@ -119,11 +127,129 @@ fn timed_solve(p: &Problem, warm: Option<&WarmStart>, opts: &Options) -> (f64, u
     (secs, peak, m)
 }
 
+/// CPU seconds of the calling thread (Linux; 0 elsewhere).
+fn thread_cpu() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .map_or(0.0, |ns| ns as f64 * 1e-9)
+}
+
+/// CPU seconds (user + system) of the whole process, in clock ticks of 1/100 s.
+fn process_cpu() -> f64 {
+    let Ok(s) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    let rest = s.rsplit(')').next().unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let tick = |i: usize| f.get(i).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0);
+    // Fields 14 and 15 of stat; `rest` starts at field 3.
+    (tick(11) + tick(12)) as f64 / 100.0
+}
+
+fn session_mode(p: Problem, d: usize, reps: usize, check: bool, opts: &Options) {
+    let cols = p.n_cols();
+    let t = Instant::now();
+    let mut s = sparse::Session::new(p, opts).expect("session");
+    println!(
+        "session new (cold solve + column index): {:.3}s",
+        t.elapsed().as_secs_f64()
+    );
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let (mut rw, mut rc, mut cw, mut cc) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut c_, mut w_) = (Vec::new(), Vec::new());
+    for rep in 0..reps {
+        let rows = s.problem().n_rows();
+        let mut edited = 0;
+        for r in 0..rows {
+            if s.problem().row_supply(r) > 0 && rng.random_bool(0.01) {
+                s.remove_row(r).expect("remove");
+                c_.clear();
+                w_.clear();
+                random_row(&mut rng, cols, d, &mut c_, &mut w_);
+                let arcs: Vec<(usize, i64)> = c_.iter().copied().zip(w_.iter().copied()).collect();
+                s.add_row(&arcs, 1, 1, None).expect("add");
+                edited += 1;
+            }
+        }
+        let mut caps = 0;
+        for j in 0..cols {
+            if rng.random_bool(0.01) {
+                let k = s.problem().col_capacity(j);
+                let k = if k > 0 && rng.random_bool(0.5) {
+                    k - 1
+                } else {
+                    k + 1
+                };
+                s.set_col_capacity(j, k).expect("cap");
+                caps += 1;
+            }
+        }
+        let (t, c0) = (Instant::now(), thread_cpu());
+        s.resolve().expect("resolve");
+        let (wall, cpu) = (t.elapsed().as_secs_f64(), thread_cpu() - c0);
+        let (t, c0) = (Instant::now(), process_cpu());
+        let cold = sparse::solve(s.problem(), opts).expect("cold");
+        let (cwall, ccpu) = (t.elapsed().as_secs_f64(), process_cpu() - c0);
+        let (m, q) = (s.matching(), s.problem());
+        assert_eq!(
+            (m.quantity_by_tier(q), m.weight(q)),
+            (cold.quantity_by_tier(q), cold.weight(q)),
+            "session and cold optima differ"
+        );
+        if check {
+            verify::verify(q, m).expect("session certificate");
+        }
+        println!(
+            "rep {rep}: {edited} rows re-arced, {caps} capacities changed: resolve {wall:.4}s (cpu {cpu:.4}s), cold {cwall:.3}s (cpu {ccpu:.2}s); weight {}",
+            m.weight(q)
+        );
+        rw.push(wall);
+        rc.push(cpu);
+        cw.push(cwall);
+        cc.push(ccpu);
+    }
+    let (rw, rc, cw, cc) = (median(rw), median(rc), median(cw), median(cc));
+    // Thread CPU time advances in scheduler ticks (a few ms): below 10 ms it is noise.
+    let cpu_ratio = if rc >= 0.01 {
+        format!("{:.1}x", cc / rc)
+    } else {
+        "n/a (resolve below tick resolution)".to_string()
+    };
+    println!(
+        "session resolve median {rw:.4}s (cpu {rc:.4}s) vs cold {cw:.3}s (cpu {cc:.2}s): {:.1}x wall, cpu {cpu_ratio}",
+        cw / rw
+    );
+    let (mut iw, mut ic) = (Vec::new(), Vec::new());
+    for _ in 0..20 {
+        c_.clear();
+        w_.clear();
+        random_row(&mut rng, cols, d, &mut c_, &mut w_);
+        let arcs: Vec<(usize, i64)> = c_.iter().copied().zip(w_.iter().copied()).collect();
+        let (t, c0) = (Instant::now(), thread_cpu());
+        s.add_row(&arcs, 1, 1, None).expect("add");
+        s.resolve().expect("resolve");
+        iw.push(t.elapsed().as_secs_f64());
+        ic.push(thread_cpu() - c0);
+    }
+    if check {
+        verify::verify(s.problem(), s.matching()).expect("certificate after insertions");
+    }
+    let max = iw.iter().copied().fold(0.0, f64::max);
+    println!(
+        "one-row insertion (add_row + resolve): median {:.2} ms (cpu {:.2} ms), max {:.2} ms over 20",
+        median(iw) * 1e3,
+        median(ic) * 1e3,
+        max * 1e3
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let family = args.first().map_or("20k", String::as_str);
     let reps: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(3).max(1);
     let warm = args.iter().any(|a| a == "--warm");
+    let session = args.iter().any(|a| a == "--session");
     let check = args.iter().any(|a| a == "--verify");
     // `--groups S C`: rows in consecutive groups of S rows with capacity C each.
     let groups = args.iter().position(|a| a == "--groups").map(|i| {
@@ -148,6 +274,10 @@ fn main() {
         p.n_arcs(),
         t.elapsed().as_secs_f64()
     );
+    if session {
+        session_mode(p, d, reps, check, &opts);
+        return;
+    }
     let mut times = Vec::new();
     let mut last = None;
     for _ in 0..reps {

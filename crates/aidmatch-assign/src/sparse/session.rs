@@ -38,6 +38,7 @@ use super::solver::{Fail, LocalWarm, Part, Shared, Solver, State};
 use super::{Drive, Options, choose_drive, overflow_error, whole};
 use crate::{AssignError, MAX_TIER, MAX_WEIGHT, Matching, Problem};
 
+#[derive(Clone)]
 enum Engine {
     I64(State<i64>),
     I128(State<i128>),
@@ -62,6 +63,10 @@ enum Engine {
 /// assert_eq!(r, 2);
 /// # Ok::<(), aidmatch_assign::AssignError>(())
 /// ```
+///
+/// A `Session` is `Clone` (a full copy, column index included): clone it to try
+/// edits without losing the current state.
+#[derive(Clone)]
 pub struct Session {
     problem: Problem,
     part: Part,

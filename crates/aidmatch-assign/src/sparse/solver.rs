@@ -30,6 +30,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 
 use super::cost::Cost;
+
+#[path = "tiered.rs"]
+mod tiered;
 use crate::Problem;
 
 /// Why a component solve stopped early.
@@ -1195,6 +1198,7 @@ impl<'a, C: Cost> Solver<'a, C> {
 macro_rules! owned_state {
     ($($field:ident: $ty:ty),* $(,)?) => {
         /// Everything a [`Solver`] owns, kept by a [`super::Session`] between solves.
+        #[derive(Clone)]
         pub(super) struct State<C: Cost> {
             $($field: $ty,)*
         }
