@@ -354,7 +354,6 @@ fn attempt<C: cost::Cost>(
         return Ok(None);
     };
     match warm {
-        None if sh.drive == Drive::Auto && s.has_several_tiers() && std::env::var("TIERX").map_or(true, |v| v != "off") => s.run_cold_tiered()?,
         None => match choose_drive(sh, part) {
             Drive::Cols => s.run_cold_by_cols()?,
             _ => s.run_cold()?,
