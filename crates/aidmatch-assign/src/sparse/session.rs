@@ -102,8 +102,8 @@ fn bad(detail: String) -> AssignError {
 }
 
 /// Prices of a state, in the matching's vectors.
-fn prices<C: super::cost::Cost>(s: &Solver<'_, C>, m: &mut Matching) -> Result<(), Fail> {
-    s.prices_into(&mut m.row_price, &mut m.col_price, &mut m.group_price)
+fn prices<C: super::cost::Cost>(s: &mut Solver<'_, C>, m: &mut Matching) -> Result<(), Fail> {
+    s.update_prices(&mut m.row_price, &mut m.col_price, &mut m.group_price)
 }
 
 /// A fresh whole-problem state: cold, or warm from `warm`. `Ok(None)` when a tier
@@ -126,7 +126,7 @@ fn fresh<C: super::cost::Cost>(
         Some(w) => s.run_warm(w)?,
     }
     s.keep_index(true)?;
-    prices(&s, m)?;
+    prices(&mut s, m)?;
     let mut st = s.into_state();
     m.flow = st.take_flow();
     Ok(Some(st))
@@ -153,7 +153,7 @@ fn repair<C: super::cost::Cost>(
             s.set_col_cap(j as usize, p.col_capacity(j as usize));
         }
         s.repair(rows, cols, added)?;
-        prices(&s, m)
+        prices(&mut s, m)
     })();
     let mut st = s.into_state();
     m.flow = st.take_flow();

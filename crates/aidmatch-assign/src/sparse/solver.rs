@@ -149,6 +149,12 @@ pub(super) struct Solver<'a, C: Cost> {
     t_extra: Vec<Vec<(C, u32, u32)>>,
     /// Keep the column index after a solve (sessions reuse it).
     keep_index: bool,
+    /// Whether to note nodes whose potential changes (in `dirty`), so that a session
+    /// updates only their prices.
+    track: bool,
+    dirty: Vec<u32>,
+    /// `π(O)` when the prices were last computed (prices are relative to it).
+    price_hub: C,
     pi: Vec<C>,
     dist: Vec<C>,
     stamp: Vec<u32>,
@@ -270,6 +276,9 @@ impl<'a, C: Cost> Solver<'a, C> {
             cursor: Vec::new(),
             t_extra: Vec::new(),
             keep_index: false,
+            track: false,
+            dirty: Vec::new(),
+            price_hub: C::ZERO,
             pi: vec![C::ZERO; n_nodes],
             dist: vec![C::ZERO; n_nodes],
             stamp: vec![0; n_nodes],
@@ -495,6 +504,7 @@ impl<'a, C: Cost> Solver<'a, C> {
         let (t, h) = (target as usize, self.hub as usize);
         if self.group_flow[g] == 0 && self.pi[t] < self.pi[h] {
             self.pi[t] = self.pi[h];
+            self.mark(t);
         }
         self.pi[t] == self.pi[h]
     }
@@ -712,6 +722,7 @@ impl<'a, C: Cost> Solver<'a, C> {
                 } else {
                     ck(self.pi[v].add_c(delta))?
                 };
+                self.mark(v);
             }
         }
         Ok(())
@@ -736,6 +747,7 @@ impl<'a, C: Cost> Solver<'a, C> {
             }
         }
         self.pi[r] = top;
+        self.mark(r);
         self.fill_row(r)
     }
 
@@ -1223,7 +1235,7 @@ owned_state! {
     group_start: Vec<usize>, group_rows: Vec<u32>, ungrouped: Vec<u32>,
     assigned: Vec<Vec<(u32, u32)>>, t_start: Vec<usize>, t_list: Vec<(C, u32, u32)>,
     t_sorted: Vec<usize>, cursor: Vec<usize>, t_extra: Vec<Vec<(C, u32, u32)>>,
-    keep_index: bool, pi: Vec<C>, dist: Vec<C>, stamp: Vec<u32>, epoch: u32,
+    keep_index: bool, track: bool, dirty: Vec<u32>, price_hub: C, pi: Vec<C>, dist: Vec<C>, stamp: Vec<u32>, epoch: u32,
     pred: Vec<(u32, u32)>, heap: BinaryHeap<Reverse<(C, u32)>>, settled: Vec<u32>,
     ticks: u32,
 }
@@ -1250,6 +1262,58 @@ impl<C: Cost> Solver<'_, C> {
         Ok(())
     }
 
+    #[inline]
+    fn mark(&mut self, v: usize) {
+        if self.track {
+            self.dirty.push(v as u32);
+        }
+    }
+
+    /// Brings the certificate's prices up to date: only the rows and columns whose
+    /// potential changed since the last call, unless the hub or a group moved (every
+    /// price is relative to them) or too much changed; then all of them.
+    pub(super) fn update_prices(
+        &mut self,
+        row_price: &mut Vec<i128>,
+        col_price: &mut Vec<i128>,
+        group_price: &mut Vec<i128>,
+    ) -> Result<(), Fail> {
+        let hub = self.hub as usize;
+        let full = !self.track
+            || self.pi[hub] != self.price_hub
+            || self.dirty.len() > self.pi.len() / 8
+            || col_price.len() != self.nc
+            || group_price.len() != self.ng
+            || row_price.len() > self.nr
+            || self.dirty.iter().any(|&v| v as usize >= self.nr + self.nc);
+        if full {
+            self.prices_into(row_price, col_price, group_price)?;
+        } else {
+            row_price.resize(self.nr, 0);
+            let hp = self.pi[hub].to_i128();
+            let diff = |a: C, b: i128| a.to_i128().checked_sub(b).ok_or(Fail::Overflow);
+            for idx in 0..self.dirty.len() {
+                let v = self.dirty[idx] as usize;
+                if v < self.nr {
+                    let h = self.head[v] as usize;
+                    let level = if h == hub {
+                        hp
+                    } else {
+                        ck(hp.checked_add(diff(self.pi[h], hp)?.max(0)))?
+                    };
+                    row_price[v] = diff(self.pi[v], level)?.max(0);
+                } else {
+                    let z = ck(hp.checked_sub(self.pi[v].to_i128()))?;
+                    col_price[v - self.nr] = z.max(0);
+                }
+            }
+        }
+        self.dirty.clear();
+        self.track = true;
+        self.price_hub = self.pi[hub];
+        Ok(())
+    }
+
     /// Resets the potentials to the certificate's clamped prices: `π(O) = 0`,
     /// `π(g) = t_g`, `π(i) = π(head(i)) + y_i`, `π(j) = −z_j`. Any prices that satisfy
     /// the certificate keep every residual reduced cost non-negative, and these also
@@ -1273,6 +1337,12 @@ impl<C: Cost> Solver<'_, C> {
             self.pi[v] = ck(C::ZERO.sub_c(z))?;
         }
         self.pi[hub_i] = C::ZERO;
+        // The prices are unchanged, now relative to a hub at zero.
+        if self.price_hub == hub {
+            self.price_hub = C::ZERO;
+        } else {
+            self.track = false;
+        }
         Ok(())
     }
 
@@ -1309,6 +1379,7 @@ impl<C: Cost> Solver<'_, C> {
             self.supply.push(p.row_supply(gr));
             self.row_flow.push(0);
             self.active.push(false);
+            self.mark(r);
             match p.row_group(gr) {
                 Some(g) => {
                     let lg = self.sh.group_local[g] as usize;
@@ -1426,6 +1497,7 @@ impl<C: Cost> Solver<'_, C> {
             let g = gn - self.nr - self.nc;
             if self.group_flow[g] < self.group_cap[g] && self.pi[gn] > self.pi[hub] {
                 self.pi[gn] = self.pi[hub];
+                self.mark(gn);
                 for idx in self.group_start[g]..self.group_start[g + 1] {
                     let r = self.group_rows[idx] as usize;
                     if self.active[r]

@@ -118,17 +118,20 @@ fn check_sequence(seed: u64, rows: usize, cols: usize, steps: usize, brute: bool
         if let Err(v) = verify::verify(p, &m) {
             panic!("seed {seed} step {step}: certificate {v} after {log:?}");
         }
+        // Without tiers only the weight is optimised: optima of equal weight may match
+        // different quantities.
+        let value = |q: Vec<u64>, w: i128| (if p.has_tiers() { q } else { Vec::new() }, w);
         let cold = sparse::solve(p, &Options::default()).expect("cold");
         assert_eq!(
-            (m.quantity_by_tier(p), m.weight(p)),
-            (cold.quantity_by_tier(p), cold.weight(p)),
+            value(m.quantity_by_tier(p), m.weight(p)),
+            value(cold.quantity_by_tier(p), cold.weight(p)),
             "seed {seed} step {step}: session differs from cold after {log:?}"
         );
         if brute {
             let (q, w) = reference::sparse(p);
             assert_eq!(
-                (m.quantity_by_tier(p), m.weight(p)),
-                (q, w),
+                value(m.quantity_by_tier(p), m.weight(p)),
+                value(q, w),
                 "seed {seed} step {step}: session differs from brute force after {log:?}"
             );
         }
@@ -137,7 +140,7 @@ fn check_sequence(seed: u64, rows: usize, cols: usize, steps: usize, brute: bool
 
 #[test]
 fn session_equals_cold_over_seeded_edit_sequences() {
-    for seed in 0..300 {
+    for seed in 0..1000 {
         check_sequence(seed, 40, 15, 6, false);
     }
 }
@@ -150,7 +153,7 @@ fn session_equals_cold_on_larger_instances() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
     fn session_equals_brute_force_on_tiny_instances(seed in any::<u64>()) {
