@@ -27,9 +27,11 @@
 //!    `unmatched`, and the next [`State`] (open proposals that did not move keep their
 //!    proposal date; moved or dropped ones are withdrawn from the pair list).
 //!
-//! Continuity: with [`Continuity::Bonus`] (default) every (household, provider) pair that
-//! holds a place (proposed, accepted, delivered) is passed to the engine as a previous
-//! pair, so the policy's `score.continuity` bonus applies to it.
+//! Continuity: with [`Continuity::Bonus`] (default) every kept (household, provider) pair
+//! (accepted, delivered; with [`Continuity::Keep`] also the hard-kept ones) is passed to
+//! the engine as a previous pair, so the policy's `score.continuity` bonus applies to the
+//! household's other needs with that provider: a 1+N pairing draws the household's new
+//! needs to the same cadre or organisation.
 //!
 //! # Limits
 //! A household's kept pairs do not count against `household.max_needs_per_round` in the
@@ -194,7 +196,7 @@ pub(crate) fn warm_start(
 }
 
 /// How to re-match.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct RematchOptions {
     /// The date of this round (expiry, validity dates, waiting time).
@@ -210,6 +212,21 @@ pub struct RematchOptions {
     pub rules: Option<LoopRules>,
     /// The policy; default: that of the previous state.
     pub policy: Option<crate::policy::Policy>,
+    /// Passed to the engine's `RunOptions::on_stage` (per-stage and per-solve times).
+    pub on_stage: Option<crate::engine::StageCallback>,
+}
+
+impl std::fmt::Debug for RematchOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RematchOptions")
+            .field("as_of", &self.as_of)
+            .field("warm", &self.warm)
+            .field("parallel", &self.parallel)
+            .field("rules", &self.rules)
+            .field("policy", &self.policy.as_ref().map(|p| p.version.clone()))
+            .field("on_stage", &self.on_stage.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl RematchOptions {
@@ -222,6 +239,7 @@ impl RematchOptions {
             cancel: None,
             rules: None,
             policy: None,
+            on_stage: None,
         }
     }
 }
@@ -495,9 +513,14 @@ pub(crate) fn prepare(
         .filter(|(p, f)| !**f && p.status == PairStatus::Proposed)
         .map(|(p, _)| (p.need_id.clone(), p.resource_id.clone()))
         .collect();
+    // Continuity relations: the agreed pairs (kept ones). Open proposals are not
+    // relations yet; leaving them out also keeps their weights, so the previous prices
+    // stay tight for the warm start.
     let previous_pairs: Vec<PreviousPair> = pairs
         .iter()
-        .filter(|p| p.status.holds_place())
+        .zip(&fixed)
+        .filter(|(_, f)| **f)
+        .map(|(p, _)| p)
         .map(|p| PreviousPair {
             household_id: p.household_id.clone(),
             provider_id: p.provider_id.clone(),
@@ -598,6 +621,7 @@ pub(crate) fn finish(
     run_options.cancel = options.cancel.clone();
     run_options.previous_pairs = Some(prep.previous_pairs.clone());
     run_options.rematch = Some(Arc::new(prep.hook.clone()));
+    run_options.on_stage = options.on_stage.clone();
     let clock = std::time::Instant::now();
     let result = run(&prep.run_inputs, &prep.policy, &run_options)?;
     let run_ms = clock.elapsed().as_secs_f64() * 1e3;

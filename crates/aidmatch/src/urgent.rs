@@ -33,7 +33,7 @@ use crate::date::Date;
 use crate::eligibility::{CheckEnv, PairSet, ResourceIndex, amount, check_rest};
 use crate::error::{Error, InputProblem, ProblemKind};
 use crate::model::{Need, Resource};
-use crate::outcome::{LoopRules, Pair, PairStatus, apply_outcomes};
+use crate::outcome::{Continuity, LoopRules, Pair, PairStatus, apply_outcomes};
 use crate::policy::Policy;
 use crate::rematch::{Change, RematchOptions, rematch};
 use crate::scoring::{Scorer, score};
@@ -112,13 +112,20 @@ impl<'a> UrgentIndex<'a> {
             *household_active
                 .entry(orig.household_id.as_str())
                 .or_default() += 1;
-            continuing.insert((orig.household_id.as_str(), orig.provider_id.as_str()));
-            if let Some(&j) = pos.get(p.resource_id.as_str()) {
+            let j = pos.get(p.resource_id.as_str()).copied();
+            // Continuity relations as in a re-match: kept pairs.
+            let hard_kept = rules.continuity == Continuity::Keep
+                && p.status == PairStatus::Proposed
+                && j.is_some_and(|j| rules.continuing_kinds.contains(&resources[j].provider_kind));
+            if p.status.is_kept() || hard_kept {
+                continuing.insert((orig.household_id.as_str(), orig.provider_id.as_str()));
+            }
+            if let Some(j) = j {
                 room[j] = room[j].saturating_sub(1);
                 if let Some(b) = &mut budget_left[j] {
                     *b = b.saturating_sub(p.amount.hundredths());
                 }
-                if p.status == PairStatus::Proposed {
+                if p.status == PairStatus::Proposed && !hard_kept {
                     worst_open_tier[j] = worst_open_tier[j].max(p.tier);
                 }
             }

@@ -232,16 +232,38 @@ fn hard_keep_holds_cadre_pairings_and_bonus_scores_them() {
     let r = rematch(&bonus_state, &[], vec![b], None, &RematchOptions::new(day)).expect("bonus");
     let a = r.changes.iter().find(|c| c.need_id == "A").expect("A");
     assert_eq!(a.change, ChangeKind::Dropped);
-    // With the same tier, the continuity bonus keeps A over an identical newcomer.
-    let c = need("C", "HC");
-    let r = rematch(&bonus_state, &[], vec![c], None, &RematchOptions::new(day)).expect("bonus");
-    let a = r
+    // Bonus: an accepted 1+N pairing draws the household's next need to the same
+    // provider over an identical need of another household.
+    let state = state_of(
+        vec![need("A", "HA")],
+        vec![res("C1", ProviderKind::Cadre, 2)],
+        LoopRules::default(),
+    );
+    let accepted = Outcome {
+        need_id: "A".into(),
+        resource_id: "C1".into(),
+        status: OutcomeStatus::Accepted,
+        at: Some(AS_OF),
+        note: String::new(),
+        declined_by: None,
+        reason: None,
+    };
+    let r = rematch(
+        &state,
+        &[accepted],
+        vec![need("A2", "HA"), need("C", "HC")],
+        None,
+        &RematchOptions::new(day),
+    )
+    .expect("bonus");
+    let a2 = r
         .result
         .assignments
         .iter()
-        .find(|x| x.need_id == "A")
-        .expect("A matched");
-    assert!(a.why.contains("continuity"), "{}", a.why);
+        .find(|x| x.need_id == "A2")
+        .expect("A2 matched");
+    assert!(a2.why.contains("continuity"), "{}", a2.why);
+    assert!(r.result.assignments.iter().all(|x| x.need_id != "C"));
 }
 
 #[test]

@@ -1,0 +1,204 @@
+//! Re-match and emergency-insertion timing on generated Shaanxi lists (one run per
+//! scale: a quick measurement, not a statistical benchmark).
+//!
+//! ```text
+//! cargo run --release -p aidmatch --example rematch_timing -- [county|city|province]... [--seed N] [--inserts N]
+//! ```
+//!
+//! Per scale: 1% of the generated needs are held back; the rest are matched (round 1)
+//! and stored as a state. Then 1% of the proposals are declined and the held-back needs
+//! arrive; the same state is re-matched warm (from the previous solution and prices)
+//! and cold. Prints both engine runs and their solve stages, the ratios, and checks that
+//! both reach the same exact optimum (the first solve's objective, and the final one
+//! when the budget step attains its bound). Then emergency insertion: the time to
+//! prepare the index of a state, and the latency of `UrgentIndex::place` over N
+//! emergency needs (clones of random needs with new ids), plus one whole
+//! `insert_urgent` call (prepare, place, next state).
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use aidmatch::engine::StageCallback;
+use aidmatch::generate::{AS_OF, Scale, generate};
+use aidmatch::model::Outcome;
+use aidmatch::outcome::LoopRules;
+use aidmatch::rematch::{RematchOptions, rematch};
+use aidmatch::snapshot::State;
+use aidmatch::taxonomy::{DeclineReason, DeclinedBy, OutcomeStatus, Urgency};
+use aidmatch::urgent::{UrgentIndex, insert_urgent};
+use aidmatch::{Policy, RunOptions, Stage};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut scales = Vec::new();
+    let mut seed = 1u64;
+    let mut inserts = 1000usize;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--seed" => seed = args.next().ok_or("--seed needs a value")?.parse()?,
+            "--inserts" => inserts = args.next().ok_or("--inserts needs a value")?.parse()?,
+            "county" => scales.push(Scale::County),
+            "city" => scales.push(Scale::City),
+            "province" => scales.push(Scale::Province),
+            other => return Err(format!("unknown argument {other:?}").into()),
+        }
+    }
+    if scales.is_empty() {
+        scales.push(Scale::County);
+    }
+    let policy = Policy::default();
+    for scale in scales {
+        let mut inputs = generate(scale, seed);
+        let n = inputs.needs.len();
+        let held = n / 100;
+        let arrivals = inputs.needs.split_off(n - held);
+        let clock = Instant::now();
+        let first = aidmatch::run(&inputs, &policy, &RunOptions::new(AS_OF))?;
+        let first_ms = ms(clock.elapsed());
+        let state = State::from_run(&inputs, &policy, &LoopRules::default(), &first);
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let pairs = &state.snapshot.pairs;
+        let declines = pairs.len() / 100;
+        let mut picked = std::collections::BTreeSet::new();
+        while picked.len() < declines {
+            picked.insert(rng.random_range(0..pairs.len()));
+        }
+        let outcomes: Vec<Outcome> = picked
+            .iter()
+            .map(|&k| Outcome {
+                need_id: pairs[k].need_id.clone(),
+                resource_id: pairs[k].resource_id.clone(),
+                status: OutcomeStatus::Declined,
+                at: AS_OF.add_days(2),
+                note: String::new(),
+                declined_by: Some(DeclinedBy::Recipient),
+                reason: Some(DeclineReason::Unreachable),
+            })
+            .collect();
+        let day = AS_OF.add_days(7).ok_or("date")?;
+        // Each solve's time, through the engine's stage callback.
+        let solves = Arc::new(Mutex::new(Vec::new()));
+        let recorder = |sink: Arc<Mutex<Vec<f64>>>| -> StageCallback {
+            Arc::new(move |stage, took: Duration| {
+                if stage == Stage::Solve
+                    && let Ok(mut v) = sink.lock()
+                {
+                    v.push(ms(took));
+                }
+            })
+        };
+        let mut warm_opts = RematchOptions::new(day);
+        warm_opts.on_stage = Some(recorder(solves.clone()));
+        let warm = rematch(&state, &outcomes, arrivals.clone(), None, &warm_opts)?;
+        let warm_solves = std::mem::take(&mut *solves.lock().map_err(|_| "lock")?);
+        let mut cold_opts = RematchOptions::new(day);
+        cold_opts.warm = false;
+        cold_opts.on_stage = Some(recorder(solves.clone()));
+        let cold = rematch(&state, &outcomes, arrivals, None, &cold_opts)?;
+        let cold_solves = std::mem::take(&mut *solves.lock().map_err(|_| "lock")?);
+        let (wb, cb) = (&warm.result.summary.budget, &cold.result.summary.budget);
+        let same_bound = wb.bound_assigned_by_tier == cb.bound_assigned_by_tier
+            && wb.bound_total_score == cb.bound_total_score;
+        let wo = &warm.result.summary.objective;
+        let co = &cold.result.summary.objective;
+        println!(
+            "== {scale:?} (seed {seed}): {n} needs, {} resources",
+            inputs.resources.len()
+        );
+        println!(
+            "round 1 (cold engine run): {first_ms:.1} ms, {} proposals",
+            pairs.len()
+        );
+        println!(
+            "re-match state: {} declined, {} new needs, {} needs in the run, warm start {} ({} of {} open proposals mapped, {} prices)",
+            declines,
+            held,
+            warm.summary.needs_in_run,
+            warm.summary.warm.mode,
+            warm.summary.warm.pairs_mapped,
+            warm.summary.warm.pairs_offered,
+            warm.summary.warm.prices_mapped
+        );
+        println!(
+            "warm: engine run {:.1} ms, solve stage {:.1} ms, each solve {:.1?} ms",
+            warm.summary.run_ms, warm.summary.solve_ms, warm_solves
+        );
+        println!(
+            "cold: engine run {:.1} ms, solve stage {:.1} ms, each solve {:.1?} ms",
+            cold.summary.run_ms, cold.summary.solve_ms, cold_solves
+        );
+        if let (Some(w), Some(c)) = (warm_solves.first(), cold_solves.first()) {
+            println!("ratio cold/warm, first solve: {:.2}x", c / w.max(1e-9));
+        }
+        println!(
+            "ratio cold/warm: whole run {:.2}x, solve stage {:.2}x",
+            cold.summary.run_ms / warm.summary.run_ms,
+            cold.summary.solve_ms / warm.summary.solve_ms.max(1e-9)
+        );
+        println!(
+            "same exact optimum of the first solve: {same_bound}; final objective warm {:?}/{} cold {:?}/{} (budget bound attained: warm {}, cold {}); certificates verified: {} {}",
+            wo.assigned_by_tier,
+            wo.total_score,
+            co.assigned_by_tier,
+            co.total_score,
+            wb.exact,
+            cb.exact,
+            warm.result.summary.certificate.verified,
+            cold.result.summary.certificate.verified
+        );
+        println!("changes: {:?}", warm.summary.changes);
+        if !same_bound {
+            return Err("warm and cold optima differ".into());
+        }
+
+        // Emergency insertion into the state after the re-match.
+        let next = &warm.state;
+        let clock = Instant::now();
+        let idx = UrgentIndex::new(next, day)?;
+        let prep = clock.elapsed();
+        let mut lat: Vec<Duration> = Vec::with_capacity(inserts);
+        let mut placed = 0usize;
+        for k in 0..inserts {
+            let mut e = next.inputs.needs[rng.random_range(0..next.inputs.needs.len())].clone();
+            e.need_id = format!("URGENT-{k}");
+            e.household_id = format!("H-URGENT-{k}");
+            e.urgency = Urgency::Emergency;
+            let clock = Instant::now();
+            let p = idx.place(&e);
+            lat.push(clock.elapsed());
+            placed += usize::from(p.best.is_some());
+        }
+        lat.sort();
+        let pct = |q: f64| {
+            lat.get(((lat.len() as f64 - 1.0) * q) as usize)
+                .map_or(0.0, |d| d.as_secs_f64() * 1e6)
+        };
+        println!(
+            "urgent: prepare index {:.1} ms (once per state); place() over {inserts} emergency needs: median {:.1} us, p99 {:.1} us, max {:.1} us; {placed} found a free place",
+            ms(prep),
+            pct(0.5),
+            pct(0.99),
+            pct(1.0)
+        );
+        let mut e = next.inputs.needs[0].clone();
+        e.need_id = "URGENT-X".into();
+        e.household_id = "H-URGENT-X".into();
+        e.urgency = Urgency::Emergency;
+        let clock = Instant::now();
+        let u = insert_urgent(next, e, day)?;
+        println!(
+            "urgent: one whole insert_urgent call {:.1} ms (prepare {:.1} ms, insert {:.3} ms, mode {:?})",
+            ms(clock.elapsed()),
+            ms(u.prepare_time),
+            ms(u.insert_time),
+            u.mode
+        );
+    }
+    Ok(())
+}
