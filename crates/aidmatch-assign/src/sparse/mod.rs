@@ -62,6 +62,11 @@
 //! linear passes over all arcs (checking every reduced cost, and building the column
 //! index when some column needs a repair) are what a warm solve costs at scale.
 //!
+//! [`Session`] removes those passes: it keeps the problem, flows, potentials and the
+//! column index between solves, records edits (capacities, supplies, forbidden arcs,
+//! appended or removed rows) and repairs only what they touched, in `O(nodes)` plus
+//! the searches; one inserted row is one forward search (see its module docs).
+//!
 //! # Complexity
 //!
 //! Time: `O(F · (m + n log n))` in the worst case for `F` augmentations (at most the
