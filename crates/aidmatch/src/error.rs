@@ -44,6 +44,10 @@ pub enum ProblemKind {
     DuplicateId,
     /// Values of one row that contradict each other (`min_age` above `max_age`).
     Inconsistent,
+    /// A cell longer than [`crate::io::MAX_FIELD_BYTES`] or a list cell with more than
+    /// [`crate::io::MAX_LIST_ITEMS`] items (the message names the limit; the value is
+    /// cut to its first characters).
+    TooLong,
 }
 
 impl ProblemKind {
@@ -62,6 +66,7 @@ impl ProblemKind {
             ProblemKind::BadShape => "bad_shape",
             ProblemKind::DuplicateId => "duplicate_id",
             ProblemKind::Inconsistent => "inconsistent",
+            ProblemKind::TooLong => "too_long",
         }
     }
 }

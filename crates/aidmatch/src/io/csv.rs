@@ -70,6 +70,24 @@ pub fn parse<R: Record>(text: &str, file: &str, opts: &ReadOptions) -> Result<Ve
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
+        // A row with fewer fields than the header is cut short (a file truncated or
+        // changed while it was read, or a lost line break): an error, never a record
+        // whose last cells silently read as empty.
+        if record.len() < header.len() {
+            problems.push(crate::InputProblem {
+                file: file.to_owned(),
+                row,
+                column: names.get(record.len()).copied().unwrap_or("").to_owned(),
+                value: String::new(),
+                kind: crate::ProblemKind::BadShape,
+                message: format!(
+                    "row has {} fields but the header has {} (a truncated row)",
+                    record.len(),
+                    header.len()
+                ),
+            });
+            continue;
+        }
         let cells: Vec<Cell<'_>> = map
             .iter()
             .zip(&missing_required)

@@ -29,6 +29,16 @@ pub enum Cell<'a> {
     List(Vec<Cow<'a, str>>),
     /// A JSON value of the wrong type (object, nested array), rendered for the message.
     Bad(String),
+    /// Refused before parsing (longer than the limit) and already reported.
+    Rejected,
+}
+
+/// The first 32 characters of a value, for a problem about a value too long to repeat.
+fn head(s: &str) -> String {
+    match s.char_indices().nth(32) {
+        Some((at, _)) => format!("{}…", &s[..at]),
+        None => s.to_owned(),
+    }
 }
 
 /// The problems found so far, up to a limit.
@@ -131,16 +141,39 @@ impl<'a, 'p> RowParser<'a, 'p> {
     }
 
     fn take(&mut self, i: usize) -> Cell<'a> {
-        match self.cells.get_mut(i) {
+        let cell = match self.cells.get_mut(i) {
             Some(c) => std::mem::replace(c, Cell::Empty),
             None => Cell::Empty,
+        };
+        let bytes = match &cell {
+            Cell::Text(t) => t.len(),
+            Cell::List(items) => items.iter().map(|t| t.len() + 1).sum(),
+            Cell::Bad(shown) => shown.len(),
+            Cell::Empty | Cell::NoColumn | Cell::Rejected => 0,
+        };
+        if bytes > super::MAX_FIELD_BYTES {
+            let shown = match &cell {
+                Cell::Text(t) => head(t),
+                Cell::List(items) => head(&items.first().map(|t| t.to_string()).unwrap_or_default()),
+                Cell::Bad(shown) => head(shown),
+                Cell::Empty | Cell::NoColumn | Cell::Rejected => String::new(),
+            };
+            let msg = format!(
+                "{} is {bytes} bytes long, above the limit of {} (MAX_FIELD_BYTES)",
+                self.columns[i],
+                super::MAX_FIELD_BYTES
+            );
+            self.problem(i, ProblemKind::TooLong, &shown, msg);
+            return Cell::Rejected;
         }
+        cell
     }
 
     fn scalar(&mut self, i: usize) -> Scalar<'a> {
         match self.take(i) {
             Cell::Empty => Scalar::Empty,
             Cell::NoColumn => Scalar::NoColumn,
+            Cell::Rejected => Scalar::Bad,
             Cell::Text(t) => trimmed(t).map_or(Scalar::Empty, Scalar::Value),
             Cell::List(items) => {
                 let shown = items.join(";");
@@ -167,9 +200,25 @@ impl<'a, 'p> RowParser<'a, 'p> {
     /// The items of a list cell (`;`/`；` separated text or a JSON array), trimmed,
     /// without empty items; `None` if the column is missing or the shape is wrong.
     fn list(&mut self, i: usize) -> Option<Vec<Cow<'a, str>>> {
+        let items = self.list_items(i)?;
+        if items.len() > super::MAX_LIST_ITEMS {
+            let msg = format!(
+                "{} has {} items, above the limit of {} (MAX_LIST_ITEMS)",
+                self.columns[i],
+                items.len(),
+                super::MAX_LIST_ITEMS
+            );
+            self.problem(i, ProblemKind::TooLong, &head(&items[0]), msg);
+            return None;
+        }
+        Some(items)
+    }
+
+    fn list_items(&mut self, i: usize) -> Option<Vec<Cow<'a, str>>> {
         match self.take(i) {
             Cell::Empty => Some(Vec::new()),
             Cell::NoColumn => None,
+            Cell::Rejected => None,
             Cell::Text(t) => Some(match t {
                 Cow::Borrowed(b) => split_list(b).map(Cow::Borrowed).collect(),
                 Cow::Owned(o) => split_list(&o).map(|s| Cow::Owned(s.to_owned())).collect(),

@@ -46,6 +46,17 @@ use crate::model::{Exclusion, Inputs, Need, Outcome, Resource};
 
 pub use self::encoding::Encoding;
 
+/// The longest cell accepted, in bytes of UTF-8 (a JSON array cell counts its items and
+/// their separators). Longer cells are a [`crate::ProblemKind::TooLong`] problem: no
+/// field of the spec needs more, and a limit keeps a hostile file from making every
+/// later step slow.
+pub const MAX_FIELD_BYTES: usize = 4096;
+
+/// The most items of one list cell (statuses, categories, areas, programs). More items
+/// are a [`crate::ProblemKind::TooLong`] problem: area lists are deduplicated item by
+/// item, so an unbounded list would cost quadratic time.
+pub const MAX_LIST_ITEMS: usize = 256;
+
 /// The text format of a list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {

@@ -8,3 +8,4 @@ mod engine_example;
 mod loop_rematch;
 mod loop_outcomes;
 mod loop_urgent;
+mod hostile_inputs;
