@@ -357,3 +357,73 @@ fn personal_values_in_extra_columns_reach_no_output() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Quantities and budgets at the top of their range (u64 hundredths): the run either
+/// succeeds with every need once and no budget exceeded, or is a typed error; a larger
+/// number is a BadNumber problem.
+#[test]
+fn quantities_and_budgets_near_the_integer_limits() {
+    let max = "184467440737095516.15"; // u64::MAX hundredths
+    let mut needs = String::from(NEEDS_HEADER);
+    for (i, q) in [max, "184467440737095516.14", "1", "0.01", max]
+        .iter()
+        .enumerate()
+    {
+        needs.push_str(&format!(
+            "\nN{i},H{i},610103001002,dibao,living,cash,{q},urgent,true,,,,,,"
+        ));
+    }
+    let mut supply = String::from(SUPPLY_HEADER);
+    for (j, budget) in [max, "184467440737095516.14", "1"].iter().enumerate() {
+        supply.push_str(&format!(
+            "\nR{j},P{j},charity,living,cash,4294967295,{budget},{max},61,,,,,,,"
+        ));
+    }
+    let inputs = io::inputs_from_bytes(
+        needs.as_bytes(),
+        supply.as_bytes(),
+        None,
+        Format::Csv,
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    match run(&inputs, &Policy::default(), &RunOptions::new(as_of())) {
+        Ok(result) => {
+            assert_eq!(result.assignments.len() + result.unmatched.len(), 5);
+            for r in &inputs.resources {
+                let spent: u128 = result
+                    .assignments
+                    .iter()
+                    .filter(|a| a.resource_id == r.resource_id)
+                    .map(|a| {
+                        let n = inputs
+                            .needs
+                            .iter()
+                            .find(|n| n.need_id == a.need_id)
+                            .unwrap();
+                        u128::from(n.quantity.hundredths())
+                    })
+                    .sum();
+                if let Some(b) = r.budget {
+                    assert!(
+                        spent <= u128::from(b.hundredths()),
+                        "{} over budget",
+                        r.resource_id
+                    );
+                }
+            }
+        }
+        Err(e) => assert!(
+            !matches!(e, Error::Certificate { .. }),
+            "a certificate failure is not a typed limit: {e}"
+        ),
+    }
+    let too_big = needs.replacen(max, "184467440737095516.16", 1);
+    let p = problems(
+        io::needs_from_bytes(too_big.as_bytes(), Format::Csv, &ReadOptions::default()).unwrap_err(),
+    );
+    assert_eq!(
+        (p[0].1.as_str(), p[0].3),
+        ("quantity", ProblemKind::BadNumber)
+    );
+}
