@@ -22,7 +22,11 @@ use aidmatch::engine::{MatchResult, RunOptions, run};
 use aidmatch::generate::{Scale, generate};
 use aidmatch::io::{self, Encoding, ReadOptions};
 use aidmatch::model::Inputs;
+use aidmatch::outcome::LoopRules;
 use aidmatch::policy::Policy;
+use aidmatch::rematch::{RematchOptions, rematch};
+use aidmatch::snapshot::State;
+use aidmatch::urgent::insert_urgent;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use lang::{Lang, Msg};
@@ -33,6 +37,9 @@ Examples:
   aidmatch match --needs needs.csv --supply supply.csv --exclusions exclusions.csv \\
                  --as-of 2024-10-01 --out results
   aidmatch validate --needs needs.csv --supply supply.csv
+  aidmatch match --needs needs.csv --supply supply.csv --out round1 --snapshot
+  aidmatch rematch --previous round1 --outcomes outcomes.csv --needs new-needs.csv --out round2
+  aidmatch urgent --previous round2 --need emergency.csv --out round2b
   aidmatch explain --need N006 --needs needs.csv --supply supply.csv --as-of 2024-10-01
   aidmatch generate --scale county --seed 7 --out county
   aidmatch policy --print-default > policy.toml
@@ -75,6 +82,55 @@ enum Command {
         /// Also write `report-public.html`: aggregate figures and masked ids only (公示).
         #[arg(long)]
         public: bool,
+        /// Also write the round's state (snapshot.json, the lists, policy.toml) for
+        /// `rematch` and `urgent`.
+        #[arg(long)]
+        snapshot: bool,
+    },
+    /// Carry a round forward: apply outcomes (accepted, declined, delivered, failed),
+    /// keep agreed pairs, forbid declined ones, add new needs, re-match exactly (warm).
+    Rematch {
+        /// Folder of the previous round's state (from `match --snapshot`, `rematch` or
+        /// `urgent`).
+        #[arg(long)]
+        previous: PathBuf,
+        /// Outcomes file (.csv or .json): need_id, resource_id, status, at, note,
+        /// declined_by, reason.
+        #[arg(long)]
+        outcomes: PathBuf,
+        /// New needs (.csv or .json), added to the round's needs.
+        #[arg(long)]
+        needs: Option<PathBuf>,
+        /// A new supply list (.csv or .json) replacing the round's.
+        #[arg(long)]
+        supply: Option<PathBuf>,
+        /// Policy file; default: the previous round's.
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        /// Run date (YYYY-MM-DD); default: today.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+        /// Solve cold instead of from the previous solution (same result, slower).
+        #[arg(long)]
+        cold: bool,
+        /// Folder for the results, changes.csv, rematch.json and the next state.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Match one emergency need (急难) at once against the remaining capacity.
+    Urgent {
+        /// Folder of the current round's state.
+        #[arg(long)]
+        previous: PathBuf,
+        /// A needs file (.csv or .json) with exactly one row.
+        #[arg(long)]
+        need: PathBuf,
+        /// Date (YYYY-MM-DD); default: today.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+        /// Folder for urgent.json, changes.csv and the next state.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Check the inputs and list every problem found (exit status 1 when there is any).
     Validate {
@@ -231,6 +287,7 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
             inputs,
             out,
             public,
+            snapshot,
         } => {
             let bar = ui.progress();
             bar.set_message(ui.lang.text(Msg::Reading));
@@ -238,7 +295,89 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
             bar.finish_and_clear();
             let result = solve(ui, &lists, &policy, &options)?;
             write_results(ui, &result, &lists, &out, public)?;
+            if snapshot {
+                State::from_run(&lists, &policy, &LoopRules::default(), &result)
+                    .save(&out)
+                    .map_err(|e| Failure::Run(e.to_string()))?;
+            }
             print_summary(ui, &result, &out);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Rematch {
+            previous,
+            outcomes,
+            needs,
+            supply,
+            policy,
+            as_of,
+            cold,
+            out,
+        } => {
+            let state = State::load(&previous)?;
+            let opts = ReadOptions::default();
+            let outcomes = io::read_outcomes(&outcomes, &opts)?;
+            let needs = match &needs {
+                Some(path) => io::read_needs(path, &opts)?,
+                None => Vec::new(),
+            };
+            let supply = match &supply {
+                Some(path) => Some(io::read_supply(path, &opts)?),
+                None => None,
+            };
+            let mut options = RematchOptions::new(as_of.unwrap_or_else(today));
+            options.warm = !cold;
+            if let Some(path) = &policy {
+                options.policy = Some(read_policy(path)?);
+            }
+            let r = rematch(&state, &outcomes, needs, supply, &options)?;
+            r.write_dir(&out).map_err(|e| Failure::Run(e.to_string()))?;
+            print_summary(ui, &r.result, &out);
+            ui.say(format!(
+                "{:?}  {} {}",
+                r.summary.changes, r.summary.warm.mode, r.summary.outcomes.rows
+            ));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Urgent {
+            previous,
+            need,
+            as_of,
+            out,
+        } => {
+            let state = State::load(&previous)?;
+            let mut needs = io::read_needs(&need, &ReadOptions::default())?;
+            if needs.len() != 1 {
+                return Err(Failure::Input(format!(
+                    "{}: expected exactly one need, found {}",
+                    need.display(),
+                    needs.len()
+                )));
+            }
+            let one = needs.remove(0);
+            let need_id = one.need_id.clone();
+            let u = insert_urgent(&state, one, as_of.unwrap_or_else(today))?;
+            let run_failure = |e: aidmatch::Error| Failure::Run(e.to_string());
+            u.state.save(&out).map_err(run_failure)?;
+            let report = serde_json::json!({
+                "need_id": need_id,
+                "mode": u.mode,
+                "resource_id": u.resource_id,
+                "score": u.score,
+                "tier": u.tier,
+                "reason": u.reason,
+                "changes": u.changes,
+                "insert_ms": u.insert_time.as_secs_f64() * 1e3,
+            });
+            let text =
+                serde_json::to_string_pretty(&report).map_err(|e| Failure::Run(e.to_string()))?;
+            let path = out.join("urgent.json");
+            std::fs::write(&path, text + "\n")
+                .map_err(|e| Failure::Run(format!("{}: {e}", path.display())))?;
+            ui.say(format!(
+                "{need_id}: {:?} {}",
+                u.mode,
+                u.resource_id.as_deref().or(u.reason).unwrap_or("")
+            ));
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate { inputs } => validate(ui, &inputs),

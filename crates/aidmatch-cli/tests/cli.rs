@@ -375,3 +375,182 @@ fn public_report_masks_ids() {
         "public page shows a household id"
     );
 }
+
+// Closed loop: match --snapshot, rematch, urgent (loop helper).
+
+/// A first round on the spec example with its state, and the rows of its assignments.
+fn first_round(name: &str) -> (PathBuf, Vec<Vec<String>>) {
+    let round1 = temp_dir(name);
+    let o = aidmatch(&[
+        "match",
+        "--needs",
+        &spec_example("needs.csv"),
+        "--supply",
+        &spec_example("supply.csv"),
+        "--exclusions",
+        &spec_example("exclusions.csv"),
+        "--as-of",
+        "2024-10-01",
+        "--out",
+        round1.to_str().unwrap(),
+        "--snapshot",
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "stderr: {}", text(&o.stderr));
+    assert!(round1.join("snapshot.json").exists());
+    let rows: Vec<Vec<String>> = read(&round1.join("assignments.csv"))
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(str::to_owned).collect())
+        .collect();
+    assert!(rows.len() >= 2, "the example matches at least two needs");
+    (round1, rows)
+}
+
+#[test]
+fn rematch_keeps_accepted_forbids_declined_and_adds_new_needs() {
+    let (round1, rows) = first_round("loop-r1");
+    let dir = temp_dir("loop-in");
+    let outcomes = dir.join("outcomes.csv");
+    std::fs::write(
+        &outcomes,
+        format!(
+            "need_id,resource_id,status,at,note,declined_by,reason\n\
+             {},{},accepted,2024-10-03,,,\n\
+             {},{},已拒绝,2024-10-03,,帮扶方,能力不足\n",
+            rows[0][0], rows[0][2], rows[1][0], rows[1][2]
+        ),
+    )
+    .unwrap();
+    // One new need: the example's first need under a new id.
+    let needs = read(Path::new(&spec_example("needs.csv")));
+    let mut lines = needs.lines();
+    let header = lines.next().unwrap().trim_start_matches('\u{feff}');
+    let first = lines.next().unwrap();
+    let (id, rest) = first.split_once(',').unwrap();
+    let new_needs = dir.join("new.csv");
+    std::fs::write(&new_needs, format!("{header}\nNEW-{id},{rest}\n")).unwrap();
+    let round2 = temp_dir("loop-r2");
+    let o = aidmatch(&[
+        "rematch",
+        "--previous",
+        round1.to_str().unwrap(),
+        "--outcomes",
+        outcomes.to_str().unwrap(),
+        "--needs",
+        new_needs.to_str().unwrap(),
+        "--as-of",
+        "2024-10-08",
+        "--out",
+        round2.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "stderr: {}", text(&o.stderr));
+    let changes = read(&round2.join("changes.csv"));
+    assert!(
+        changes.contains(&format!("{},kept,{},{}", rows[0][0], rows[0][2], rows[0][2])),
+        "{changes}"
+    );
+    assert!(changes.lines().any(|l| l.starts_with(&format!("NEW-{id},"))), "{changes}");
+    let assignments = read(&round2.join("assignments.csv"));
+    assert!(!assignments.lines().any(|l| l.starts_with(&format!("{},", rows[0][0]))));
+    assert!(
+        !assignments
+            .lines()
+            .any(|l| l.starts_with(&format!("{},", rows[1][0])) && l.contains(&rows[1][2])),
+        "declined pair returned: {assignments}"
+    );
+    let summary = read(&round2.join("rematch.json"));
+    assert!(summary.contains("\"mode\": \"warm\""), "{summary}");
+    let snapshot = read(&round2.join("snapshot.json"));
+    assert!(snapshot.contains("\"declined_by\": \"provider\""), "{snapshot}");
+
+    // The same state solved cold gives the same assignments.
+    let cold = temp_dir("loop-r2-cold");
+    let o = aidmatch(&[
+        "rematch",
+        "--previous",
+        round1.to_str().unwrap(),
+        "--outcomes",
+        outcomes.to_str().unwrap(),
+        "--needs",
+        new_needs.to_str().unwrap(),
+        "--as-of",
+        "2024-10-08",
+        "--out",
+        cold.to_str().unwrap(),
+        "--cold",
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "stderr: {}", text(&o.stderr));
+    let objective = |dir: &Path| {
+        let s: serde_json::Value = serde_json::from_str(&read(&dir.join("summary.json"))).unwrap();
+        s["objective"].clone()
+    };
+    assert_eq!(objective(&round2), objective(&cold));
+
+    // Feedback that contradicts the state is bad input naming need and resource.
+    std::fs::write(
+        &outcomes,
+        format!(
+            "need_id,resource_id,status\n{},{},delivered\n",
+            rows[1][0], rows[1][2]
+        ),
+    )
+    .unwrap();
+    let o = aidmatch(&[
+        "rematch",
+        "--previous",
+        round1.to_str().unwrap(),
+        "--outcomes",
+        outcomes.to_str().unwrap(),
+        "--out",
+        temp_dir("loop-bad").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(err.contains(&rows[1][0]) && err.contains(&rows[1][2]), "{err}");
+}
+
+#[test]
+fn urgent_places_one_emergency_need() {
+    let (round1, _) = first_round("loop-u1");
+    let needs = read(Path::new(&spec_example("needs.csv")));
+    let mut lines = needs.lines();
+    let header = lines.next().unwrap().trim_start_matches('\u{feff}');
+    let first = lines.next().unwrap();
+    let (id, rest) = first.split_once(',').unwrap();
+    let dir = temp_dir("loop-u-in");
+    let one = dir.join("one.csv");
+    std::fs::write(&one, format!("{header}\nURG-{id},{rest}\n")).unwrap();
+    let out = temp_dir("loop-u2");
+    let o = aidmatch(&[
+        "urgent",
+        "--previous",
+        round1.to_str().unwrap(),
+        "--need",
+        one.to_str().unwrap(),
+        "--as-of",
+        "2024-10-02",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "stderr: {}", text(&o.stderr));
+    let report: serde_json::Value = serde_json::from_str(&read(&out.join("urgent.json"))).unwrap();
+    assert_eq!(report["need_id"], format!("URG-{id}"));
+    assert!(["free_place", "displaced", "unmatched"].contains(&report["mode"].as_str().unwrap()));
+    assert!(out.join("snapshot.json").exists());
+    // Two rows is a usage mistake reported as bad input.
+    std::fs::write(&one, format!("{header}\nURG-{id},{rest}\nURG2-{id},{rest}\n")).unwrap();
+    let o = aidmatch(&[
+        "urgent",
+        "--previous",
+        round1.to_str().unwrap(),
+        "--need",
+        one.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+}
