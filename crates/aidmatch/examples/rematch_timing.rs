@@ -2,7 +2,7 @@
 //! scale: a quick measurement, not a statistical benchmark).
 //!
 //! ```text
-//! cargo run --release -p aidmatch --example rematch_timing -- [county|city|province]... [--seed N] [--inserts N]
+//! cargo run --release -p aidmatch --example rematch_timing -- [county|city|province]... [--seed N] [--inserts N] [--no-budgets]
 //! ```
 //!
 //! Per scale: 1% of the generated needs are held back; the rest are matched (round 1)
@@ -13,7 +13,8 @@
 //! when the budget step attains its bound). Then emergency insertion: the time to
 //! prepare the index of a state, and the latency of `UrgentIndex::place` over N
 //! emergency needs (clones of random needs with new ids), plus one whole
-//! `insert_urgent` call (prepare, place, next state).
+//! `insert_urgent` call (prepare, place, next state). `--no-budgets` drops every
+//! resource budget, so that each run is one solve and the warm start is measured alone.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -38,11 +39,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut scales = Vec::new();
     let mut seed = 1u64;
     let mut inserts = 1000usize;
+    let mut no_budgets = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--seed" => seed = args.next().ok_or("--seed needs a value")?.parse()?,
             "--inserts" => inserts = args.next().ok_or("--inserts needs a value")?.parse()?,
+            "--no-budgets" => no_budgets = true,
             "county" => scales.push(Scale::County),
             "city" => scales.push(Scale::City),
             "province" => scales.push(Scale::Province),
@@ -55,6 +58,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let policy = Policy::default();
     for scale in scales {
         let mut inputs = generate(scale, seed);
+        if no_budgets {
+            // Isolates the warm start from the engine's budget re-solves.
+            for r in &mut inputs.resources {
+                r.budget = None;
+            }
+        }
         let n = inputs.needs.len();
         let held = n / 100;
         let arrivals = inputs.needs.split_off(n - held);

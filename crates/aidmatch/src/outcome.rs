@@ -328,7 +328,6 @@ pub fn apply_outcomes(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::taxonomy::Term;
 
     #[test]
     fn transition_table_is_exactly_the_spec() {

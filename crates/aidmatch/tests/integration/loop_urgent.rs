@@ -25,7 +25,7 @@ fn need(id: &str, household: &str) -> Need {
 fn res(id: &str, kind: ProviderKind, capacity: u32) -> Resource {
     Resource::new(
         id,
-        &format!("P-{id}"),
+        format!("P-{id}"),
         kind,
         [Category::Living].into_iter().collect::<CategorySet>(),
         capacity,
