@@ -25,6 +25,8 @@ use crate::AssignError;
 pub const MAX_WEIGHT: i64 = (1 << 53) - 1;
 /// Highest tier number; tier 1 is the most urgent.
 pub const MAX_TIER: u32 = 255;
+/// The group of a row that belongs to none (only inside a relaxed problem).
+const NO_GROUP: u32 = u32::MAX;
 
 /// A sparse maximum-weight b-matching problem. Build it with [`ProblemBuilder`] or
 /// [`Problem::from_csr`].
@@ -170,7 +172,42 @@ impl Problem {
     /// Group of a row, if rows are grouped.
     #[inline]
     pub fn row_group(&self, row: usize) -> Option<usize> {
-        self.row_group.as_ref().map(|g| g[row] as usize)
+        match self.row_group.as_ref().map(|g| g[row]) {
+            Some(NO_GROUP) | None => None,
+            Some(g) => Some(g as usize),
+        }
+    }
+
+    /// The same problem without the groups that can never be full: a group whose
+    /// capacity is at least what its rows can receive in all (`Σ min(supply_i, Σ_a cap_a)`)
+    /// constrains nothing, and its rows are solved as ungrouped rows (a group node on
+    /// their paths only slows the searches). The groups keep their indices, so a
+    /// solution of the result is a solution of `self`, with price 0 for the groups
+    /// taken out. Borrowed when no group is slack. O(rows + arcs).
+    pub fn without_slack_groups(&self) -> std::borrow::Cow<'_, Problem> {
+        let Some(row_group) = self.row_group.as_ref() else {
+            return std::borrow::Cow::Borrowed(self);
+        };
+        let mut room = vec![0u64; self.group_capacity.len()];
+        for (row, &g) in row_group.iter().enumerate() {
+            if g != NO_GROUP {
+                let arcs: u64 = self.arcs_of(row).map(|a| u64::from(self.arc_cap(a))).sum();
+                room[g as usize] += arcs.min(u64::from(self.row_supply(row)));
+            }
+        }
+        let slack = |g: u32| {
+            g != NO_GROUP && room[g as usize] <= u64::from(self.group_capacity[g as usize])
+        };
+        if !row_group.iter().any(|&g| slack(g)) {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let kept: Vec<u32> = row_group
+            .iter()
+            .map(|&g| if slack(g) { NO_GROUP } else { g })
+            .collect();
+        let mut relaxed = self.clone();
+        relaxed.row_group = kept.iter().any(|&g| g != NO_GROUP).then_some(kept);
+        std::borrow::Cow::Owned(relaxed)
     }
     #[inline]
     pub fn group_capacity(&self, group: usize) -> u32 {
@@ -294,8 +331,8 @@ impl Problem {
         if let Some(t) = self.row_tier.as_mut() {
             t.push(tier);
         }
-        if let (Some(g), Some(gs)) = (group, self.row_group.as_mut()) {
-            gs.push(g);
+        if let Some(gs) = self.row_group.as_mut() {
+            gs.push(group.unwrap_or(NO_GROUP));
         }
         self.n_rows += 1;
     }

@@ -443,6 +443,9 @@ fn run(
     options: &Options,
     drive: Drive,
 ) -> Result<Matching, AssignError> {
+    // Groups that can never be full only slow the searches: solve without them.
+    let relaxed = problem.without_slack_groups();
+    let problem = &*relaxed;
     let bonus = problem.tier_bonuses()?;
     check_size(problem)?;
     let gw = match warm {
