@@ -129,6 +129,13 @@ impl Stage {
     }
 }
 
+/// The most eligible (need, resource) pairs a run builds (100 million, about 2 GB in
+/// eligibility, scoring and the network together). A supply list whose resources all
+/// serve everyone makes the pairs needs × resources; beyond this limit the run stops
+/// during eligibility with [`Error::Limit`] naming `MAX_ARCS`, before the memory grows
+/// further. [`RunOptions::max_arcs`] lowers (or raises) it.
+pub const MAX_ARCS: usize = 100_000_000;
+
 /// Called after each stage with its wall-clock time (progress display, logging).
 pub type StageCallback = Arc<dyn Fn(Stage, Duration) + Send + Sync>;
 
@@ -153,6 +160,8 @@ pub struct RunOptions {
     /// Re-matching ([`crate::rematch`]): need-resource pairs never matched (declined
     /// proposals) and a warm start from the previous solution, by id.
     pub rematch: Option<Arc<crate::rematch::EngineHook>>,
+    /// The most eligible pairs this run may build (default [`MAX_ARCS`]).
+    pub max_arcs: usize,
 }
 
 impl std::fmt::Debug for RunOptions {
@@ -167,6 +176,7 @@ impl std::fmt::Debug for RunOptions {
             .field("parallel", &self.parallel)
             .field("seed", &self.seed)
             .field("on_stage", &self.on_stage.is_some())
+            .field("max_arcs", &self.max_arcs)
             .finish()
     }
 }
@@ -183,6 +193,7 @@ impl RunOptions {
             seed: None,
             on_stage: None,
             rematch: None,
+            max_arcs: MAX_ARCS,
         }
     }
 }
@@ -549,6 +560,8 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         excluded: &excluded,
     };
     let forbidden = crate::rematch::forbidden_set(options.rematch.as_deref(), &needs, &resources);
+    // Eligible pairs so far, all chunks together: the pass stops once above the limit.
+    let arcs_seen = std::sync::atomic::AtomicUsize::new(0);
     let eligibility_pass = || {
         map_chunks(parallel, needs.len(), 4096, |range| {
             let mut out = EligibleChunk {
@@ -582,6 +595,9 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
                     }
                 }
                 let degree = out.res.len() - before;
+                if arcs_seen.fetch_add(degree, Ordering::Relaxed) + degree > options.max_arcs {
+                    break;
+                }
                 out.degree.push(degree as u32);
                 if degree == 0 {
                     let d = eligibility::diagnose(need, &failed, &resources, &index, options.as_of);
@@ -598,6 +614,13 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
     } else {
         (eligibility_pass(), input_digest(&needs, &resources, inputs))
     };
+    if arcs_seen.load(Ordering::Relaxed) > options.max_arcs {
+        return Err(Error::Limit {
+            name: "MAX_ARCS",
+            what: "eligible (need, resource) pairs",
+            limit: options.max_arcs as u64,
+        });
+    }
     let n_arcs: usize = chunks.iter().map(|c| c.res.len()).sum();
     let mut arcs = Arcs {
         row_start: Vec::with_capacity(needs.len() + 1),

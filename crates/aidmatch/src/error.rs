@@ -170,6 +170,17 @@ pub enum Error {
     /// The run was cancelled through `RunOptions::cancel`.
     #[error("the run was interrupted")]
     Interrupted,
+    /// The input exceeds a documented limit of the engine (for example
+    /// [`crate::engine::MAX_ARCS`] eligible pairs); nothing was matched.
+    #[error("more than {limit} {what}: above the limit {name}")]
+    Limit {
+        /// The name of the limit (`MAX_ARCS`).
+        name: &'static str,
+        /// What is counted.
+        what: &'static str,
+        /// The limit in force.
+        limit: u64,
+    },
     // Closed-loop variants (loop helper).
     /// Feedback on a proposal that cannot be applied (see `crate::outcome`).
     #[error("{0}")]

@@ -183,6 +183,23 @@ fn a_hostile_area_list_serving_everyone_runs_and_loses_nothing() {
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), n_needs);
+    // Every need is eligible for every resource: exactly needs × resources pairs. The
+    // limit MAX_ARCS (here lowered) stops the run during eligibility, naming itself.
+    let arcs = n_needs * n_res;
+    let mut options = RunOptions::new(as_of());
+    options.max_arcs = arcs;
+    assert!(run(&inputs, &Policy::default(), &options).is_ok());
+    options.max_arcs = arcs - 1;
+    let err = run(&inputs, &Policy::default(), &options).unwrap_err();
+    assert!(
+        matches!(err, Error::Limit { name: "MAX_ARCS", limit, .. } if limit == (arcs - 1) as u64),
+        "{err}"
+    );
+    assert!(err.to_string().contains("MAX_ARCS"));
+    assert_eq!(
+        aidmatch::engine::MAX_ARCS,
+        RunOptions::new(as_of()).max_arcs
+    );
 }
 
 /// A file truncated in the middle of a row (or changed while read, so that a row lost
