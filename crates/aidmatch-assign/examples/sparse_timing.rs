@@ -163,12 +163,13 @@ fn session_mode(p: Problem, d: usize, reps: usize, check: bool, opts: &Options) 
         let mut edited = 0;
         for r in 0..rows {
             if s.problem().row_supply(r) > 0 && rng.random_bool(0.01) {
+                let group = s.problem().row_group(r);
                 s.remove_row(r).expect("remove");
                 c_.clear();
                 w_.clear();
                 random_row(&mut rng, cols, d, &mut c_, &mut w_);
                 let arcs: Vec<(usize, i64)> = c_.iter().copied().zip(w_.iter().copied()).collect();
-                s.add_row(&arcs, 1, 1, None).expect("add");
+                s.add_row(&arcs, 1, 1, group).expect("add");
                 edited += 1;
             }
         }
@@ -226,8 +227,10 @@ fn session_mode(p: Problem, d: usize, reps: usize, check: bool, opts: &Options) 
         w_.clear();
         random_row(&mut rng, cols, d, &mut c_, &mut w_);
         let arcs: Vec<(usize, i64)> = c_.iter().copied().zip(w_.iter().copied()).collect();
+        let rows = s.problem().n_rows();
+        let group = s.problem().row_group(rng.random_range(0..rows));
         let (t, c0) = (Instant::now(), thread_cpu());
-        s.add_row(&arcs, 1, 1, None).expect("add");
+        s.add_row(&arcs, 1, 1, group).expect("add");
         s.resolve().expect("resolve");
         iw.push(t.elapsed().as_secs_f64());
         ic.push(thread_cpu() - c0);

@@ -22,6 +22,11 @@
 //! A resolve costs `O(nodes)` plus the searches; the arcs are never scanned as a
 //! whole. Inserting one row is one forward search.
 //!
+//! With groups, re-adding a row whose group is full may scan all residual arcs of
+//! the hub, `O(nodes)` per row; a grouped session with more than
+//! `GROUPED_REPAIR_LIMIT` (16) edited rows and columns therefore re-solves cold (by
+//! columns), no faster than [`super::solve`].
+//!
 //! Two cases fall back to a full warm solve ([`super::solve_warm`]'s machinery on
 //! the session's state): the tier bonuses changed (with tiers, any change of supply
 //! or of the rows changes them, and with them every compound weight), or the `i64`
@@ -37,6 +42,9 @@ use std::sync::atomic::Ordering;
 use super::solver::{Fail, LocalWarm, Part, Shared, Solver, State};
 use super::{Drive, Options, choose_drive, overflow_error, whole};
 use crate::{AssignError, MAX_TIER, MAX_WEIGHT, Matching, Problem};
+
+/// Above this many edited rows and columns, a grouped session re-solves cold.
+const GROUPED_REPAIR_LIMIT: usize = 16;
 
 #[derive(Clone)]
 enum Engine {
@@ -406,6 +414,15 @@ impl Session {
         if bonus != self.bonus {
             self.bonus = bonus;
             self.engine = None;
+        }
+        // With groups, a row re-added into a full group may have to scan every
+        // residual arc of the hub (`O(nodes)` per row): many such rows cost more than
+        // a cold solve by columns, which never scans the hub.
+        if self.problem.grouped()
+            && self.rows.len() + self.added + self.cols.len() > GROUPED_REPAIR_LIMIT
+        {
+            self.rebuild(false)?;
+            return Ok(&self.matching);
         }
         self.matching.tier_bonus.clone_from(&self.bonus);
         if let Some(engine) = self.engine.take() {

@@ -217,3 +217,30 @@ fn edits_reject_bad_input() {
     assert!(!s.is_dirty(), "rejected edits leave nothing pending");
     assert_eq!(s.problem().n_rows(), 1);
 }
+
+/// Many edits at once on grouped problems take the cold path; still exact.
+#[test]
+fn many_edits_on_grouped_problems_equal_cold() {
+    for seed in 0..40 {
+        let mut rng = ChaCha8Rng::seed_from_u64(5000 + seed);
+        let p = random_problem(&mut rng, 80, 20, seed % 2 == 1, true);
+        let mut s = Session::new(p, &Options::default()).expect("session");
+        for _ in 0..3 {
+            for _ in 0..rng.random_range(10..40) {
+                random_edit(&mut rng, &mut s);
+            }
+            let m = s.resolve().expect("resolve").clone();
+            let p = s.problem();
+            verify::verify(p, &m).expect("certificate");
+            let cold = sparse::solve(p, &Options::default()).expect("cold");
+            assert_eq!(m.weight(p), cold.weight(p), "seed {seed}");
+            if p.has_tiers() {
+                assert_eq!(
+                    m.quantity_by_tier(p),
+                    cold.quantity_by_tier(p),
+                    "seed {seed}"
+                );
+            }
+        }
+    }
+}
