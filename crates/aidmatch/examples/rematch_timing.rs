@@ -14,7 +14,10 @@
 //! prepare the index of a state, and the latency of `UrgentIndex::place` over N
 //! emergency needs (clones of random needs with new ids), plus one whole
 //! `insert_urgent` call (prepare, place, next state). `--no-budgets` drops every
-//! resource budget, so that each run is one solve and the warm start is measured alone.
+//! resource budget, so that each run is one solve and the warm start is measured alone;
+//! `--same-day` re-matches on the first round's date (no waiting-time change of the
+//! scores) and `--no-arrivals` adds no needs (the same rows, so the same tier bonuses):
+//! together they show the warm start when the previous prices are tight.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -40,12 +43,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut seed = 1u64;
     let mut inserts = 1000usize;
     let mut no_budgets = false;
+    let mut same_day = false;
+    let mut no_arrivals = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--seed" => seed = args.next().ok_or("--seed needs a value")?.parse()?,
             "--inserts" => inserts = args.next().ok_or("--inserts needs a value")?.parse()?,
             "--no-budgets" => no_budgets = true,
+            "--same-day" => same_day = true,
+            "--no-arrivals" => no_arrivals = true,
             "county" => scales.push(Scale::County),
             "city" => scales.push(Scale::City),
             "province" => scales.push(Scale::Province),
@@ -90,7 +97,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 reason: Some(DeclineReason::Unreachable),
             })
             .collect();
-        let day = AS_OF.add_days(7).ok_or("date")?;
+        let day = if same_day {
+            AS_OF
+        } else {
+            AS_OF.add_days(7).ok_or("date")?
+        };
+        let arrivals = if no_arrivals { Vec::new() } else { arrivals };
         // Each solve's time, through the engine's stage callback.
         let solves = Arc::new(Mutex::new(Vec::new()));
         let recorder = |sink: Arc<Mutex<Vec<f64>>>| -> StageCallback {

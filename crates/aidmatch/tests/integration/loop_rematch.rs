@@ -19,7 +19,16 @@ use rand_chacha::ChaCha8Rng;
 /// A first round on the generated sample county (300 needs), with some needs held back
 /// to arrive later.
 fn first_round(seed: u64, held_back: usize) -> (State, Vec<Need>) {
+    first_round_with(seed, held_back, false)
+}
+
+fn first_round_with(seed: u64, held_back: usize, no_budgets: bool) -> (State, Vec<Need>) {
     let mut inputs = generate(Scale::Sample, seed);
+    if no_budgets {
+        for r in &mut inputs.resources {
+            r.budget = None;
+        }
+    }
     let later = inputs.needs.split_off(inputs.needs.len() - held_back);
     let policy = Policy::default();
     let result = aidmatch::run(&inputs, &policy, &RunOptions::new(AS_OF)).expect("run");
@@ -194,6 +203,32 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// Without budgets every run is a single exact solve: the final objectives of the
+    /// warm and the cold re-match must be equal, always.
+    #[test]
+    fn warm_rematch_equals_cold_without_budgets(seed in 1u64..10_000, steps in 1usize..4) {
+        let (mut state, mut later) = first_round_with(seed, 30, true);
+        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
+        let mut day = AS_OF;
+        for s in 0..steps {
+            day = day.add_days(7).expect("date");
+            let outcomes = random_outcomes(&state, &mut rng, day);
+            let k = rng.random_range(0..=10usize).min(later.len());
+            let arrivals: Vec<Need> = later.drain(..k).map(|n| renamed(n, &format!("r{s}"))).collect();
+            let warm = step(&state, &outcomes, arrivals.clone(), day);
+            let mut o = RematchOptions::new(day);
+            o.warm = false;
+            let cold = rematch(&state, &outcomes, arrivals, None, &o).expect("cold");
+            prop_assert!(warm.result.summary.budget.exact && cold.result.summary.budget.exact);
+            prop_assert_eq!(objective(&warm), objective(&cold));
+            state = warm.state;
+        }
+    }
+}
+
 #[test]
 fn snapshot_round_trip_gives_identical_state_and_result() {
     let (state, later) = first_round(3, 10);
@@ -307,4 +342,15 @@ fn changed_supply_is_rematched_exactly() {
     assert!(warm.summary.warm.pairs_mapped < warm.summary.warm.pairs_offered);
     assert_eq!(warm.summary.warm.mode, "warm");
     let _: &Inputs = &warm.state.inputs;
+}
+
+/// With no feedback, no arrivals and the same date, a warm re-match is handed the
+/// optimum of the very same problem: nothing moves.
+#[test]
+fn rematch_without_changes_moves_nothing() {
+    let (state, _) = first_round_with(21, 0, true);
+    let r = rematch(&state, &[], Vec::new(), None, &RematchOptions::new(AS_OF)).expect("rematch");
+    assert_eq!(r.summary.warm.mode, "warm");
+    assert_eq!(r.summary.changes["moved"], 0, "{:?}", r.summary.changes);
+    assert_eq!(r.summary.changes["dropped"], 0, "{:?}", r.summary.changes);
 }
