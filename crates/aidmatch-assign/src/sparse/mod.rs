@@ -359,6 +359,11 @@ fn attempt<C: cost::Cost>(
         return Ok(None);
     };
     match warm {
+        // Tiered components go tier by tier (see `tiered.rs`); a forced drive keeps
+        // the single pass.
+        None if sh.drive == Drive::Auto && part.groups.is_empty() && s.has_several_tiers() => {
+            s.run_cold_tiered()?
+        }
         None => match choose_drive(sh, part) {
             Drive::Cols => s.run_cold_by_cols()?,
             _ => s.run_cold()?,

@@ -30,6 +30,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 
 use super::cost::Cost;
+
+#[path = "tiered.rs"]
+mod tiered;
 use crate::Problem;
 
 /// Why a component solve stopped early.
