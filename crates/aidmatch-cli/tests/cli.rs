@@ -448,12 +448,24 @@ fn rematch_keeps_accepted_forbids_declined_and_adds_new_needs() {
     assert!(o.status.success(), "stderr: {}", text(&o.stderr));
     let changes = read(&round2.join("changes.csv"));
     assert!(
-        changes.contains(&format!("{},kept,{},{}", rows[0][0], rows[0][2], rows[0][2])),
+        changes.contains(&format!(
+            "{},kept,{},{}",
+            rows[0][0], rows[0][2], rows[0][2]
+        )),
         "{changes}"
     );
-    assert!(changes.lines().any(|l| l.starts_with(&format!("NEW-{id},"))), "{changes}");
+    assert!(
+        changes
+            .lines()
+            .any(|l| l.starts_with(&format!("NEW-{id},"))),
+        "{changes}"
+    );
     let assignments = read(&round2.join("assignments.csv"));
-    assert!(!assignments.lines().any(|l| l.starts_with(&format!("{},", rows[0][0]))));
+    assert!(
+        !assignments
+            .lines()
+            .any(|l| l.starts_with(&format!("{},", rows[0][0])))
+    );
     assert!(
         !assignments
             .lines()
@@ -463,7 +475,10 @@ fn rematch_keeps_accepted_forbids_declined_and_adds_new_needs() {
     let summary = read(&round2.join("rematch.json"));
     assert!(summary.contains("\"mode\": \"warm\""), "{summary}");
     let snapshot = read(&round2.join("snapshot.json"));
-    assert!(snapshot.contains("\"declined_by\": \"provider\""), "{snapshot}");
+    assert!(
+        snapshot.contains("\"declined_by\": \"provider\""),
+        "{snapshot}"
+    );
 
     // The same state solved cold gives the same assignments.
     let cold = temp_dir("loop-r2-cold");
@@ -509,7 +524,10 @@ fn rematch_keeps_accepted_forbids_declined_and_adds_new_needs() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     let err = text(&o.stderr);
-    assert!(err.contains(&rows[1][0]) && err.contains(&rows[1][2]), "{err}");
+    assert!(
+        err.contains(&rows[1][0]) && err.contains(&rows[1][2]),
+        "{err}"
+    );
 }
 
 #[test]
@@ -542,7 +560,11 @@ fn urgent_places_one_emergency_need() {
     assert!(["free_place", "displaced", "unmatched"].contains(&report["mode"].as_str().unwrap()));
     assert!(out.join("snapshot.json").exists());
     // Two rows is a usage mistake reported as bad input.
-    std::fs::write(&one, format!("{header}\nURG-{id},{rest}\nURG2-{id},{rest}\n")).unwrap();
+    std::fs::write(
+        &one,
+        format!("{header}\nURG-{id},{rest}\nURG2-{id},{rest}\n"),
+    )
+    .unwrap();
     let o = aidmatch(&[
         "urgent",
         "--previous",

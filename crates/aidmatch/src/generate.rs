@@ -55,9 +55,8 @@ use crate::date::Date;
 use crate::division::{AreaPrefix, Division, Level};
 use crate::model::{Exclusion, Inputs, Need, Outcome, Quantity, Resource};
 use crate::taxonomy::{
-    DeclineReason, DeclinedBy,
-    Category, CategorySet, Form, Gender, GovProgram, OutcomeStatus, ProgramSet, ProviderKind,
-    Status, StatusSet, Urgency,
+    Category, CategorySet, DeclineReason, DeclinedBy, Form, Gender, GovProgram, OutcomeStatus,
+    ProgramSet, ProviderKind, Status, StatusSet, Urgency,
 };
 
 /// The run date the synthetic lists are made for (needs reported before it, offers open on

@@ -37,6 +37,6 @@ pub mod rematch;
 pub mod snapshot;
 pub mod urgent;
 
-pub use error::{Error, InputProblem, ProblemKind, Result};
 pub use engine::{MatchResult, PreviousPair, RunOptions, Stage, run};
+pub use error::{Error, InputProblem, ProblemKind, Result};
 pub use policy::Policy;

@@ -20,9 +20,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::date::Date;
 use crate::division::{AreaPrefix, Division};
 use crate::taxonomy::{
-    DeclineReason, DeclinedBy,
-    Category, CategorySet, Form, Gender, OutcomeStatus, ProgramSet, ProviderKind, Status,
-    StatusSet, Urgency,
+    Category, CategorySet, DeclineReason, DeclinedBy, Form, Gender, OutcomeStatus, ProgramSet,
+    ProviderKind, Status, StatusSet, Urgency,
 };
 
 /// A non-negative amount with two decimal places: yuan for cash, units for goods, hours

@@ -2,8 +2,8 @@
 mod cross;
 mod dense;
 mod greedy;
+mod hostile;
 mod reference;
 mod sparse;
 mod verify;
 mod warm;
-mod hostile;

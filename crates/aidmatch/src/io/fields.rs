@@ -154,7 +154,9 @@ impl<'a, 'p> RowParser<'a, 'p> {
         if bytes > super::MAX_FIELD_BYTES {
             let shown = match &cell {
                 Cell::Text(t) => head(t),
-                Cell::List(items) => head(&items.first().map(|t| t.to_string()).unwrap_or_default()),
+                Cell::List(items) => {
+                    head(&items.first().map(|t| t.to_string()).unwrap_or_default())
+                }
                 Cell::Bad(shown) => head(shown),
                 Cell::Empty | Cell::NoColumn | Cell::Rejected => String::new(),
             };

@@ -1,11 +1,11 @@
 //! Integration tests of aidmatch (one binary, one module per area).
+mod engine_example;
+mod engine_props;
 mod engine_rules;
 mod engine_support;
-mod engine_props;
-mod io_lists;
 mod generate_lists;
-mod engine_example;
-mod loop_rematch;
-mod loop_outcomes;
-mod loop_urgent;
 mod hostile_inputs;
+mod io_lists;
+mod loop_outcomes;
+mod loop_rematch;
+mod loop_urgent;
