@@ -1,29 +1,17 @@
 //! The committed header must be exactly what cbindgen generates from the sources.
 
-use std::path::{Path, PathBuf};
-
-/// Every Rust source of the library (not the tests), lib.rs first, the rest sorted, so
-/// that the header's order is fixed.
-fn sources(crate_dir: &Path) -> Vec<PathBuf> {
-    let src = crate_dir.join("src");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&src)
-        .expect("read src/")
-        .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "rs") && !p.ends_with("lib.rs"))
-        .collect();
-    files.sort();
-    files.insert(0, src.join("lib.rs"));
-    files
-}
+use std::path::Path;
 
 fn generate(crate_dir: &Path) -> String {
     let config =
         cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("read cbindgen.toml");
-    let mut builder = cbindgen::Builder::new().with_config(config);
-    for file in sources(crate_dir) {
-        builder = builder.with_src(file);
-    }
-    let bindings = builder.generate().expect("cbindgen generates the header");
+    // cbindgen follows the `mod` declarations of lib.rs itself: giving it the other
+    // files too would declare every function twice.
+    let bindings = cbindgen::Builder::new()
+        .with_config(config)
+        .with_src(crate_dir.join("src").join("lib.rs"))
+        .generate()
+        .expect("cbindgen generates the header");
     let mut out = Vec::new();
     bindings.write(&mut out);
     String::from_utf8(out).expect("the header is UTF-8")
