@@ -458,23 +458,18 @@ fn read_policy(path: &Path) -> Result<Policy, Failure> {
 
 /// Reads the inputs, the policy and the run options named on the command line.
 fn load(args: &InputArgs) -> Result<(Inputs, Policy, RunOptions), Failure> {
-    let options = read_options(args);
-    let needs = io::read_needs(&args.needs, &options)?;
-    let resources = io::read_supply(&args.supply, &options)?;
-    let exclusions = match &args.exclusions {
-        Some(path) => io::read_exclusions(path, &options)?,
-        None => Vec::new(),
-    };
+    // One error lists the problems of all three lists together.
+    let inputs = io::read_inputs(
+        &args.needs,
+        &args.supply,
+        args.exclusions.as_deref(),
+        &read_options(args),
+    )?;
     let policy = match &args.policy {
         Some(path) => read_policy(path)?,
         None => Policy::default(),
     };
     let as_of = args.as_of.unwrap_or_else(today);
-    let inputs = Inputs {
-        needs,
-        resources,
-        exclusions,
-    };
     Ok((inputs, policy, RunOptions::new(as_of)))
 }
 
