@@ -36,6 +36,13 @@ Usage::
     python benches/compare.py                 # the full table (several minutes)
     python benches/compare.py --quick         # the CI smoke: small sizes only
     python benches/compare.py --families dense,two-lists --repeats 5 --json out.json
+    python benches/compare.py --python        # aidmatch's Python functions vs Python peers
+
+``--python`` runs ``benches/compare_python.py`` instead: the Python functions
+(``aidmatch.linear_sum_assignment``, ``aidmatch.max_weight_matching``) against scipy, lap
+and OR-tools from Python, all in one process, input conversion included. ``--quick`` ends
+with that script's quick section (a few seconds), skipped with a note when the ``aidmatch``
+module is not installed in the interpreter running this script.
 """
 
 from __future__ import annotations
@@ -449,12 +456,17 @@ def main(argv=None) -> int:
     ap.add_argument("--workdir", type=Path, default=ROOT / "bench-results" / "instances",
                     help="where instances are written (reused when present)")
     ap.add_argument("--timeout", type=float, default=1800, help="seconds per solver run")
+    ap.add_argument("--python", action="store_true",
+                    help="time the Python functions instead (benches/compare_python.py)")
     ap.add_argument("--worker", nargs=2, metavar=("PEER", "DIR"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
     if args.worker:
         print(json.dumps(worker(args.worker[0], Path(args.worker[1]))), flush=True)
         return 0
+
+    if args.python:
+        return python_section(args, quick=args.quick)
 
     if not args.bin.exists():
         print(f"compare.py: {args.bin} not found; build it with "
@@ -575,13 +587,28 @@ def main(argv=None) -> int:
                                          "failures": failures, "notes": notes}, indent=1) + "\n")
     for n in notes:
         print(f"# note: peer did not finish: {n}")
+    status = 0
     if failures:
         print("\n" + "!" * 78)
         for f in failures:
             print(f"!! {f}")
         print("!" * 78)
-        return 1
-    return 0
+        status = 1
+    if args.quick:
+        print()
+        status |= python_section(args, quick=True)
+    return status
+
+
+def python_section(args, quick: bool) -> int:
+    """The Python functions against Python peers (benches/compare_python.py)."""
+    sys.path.insert(0, str(HERE))
+    import compare_python  # type: ignore[import-not-found]
+
+    json_out = None
+    if args.json:
+        json_out = args.json.with_name(args.json.stem + "-python" + args.json.suffix)
+    return compare_python.run(quick, None, args.seed, args.bin, args.workdir, json_out)
 
 
 def summarise(runs: list[dict]) -> dict:
