@@ -33,6 +33,11 @@
 // Patch version of the library this header belongs to.
 #define AIDMATCH_VERSION_PATCH 0
 
+// Flag of `aidmatch_rematch_json` and `aidmatch_rematch_files`: solve the re-match cold
+// (from nothing) instead of from the previous solution and prices. The result is the
+// same optimum; only the time differs (the command line's `rematch --cold`).
+#define AIDMATCH_REMATCH_COLD 1
+
 // What happened in a call. Every fallible function returns one of these; details (message,
 // row, column, value) go into the optional `aidmatch_error` passed to the call.
 //
@@ -123,6 +128,191 @@ extern "C" {
 // The version of the loaded library, `"MAJOR.MINOR.PATCH"`. The string is static: never
 // free it. Thread-safe.
 const char *aidmatch_version(void);
+
+// Matches a first round like `aidmatch_match_json` and also returns the round's
+// **state**, the JSON document to store and hand back to `aidmatch_rematch_json` or
+// `aidmatch_urgent_json` (every match proposed on the run date; the closed-loop rules
+// are the defaults: proposals expire after 14 days, continuity bonus).
+//
+// Arguments and statuses as for `aidmatch_match_json`. On success stores two new
+// strings, `*result_json` (exactly what `aidmatch_match_json` returns) and
+// `*state_json`; free each with `aidmatch_string_free`. On failure neither is written.
+//
+// Thread-safe, as `aidmatch_match_json`.
+//
+// # Safety
+// As for `aidmatch_match_json`; `state_json` is NULL or valid for writing one pointer.
+aidmatch_status aidmatch_match_json_with_state(const char *needs_json,
+                                               const char *supply_json,
+                                               const char *exclusions_json,
+                                               const char *policy,
+                                               const char *as_of,
+                                               const struct aidmatch_interrupt *interrupt,
+                                               char **result_json,
+                                               char **state_json,
+                                               struct aidmatch_error *err);
+
+// Re-matches a round after feedback (the command line's `rematch`): applies the
+// outcomes to the state's proposals (accepted, declined, delivered, failed; proposals
+// without an answer expire), keeps accepted and delivered pairs (they keep their
+// place, budget and household place), never proposes a declined pair again, adds the
+// new needs, and solves exactly, warm-started from the previous solution.
+//
+// * `state_json`: the state of the previous round, as returned by
+//   `aidmatch_match_json_with_state`, `aidmatch_rematch_json` or `aidmatch_urgent_json`.
+// * `outcomes_json`: JSON array of outcome objects (`need_id`, `resource_id`, `status`,
+//   `at`, `note`, `declined_by`, `reason`); `"[]"` when there is no feedback.
+// * `needs_json`: optional (NULL = none), new needs added to the round's.
+// * `supply_json`: optional (NULL = the round's), a supply list replacing the round's.
+// * `policy`: optional (NULL = the round's), TOML or JSON as for `aidmatch_match_json`.
+// * `as_of`: optional date of this round `"YYYY-MM-DD"` (expiry, validity, waiting
+//   time); NULL = today in UTC. Pass it for reproducible results.
+// * `flags`: 0, or `AIDMATCH_REMATCH_COLD`; other bits are `AIDMATCH_STATUS_INVALID_INPUT`.
+// * `interrupt`: optional (NULL); trigger it from another thread to abandon the run.
+//
+// On success stores two new strings: `*result_json`, one JSON object `{assignments,
+// unmatched, referrals, summary, changes, rematch}` (the engine's result on the needs
+// matched in this run, then one change per need of the round, `kept`, `unchanged`,
+// `moved`, `dropped`, `new` or `unmatched`, then the figures of the re-match), and
+// `*next_state_json`, the state to store for the next call. Free each with
+// `aidmatch_string_free`. On failure neither is written.
+//
+// Returns `AIDMATCH_STATUS_OK`; `AIDMATCH_STATUS_NULL_PARAMETER` (`state_json`,
+// `outcomes_json` or an output pointer is NULL); `AIDMATCH_STATUS_INVALID_UTF8`;
+// `AIDMATCH_STATUS_MALFORMED_JSON` (a document is not JSON or a list not an array);
+// `AIDMATCH_STATUS_INVALID_INPUT` (a state that is not an aidmatch state; a list element
+// with a bad value, located by row, column and value; feedback that cannot be applied:
+// the message names the need and the resource, the row is the 1-based outcome, the
+// column the field at fault); `AIDMATCH_STATUS_INTERRUPTED`.
+//
+// Thread-safe: calls may run at once.
+//
+// # Safety
+// Each non-NULL string is NUL-terminated and valid for the whole call; `result_json`
+// and `next_state_json` are NULL or valid for writing one pointer; `interrupt` is NULL
+// or a live handle; `err` is NULL or a live error object not in use by another thread.
+aidmatch_status aidmatch_rematch_json(const char *state_json,
+                                      const char *outcomes_json,
+                                      const char *needs_json,
+                                      const char *supply_json,
+                                      const char *policy,
+                                      const char *as_of,
+                                      uint32_t flags,
+                                      const struct aidmatch_interrupt *interrupt,
+                                      char **result_json,
+                                      char **next_state_json,
+                                      struct aidmatch_error *err);
+
+// Matches one emergency need (急难) at once against the capacity the state has left
+// (the command line's `urgent`): the best-scored eligible resource with a free place,
+// every other pair unchanged. When none has room and the state's rules allow it, a
+// lower-tier open proposal is displaced by an exact re-match of the state with the need
+// added (accepted and delivered pairs stay), and the displaced needs are matched again
+// in the same call.
+//
+// * `state_json`: the current state (as for `aidmatch_rematch_json`).
+// * `need_json`: the need, one JSON object with the needs list's keys (or a JSON array
+//   holding exactly one); its `need_id` must not be in the state yet.
+// * `as_of`: optional date `"YYYY-MM-DD"`; NULL = today in UTC.
+//
+// On success stores two new strings: `*result_json`, one JSON object `{need_id, mode,
+// resource_id, score, tier, reason, changes, insert_ms}` (`mode` is `free_place`,
+// `displaced` or `unmatched`; `reason` says why unmatched: `no_eligible_resource`,
+// `capacity_exhausted` or `household_limit`; `changes` lists the needs that moved),
+// and `*next_state_json`, the state with the need added (and its pair proposed). Free
+// each with `aidmatch_string_free`. On failure neither is written.
+//
+// Returns the statuses of `aidmatch_rematch_json` (but no interrupt is taken: a
+// displacement re-match runs to its end); `AIDMATCH_STATUS_INVALID_INPUT` also when
+// `need_json` holds no need or several (the value is the number found), or a need id
+// the state already has (column `need_id`).
+//
+// Thread-safe: calls may run at once.
+//
+// # Safety
+// As for `aidmatch_rematch_json`.
+aidmatch_status aidmatch_urgent_json(const char *state_json,
+                                     const char *need_json,
+                                     const char *as_of,
+                                     char **result_json,
+                                     char **next_state_json,
+                                     struct aidmatch_error *err);
+
+// Matches a first round like `aidmatch_match_files` and also writes the round's state
+// into `out_dir` (`snapshot.json`, `needs.json`, `supply.json`, `exclusions.json`,
+// `policy.toml`), as the command line's `match --snapshot`: the folder to hand to
+// `aidmatch_rematch_files` or `aidmatch_urgent_files`. Every file is written atomically.
+//
+// Arguments and statuses as for `aidmatch_match_files`.
+//
+// Thread-safe, but two calls must not write the same `out_dir` at once.
+//
+// # Safety
+// As for `aidmatch_match_files`.
+aidmatch_status aidmatch_match_files_with_state(const char *needs_path,
+                                                const char *supply_path,
+                                                const char *exclusions_path,
+                                                const char *policy_path,
+                                                const char *as_of,
+                                                const struct aidmatch_interrupt *interrupt,
+                                                const char *out_dir,
+                                                struct aidmatch_error *err);
+
+// Re-matches a round from its state folder (the command line's `rematch`), as
+// `aidmatch_rematch_json` does from a state document, and writes into `out_dir` the
+// result files (`assignments.csv`, `unmatched.csv`, `referrals.csv`, `summary.json`),
+// `changes.csv`, `rematch.json` and the next state, each file atomically.
+//
+// * `previous_dir`: the folder of the previous round's state (from
+//   `aidmatch_match_files_with_state`, `aidmatch_rematch_files`, `aidmatch_urgent_files`
+//   or the command line). `out_dir` may be the same folder (the state is then replaced).
+// * `outcomes_path`: the outcomes file (`.csv` or `.json`).
+// * `needs_path`, `supply_path`, `policy_path`: optional (NULL), as the `needs_json`,
+//   `supply_json` and `policy` of `aidmatch_rematch_json`.
+// * `as_of`, `flags`, `interrupt`: as for `aidmatch_rematch_json`.
+//
+// Returns the statuses of `aidmatch_rematch_json`, and `AIDMATCH_STATUS_IO` when a file
+// cannot be read or written (the message names the path).
+//
+// Thread-safe, but two calls must not write the same `out_dir` at once.
+//
+// # Safety
+// Each non-NULL string is NUL-terminated and valid for the whole call; `interrupt` is
+// NULL or a live handle; `err` is NULL or a live error object not in use by another
+// thread.
+aidmatch_status aidmatch_rematch_files(const char *previous_dir,
+                                       const char *outcomes_path,
+                                       const char *needs_path,
+                                       const char *supply_path,
+                                       const char *policy_path,
+                                       const char *as_of,
+                                       uint32_t flags,
+                                       const struct aidmatch_interrupt *interrupt,
+                                       const char *out_dir,
+                                       struct aidmatch_error *err);
+
+// Inserts one emergency need into a state folder (the command line's `urgent`), as
+// `aidmatch_urgent_json` does into a state document, and writes `urgent.json` (the
+// result object of `aidmatch_urgent_json`) and the next state into `out_dir`, each file
+// atomically.
+//
+// * `previous_dir`: the folder of the current state (`out_dir` may be the same).
+// * `need_path`: a needs file (`.csv` or `.json`) with exactly one need.
+// * `as_of`: as for `aidmatch_urgent_json`.
+//
+// Returns the statuses of `aidmatch_urgent_json`, and `AIDMATCH_STATUS_IO` when a file
+// cannot be read or written (the message names the path).
+//
+// Thread-safe, but two calls must not write the same `out_dir` at once.
+//
+// # Safety
+// Each non-NULL string is NUL-terminated and valid for the whole call; `err` is NULL or
+// a live error object not in use by another thread.
+aidmatch_status aidmatch_urgent_files(const char *previous_dir,
+                                      const char *need_path,
+                                      const char *as_of,
+                                      const char *out_dir,
+                                      struct aidmatch_error *err);
 
 // Creates an empty error object (message `""`, row -1, column and value NULL).
 //

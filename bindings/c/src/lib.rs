@@ -27,6 +27,7 @@
 
 mod args;
 mod boundary;
+mod closed_loop;
 mod error;
 mod lsap;
 mod matching;
@@ -37,6 +38,10 @@ mod two_lists;
 
 use std::ffi::c_char;
 
+pub use closed_loop::{
+    AIDMATCH_REMATCH_COLD, aidmatch_match_files_with_state, aidmatch_match_json_with_state,
+    aidmatch_rematch_files, aidmatch_rematch_json, aidmatch_urgent_files, aidmatch_urgent_json,
+};
 pub use error::{
     aidmatch_error, aidmatch_error_column, aidmatch_error_free, aidmatch_error_message,
     aidmatch_error_new, aidmatch_error_row, aidmatch_error_status, aidmatch_error_value,

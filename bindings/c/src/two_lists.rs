@@ -46,6 +46,12 @@ impl From<Error> for Failure {
                 }
             }
             Error::Interrupted => Failure::new(AIDMATCH_STATUS_INTERRUPTED, message),
+            Error::Outcome(o) => crate::closed_loop::outcome_failure(&o),
+            Error::Limit { name, limit, .. } => {
+                Failure::new(AIDMATCH_STATUS_INVALID_INPUT, message)
+                    .column(name)
+                    .value(limit.to_string())
+            }
             // The engine builds the solver's problem itself: a refusal or a certificate
             // that does not verify is a bug or a limit of aidmatch, not of the input.
             Error::Solver(inner) => Failure {
@@ -53,14 +59,15 @@ impl From<Error> for Failure {
                 ..Failure::from(inner)
             },
             Error::Certificate { .. } => Failure::new(AIDMATCH_STATUS_INTERNAL, message),
-            // Encoding, UnknownFormat, and variants added later: the input is at fault.
+            // Encoding, UnknownFormat, Snapshot (a state that is not one), and variants
+            // added later: the input is at fault.
             _ => Failure::new(AIDMATCH_STATUS_INVALID_INPUT, message),
         }
     }
 }
 
 /// The run date: `as_of` parsed, or today's date in UTC (as the command line does).
-fn run_date(as_of: Option<&str>) -> Result<Date, Failure> {
+pub(crate) fn run_date(as_of: Option<&str>) -> Result<Date, Failure> {
     match as_of {
         Some(text) => Date::parse(text).map_err(|e| {
             Failure::invalid(format!("argument `as_of`: {e}"))
@@ -88,7 +95,7 @@ fn run_date(as_of: Option<&str>) -> Result<Date, Failure> {
 ///
 /// # Safety
 /// `interrupt` is NULL or a live handle.
-unsafe fn options(
+pub(crate) unsafe fn run_options(
     as_of: Option<&str>,
     interrupt: *const aidmatch_interrupt,
 ) -> Result<RunOptions, Failure> {
@@ -142,28 +149,13 @@ pub unsafe extern "C" fn aidmatch_match_json(
     let err = unsafe { error_object(err) };
     run(err, || {
         args::out_pointer(result_json, "result_json")?;
-        // SAFETY (all five): NULL or NUL-terminated strings valid for the call.
-        let needs_json = unsafe { args::utf8(needs_json, "needs_json") }?;
-        let supply_json = unsafe { args::utf8(supply_json, "supply_json") }?;
-        let exclusions_json = unsafe { args::optional_utf8(exclusions_json, "exclusions_json") }?;
-        let policy = unsafe { args::optional_utf8(policy, "policy") }?;
+        // SAFETY: the caller's contract on the strings.
+        let (inputs, policy) =
+            unsafe { json_inputs(needs_json, supply_json, exclusions_json, policy) }?;
+        // SAFETY: NULL or a NUL-terminated string valid for the call.
         let as_of = unsafe { args::optional_utf8(as_of, "as_of") }?;
-
-        let opts = ReadOptions::default();
-        let inputs = Inputs {
-            needs: io::needs_from_bytes(needs_json.as_bytes(), Format::Json, &opts)?,
-            resources: io::supply_from_bytes(supply_json.as_bytes(), Format::Json, &opts)?,
-            exclusions: match exclusions_json {
-                Some(text) => io::exclusions_from_bytes(text.as_bytes(), Format::Json, &opts)?,
-                None => Vec::new(),
-            },
-        };
-        let policy = match policy {
-            Some(text) => Policy::from_str_auto(text).map_err(Error::from)?,
-            None => Policy::default(),
-        };
         // SAFETY: `interrupt` is NULL or a live handle, by the caller's contract.
-        let options = unsafe { options(as_of, interrupt) }?;
+        let options = unsafe { run_options(as_of, interrupt) }?;
         let result = aidmatch_engine::run(&inputs, &policy, &options)?;
         let json = c_json(&result)?;
         // SAFETY: checked non-NULL and aligned; writable by contract.
@@ -172,10 +164,46 @@ pub unsafe extern "C" fn aidmatch_match_json(
     })
 }
 
+/// The lists and policy of a JSON call: needs, supply, optional exclusions (NULL =
+/// none), optional policy text (NULL = the default policy).
+///
+/// # Safety
+/// Each pointer is NULL or a NUL-terminated string valid for the call.
+pub(crate) unsafe fn json_inputs(
+    needs_json: *const c_char,
+    supply_json: *const c_char,
+    exclusions_json: *const c_char,
+    policy: *const c_char,
+) -> Result<(Inputs, Policy), Failure> {
+    // SAFETY (all four): forwarded contract.
+    let needs_json = unsafe { args::utf8(needs_json, "needs_json") }?;
+    let supply_json = unsafe { args::utf8(supply_json, "supply_json") }?;
+    let exclusions_json = unsafe { args::optional_utf8(exclusions_json, "exclusions_json") }?;
+    let policy = unsafe { args::optional_utf8(policy, "policy") }?;
+    let opts = ReadOptions::default();
+    let inputs = Inputs {
+        needs: io::needs_from_bytes(needs_json.as_bytes(), Format::Json, &opts)?,
+        resources: io::supply_from_bytes(supply_json.as_bytes(), Format::Json, &opts)?,
+        exclusions: match exclusions_json {
+            Some(text) => io::exclusions_from_bytes(text.as_bytes(), Format::Json, &opts)?,
+            None => Vec::new(),
+        },
+    };
+    let policy = match policy {
+        Some(text) => Policy::from_str_auto(text).map_err(Error::from)?,
+        None => Policy::default(),
+    };
+    Ok((inputs, policy))
+}
+
 /// The result as a C string.
 fn c_json(result: &MatchResult) -> Result<CString, Failure> {
-    // JSON escapes control characters, so the text has no interior NUL.
-    CString::new(result.to_json()).map_err(|_| {
+    c_string_of(result.to_json())
+}
+
+/// A JSON text as a C string (JSON escapes control characters, so it has no NUL).
+pub(crate) fn c_string_of(text: String) -> Result<CString, Failure> {
+    CString::new(text).map_err(|_| {
         Failure::new(
             aidmatch_status::AIDMATCH_STATUS_INTERNAL,
             "the result JSON contains a NUL byte",
@@ -234,7 +262,7 @@ pub unsafe extern "C" fn aidmatch_match_files(
             None => Policy::default(),
         };
         // SAFETY: `interrupt` is NULL or a live handle, by the caller's contract.
-        let options = unsafe { options(as_of, interrupt) }?;
+        let options = unsafe { run_options(as_of, interrupt) }?;
         let result = aidmatch_engine::run(&inputs, &policy, &options)?;
         result.write_dir(&out_dir)?;
         Ok(())
@@ -242,7 +270,7 @@ pub unsafe extern "C" fn aidmatch_match_files(
 }
 
 /// Reads a policy file, reporting an unreadable file as the engine reports I/O errors.
-fn read_policy(path: &Path) -> Result<Policy, Error> {
+pub(crate) fn read_policy(path: &Path) -> Result<Policy, Error> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
         path: path.display().to_string(),
         source,
@@ -254,7 +282,7 @@ fn read_policy(path: &Path) -> Result<Policy, Error> {
 ///
 /// # Safety
 /// Unless NULL, `ptr` is a NUL-terminated string valid for the call.
-unsafe fn path(ptr: *const c_char, name: &str) -> Result<PathBuf, Failure> {
+pub(crate) unsafe fn path(ptr: *const c_char, name: &str) -> Result<PathBuf, Failure> {
     if ptr.is_null() {
         return Err(Failure::null(name));
     }
@@ -276,7 +304,10 @@ unsafe fn path(ptr: *const c_char, name: &str) -> Result<PathBuf, Failure> {
 ///
 /// # Safety
 /// As for [`path`].
-unsafe fn optional_path(ptr: *const c_char, name: &str) -> Result<Option<PathBuf>, Failure> {
+pub(crate) unsafe fn optional_path(
+    ptr: *const c_char,
+    name: &str,
+) -> Result<Option<PathBuf>, Failure> {
     if ptr.is_null() {
         Ok(None)
     } else {

@@ -440,6 +440,194 @@ static void test_match_files(const char *data) {
     aidmatch_error_free(err);
 }
 
+/* Removes the files a state folder may hold, then the folder. */
+static void remove_folder(const char *dir) {
+    static const char *names[12] = {"assignments.csv", "unmatched.csv", "referrals.csv", "summary.json",
+                                    "snapshot.json", "needs.json", "supply.json", "exclusions.json",
+                                    "policy.toml", "changes.csv", "rematch.json", "urgent.json"};
+    int k;
+    for (k = 0; k < 12; k++) {
+        remove_file(dir, names[k]);
+    }
+    CHECK(rmdir(dir) == 0);
+}
+
+/* The closed loop with the state as a JSON document: first round, feedback, an emergency. */
+static void test_closed_loop_json(const char *data) {
+    aidmatch_error *err = aidmatch_error_new();
+    char *needs = read_file(data, "needs.json");
+    char *supply = read_file(data, "supply.json");
+    char *exclusions = read_file(data, "exclusions.json");
+    char *policy = read_file(data, "policy.toml");
+    char *outcomes = read_file(data, "outcomes.json");
+    char *new_needs = read_file(data, "new_needs.json");
+    char *urgent = read_file(data, "urgent_need.json");
+    char *result = NULL, *state = NULL, *result2 = NULL, *state2 = NULL, *result3 = NULL, *state3 = NULL;
+    CHECK(needs && supply && exclusions && policy && outcomes && new_needs && urgent);
+    if (!(needs && supply && exclusions && policy && outcomes && new_needs && urgent)) {
+        goto done;
+    }
+
+    CHECK_STATUS(aidmatch_match_json_with_state(needs, supply, exclusions, policy, "2024-10-01", NULL,
+                                                &result, &state, err),
+                 AIDMATCH_STATUS_OK);
+    CHECK(result != NULL && strncmp(result, "{\"assignments\":[", 16) == 0);
+    CHECK(state != NULL && strncmp(state, "{\"format\":\"aidmatch-state-v1\"", 29) == 0);
+    if (state == NULL) {
+        goto done;
+    }
+
+    /* Feedback: N1 accepted (kept), N2 declined by its provider (never offered R2 again);
+     * a new need N5 gets the cadre's visits. */
+    CHECK_STATUS(aidmatch_rematch_json(state, outcomes, new_needs, NULL, NULL, "2024-10-08", 0, NULL,
+                                       &result2, &state2, err),
+                 AIDMATCH_STATUS_OK);
+    CHECK(result2 != NULL && state2 != NULL);
+    if (result2 != NULL) {
+        CHECK(strstr(result2, "{\"need_id\":\"N1\",\"change\":\"kept\",\"previous_resource_id\":\"R1\",\"resource_id\":\"R1\"}") != NULL);
+        CHECK(strstr(result2, "{\"need_id\":\"N2\",\"change\":\"unmatched\"") != NULL);
+        CHECK(strstr(result2, "{\"need_id\":\"N5\",\"change\":\"new\",\"previous_resource_id\":null,\"resource_id\":\"R3\"}") != NULL);
+        CHECK(strstr(result2, "\"kept_pairs\":1") != NULL);
+        CHECK(strstr(result2, "\"verified\":true") != NULL);
+    }
+    /* Cold: the same changes. */
+    {
+        char *cold = NULL, *cold_state = NULL;
+        CHECK_STATUS(aidmatch_rematch_json(state, outcomes, new_needs, NULL, NULL, "2024-10-08",
+                                           AIDMATCH_REMATCH_COLD, NULL, &cold, &cold_state, err),
+                     AIDMATCH_STATUS_OK);
+        CHECK(cold != NULL && strstr(cold, "\"mode\":\"cold\"") != NULL);
+        CHECK(cold_state != NULL && state2 != NULL && strcmp(cold_state, state2) == 0);
+        aidmatch_string_free(cold);
+        aidmatch_string_free(cold_state);
+    }
+
+    /* An emergency between rounds, into the state the re-match returned. */
+    if (state2 != NULL) {
+        CHECK_STATUS(aidmatch_urgent_json(state2, urgent, "2024-10-09", &result3, &state3, err),
+                     AIDMATCH_STATUS_OK);
+        CHECK(result3 != NULL && strstr(result3, "\"need_id\":\"U1\",\"mode\":\"free_place\",\"resource_id\":\"R3\"") != NULL);
+        CHECK(state3 != NULL && strstr(state3, "\"U1\"") != NULL);
+        /* The same need again: its id is in the state now. */
+        if (state3 != NULL) {
+            char *r = NULL, *st = NULL;
+            CHECK_STATUS(aidmatch_urgent_json(state3, urgent, "2024-10-09", &r, &st, err),
+                         AIDMATCH_STATUS_INVALID_INPUT);
+            CHECK(streq(aidmatch_error_column(err), "need_id"));
+            CHECK(streq(aidmatch_error_value(err), "U1"));
+            CHECK(r == NULL && st == NULL);
+        }
+    }
+
+    /* Hostile arguments; outputs untouched on failure. */
+    {
+        char *r = NULL, *st = NULL;
+        CHECK_STATUS(aidmatch_rematch_json(NULL, outcomes, NULL, NULL, NULL, NULL, 0, NULL, &r, &st, err),
+                     AIDMATCH_STATUS_NULL_PARAMETER);
+        CHECK(streq(aidmatch_error_message(err), "argument `state_json` is NULL"));
+        CHECK_STATUS(aidmatch_rematch_json(state, outcomes, NULL, NULL, NULL, NULL, 0, NULL, &r, NULL, err),
+                     AIDMATCH_STATUS_NULL_PARAMETER);
+        CHECK_STATUS(aidmatch_rematch_json("{\"format\":", outcomes, NULL, NULL, NULL, NULL, 0, NULL, &r, &st, err),
+                     AIDMATCH_STATUS_MALFORMED_JSON);
+        CHECK_STATUS(aidmatch_rematch_json("{}", outcomes, NULL, NULL, NULL, NULL, 0, NULL, &r, &st, err),
+                     AIDMATCH_STATUS_INVALID_INPUT);
+        CHECK_STATUS(aidmatch_rematch_json(state, "[{\"need_id\": \"N1\", \"resource_id\": \"R1\", \"status\": \"accepted\"},"
+                                                  " {\"need_id\": \"N1\", \"resource_id\": \"R1\", \"status\": \"declined\"}]",
+                                           NULL, NULL, NULL, "2024-10-08", 0, NULL, &r, &st, err),
+                     AIDMATCH_STATUS_INVALID_INPUT);
+        CHECK(aidmatch_error_row(err) == 2);
+        CHECK(streq(aidmatch_error_column(err), "status"));
+        CHECK(strstr(aidmatch_error_message(err), "\"N1\"") != NULL);
+        CHECK_STATUS(aidmatch_rematch_json(state, "[]", NULL, NULL, NULL, NULL, 0x80, NULL, &r, &st, err),
+                     AIDMATCH_STATUS_INVALID_INPUT);
+        CHECK(streq(aidmatch_error_column(err), "flags"));
+        CHECK_STATUS(aidmatch_rematch_json(state, "[]", "[{\"need_id\": \"N\xff\"}]", NULL, NULL, NULL, 0, NULL, &r, &st, err),
+                     AIDMATCH_STATUS_INVALID_UTF8);
+        {
+            aidmatch_interrupt *stop = aidmatch_interrupt_new();
+            aidmatch_interrupt_trigger(stop);
+            CHECK_STATUS(aidmatch_rematch_json(state, "[]", NULL, NULL, NULL, "2024-10-08", 0, stop, &r, &st, err),
+                         AIDMATCH_STATUS_INTERRUPTED);
+            aidmatch_interrupt_free(stop);
+        }
+        CHECK_STATUS(aidmatch_urgent_json(state, NULL, NULL, &r, &st, err), AIDMATCH_STATUS_NULL_PARAMETER);
+        CHECK_STATUS(aidmatch_urgent_json(state, "[]", NULL, &r, &st, err), AIDMATCH_STATUS_INVALID_INPUT);
+        CHECK(streq(aidmatch_error_value(err), "0"));
+        CHECK_STATUS(aidmatch_urgent_json(state, needs, NULL, &r, &st, err), AIDMATCH_STATUS_INVALID_INPUT);
+        CHECK(r == NULL && st == NULL);
+    }
+
+done:
+    aidmatch_string_free(result);
+    aidmatch_string_free(state);
+    aidmatch_string_free(result2);
+    aidmatch_string_free(state2);
+    aidmatch_string_free(result3);
+    aidmatch_string_free(state3);
+    free(needs);
+    free(supply);
+    free(exclusions);
+    free(policy);
+    free(outcomes);
+    free(new_needs);
+    free(urgent);
+    aidmatch_error_free(err);
+}
+
+/* The closed loop with the state as a folder, as the command line keeps it. */
+static void test_closed_loop_files(const char *data) {
+    aidmatch_error *err = aidmatch_error_new();
+    char tmp[] = "/tmp/aidmatch-c-loop-XXXXXX";
+    char needs[4096], supply[4096], exclusions[4096], policy[4096], outcomes[4096], new_needs[4096],
+        urgent[4096], r1[4096], r2[4096], r3[4096], nowhere[4096];
+    snprintf(needs, sizeof needs, "%s/needs.json", data);
+    snprintf(supply, sizeof supply, "%s/supply.json", data);
+    snprintf(exclusions, sizeof exclusions, "%s/exclusions.json", data);
+    snprintf(policy, sizeof policy, "%s/policy.toml", data);
+    snprintf(outcomes, sizeof outcomes, "%s/outcomes.json", data);
+    snprintf(new_needs, sizeof new_needs, "%s/new_needs.json", data);
+    snprintf(urgent, sizeof urgent, "%s/urgent_need.json", data);
+    CHECK(mkdtemp(tmp) != NULL);
+    snprintf(r1, sizeof r1, "%s/round1", tmp);
+    snprintf(r2, sizeof r2, "%s/round2", tmp);
+    snprintf(r3, sizeof r3, "%s/round2b", tmp);
+    snprintf(nowhere, sizeof nowhere, "%s/nowhere", tmp);
+
+    CHECK_STATUS(aidmatch_match_files_with_state(needs, supply, exclusions, policy, "2024-10-01", NULL, r1, err),
+                 AIDMATCH_STATUS_OK);
+    CHECK(file_exists(r1, "assignments.csv") && file_exists(r1, "snapshot.json") && file_exists(r1, "policy.toml"));
+    CHECK_STATUS(aidmatch_rematch_files(r1, outcomes, new_needs, NULL, NULL, "2024-10-08", 0, NULL, r2, err),
+                 AIDMATCH_STATUS_OK);
+    {
+        char *changes = read_file(r2, "changes.csv");
+        CHECK(changes != NULL && strstr(changes, "N1,kept,R1,R1\n") != NULL &&
+              strstr(changes, "N5,new,,R3\n") != NULL);
+        free(changes);
+    }
+    CHECK(file_exists(r2, "rematch.json") && file_exists(r2, "snapshot.json"));
+    CHECK_STATUS(aidmatch_urgent_files(r2, urgent, "2024-10-09", r3, err), AIDMATCH_STATUS_OK);
+    {
+        char *report = read_file(r3, "urgent.json");
+        CHECK(report != NULL && strstr(report, "\"mode\": \"free_place\"") != NULL);
+        free(report);
+    }
+
+    CHECK_STATUS(aidmatch_rematch_files(nowhere, outcomes, NULL, NULL, NULL, NULL, 0, NULL, nowhere, err),
+                 AIDMATCH_STATUS_IO);
+    CHECK(strstr(aidmatch_error_message(err), "nowhere") != NULL);
+    CHECK_STATUS(aidmatch_urgent_files(r2, needs, NULL, nowhere, err), AIDMATCH_STATUS_INVALID_INPUT);
+    CHECK_STATUS(aidmatch_urgent_files(NULL, urgent, NULL, nowhere, err), AIDMATCH_STATUS_NULL_PARAMETER);
+    CHECK_STATUS(aidmatch_match_files_with_state(needs, supply, NULL, NULL, NULL, NULL, NULL, err),
+                 AIDMATCH_STATUS_NULL_PARAMETER);
+    CHECK(!file_exists(nowhere, "snapshot.json"));
+
+    remove_folder(r1);
+    remove_folder(r2);
+    remove_folder(r3);
+    CHECK(rmdir(tmp) == 0);
+    aidmatch_error_free(err);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s DATA_DIR\n", argv[0]);
@@ -452,6 +640,8 @@ int main(int argc, char **argv) {
     test_matching();
     test_match_json(argv[1]);
     test_match_files(argv[1]);
+    test_closed_loop_json(argv[1]);
+    test_closed_loop_files(argv[1]);
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

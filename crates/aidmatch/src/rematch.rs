@@ -53,6 +53,7 @@ use crate::engine::{MatchResult, PreviousPair, RunOptions, run};
 use crate::error::Error;
 use crate::model::{Inputs, Need, Outcome, Quantity, Resource};
 use crate::outcome::{Continuity, LoopRules, OutcomeCounts, Pair, PairStatus, apply_outcomes};
+use crate::report::write_atomic;
 use crate::snapshot::{IdPrices, SNAPSHOT_FORMAT, Snapshot, State, sort_pairs};
 use crate::taxonomy::{DeclineReason, DeclinedBy};
 
@@ -351,7 +352,8 @@ pub struct Rematch {
 
 impl Rematch {
     /// Writes the engine's result files, the next state (see [`crate::snapshot`]),
-    /// `changes.csv` and `rematch.json` into `dir`.
+    /// `changes.csv` and `rematch.json` into `dir`, each file atomically (temporary
+    /// file, then rename).
     ///
     /// # Errors
     /// [`Error::Io`] naming the path that failed.
@@ -359,18 +361,36 @@ impl Rematch {
         self.result.write_dir(dir)?;
         self.state.save(dir)?;
         write_changes(dir, &self.changes)?;
-        let path = dir.join("rematch.json");
-        let text = serde_json::to_string_pretty(&self.summary).unwrap_or_default();
-        std::fs::write(&path, text + "\n").map_err(|source| Error::Io {
-            path: path.display().to_string(),
-            source,
+        write_atomic(dir, "rematch.json", |w| {
+            serde_json::to_writer_pretty(&mut *w, &self.summary).map_err(std::io::Error::other)?;
+            std::io::Write::write_all(w, b"\n")
         })
+    }
+
+    /// The result as one JSON document: the engine's result (`assignments`, `unmatched`,
+    /// `referrals`, `summary`, as [`MatchResult::to_json`]) followed by `changes` (the
+    /// rows of `changes.csv`) and `rematch` (the figures of `rematch.json`). The next
+    /// state is separate: [`State::to_json`] of [`Rematch::state`].
+    pub fn to_json(&self) -> String {
+        #[derive(Serialize)]
+        struct Doc<'a> {
+            #[serde(flatten)]
+            result: &'a MatchResult,
+            changes: &'a [Change],
+            rematch: &'a RematchSummary,
+        }
+        // Serialising strings, integers and finite floats cannot fail.
+        serde_json::to_string(&Doc {
+            result: &self.result,
+            changes: &self.changes,
+            rematch: &self.summary,
+        })
+        .unwrap_or_default()
     }
 }
 
-/// Writes `changes.csv` (`need_id, change, previous_resource_id, resource_id`).
+/// Writes `changes.csv` (`need_id, change, previous_resource_id, resource_id`) atomically.
 pub(crate) fn write_changes(dir: &std::path::Path, changes: &[Change]) -> Result<(), Error> {
-    let path = dir.join("changes.csv");
     let mut text = String::from("need_id,change,previous_resource_id,resource_id\n");
     for c in changes {
         let cell = |s: &str| {
@@ -388,9 +408,8 @@ pub(crate) fn write_changes(dir: &std::path::Path, changes: &[Change]) -> Result
             cell(c.resource_id.as_deref().unwrap_or(""))
         ));
     }
-    std::fs::write(&path, text).map_err(|source| Error::Io {
-        path: path.display().to_string(),
-        source,
+    write_atomic(dir, "changes.csv", |w| {
+        std::io::Write::write_all(w, text.as_bytes())
     })
 }
 

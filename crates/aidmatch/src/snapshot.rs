@@ -11,13 +11,30 @@
 //!
 //! [`State::save`] then [`State::load`] gives an identical [`State`] (the round-trip test
 //! checks it field by field), so a re-match from a loaded state equals one from the state
-//! in memory.
+//! in memory. The folder's files are each written atomically (temporary file, then
+//! rename), so an interrupted save leaves every file whole, old or new.
+//!
+//! # One JSON document
+//!
+//! A platform that keeps the state in a database rather than a folder stores
+//! [`State::to_json`] and hands it back to [`State::from_json`] (the C ABI's
+//! `aidmatch_*_json` functions do exactly that). The document is
+//!
+//! ```text
+//! {"format": "aidmatch-state-v1",
+//!  "snapshot": { ...snapshot.json... },
+//!  "needs": [...], "supply": [...], "exclusions": [...],   (as needs.json, supply.json, exclusions.json)
+//!  "policy": { ...the policy's canonical JSON... }}
+//! ```
+//!
+//! and the round trip is exact as well (tested field by field).
 //!
 //! Prices are the solver's dual prices (i128) written as decimal strings (JSON numbers
 //! lose precision beyond 2^53), keyed by need, resource and household id; zero prices are
 //! left out.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -25,13 +42,17 @@ use serde::{Deserialize, Serialize};
 use crate::date::Date;
 use crate::engine::MatchResult;
 use crate::error::Error;
-use crate::io::{self, ReadOptions};
+use crate::io::{self, Format, ReadOptions};
 use crate::model::Inputs;
 use crate::outcome::{LoopRules, Pair, PairStatus};
 use crate::policy::Policy;
+use crate::report::write_atomic;
 
 /// Format tag of `snapshot.json`.
 pub const SNAPSHOT_FORMAT: &str = "aidmatch-snapshot-v1";
+
+/// Format tag of the one-document state of [`State::to_json`].
+pub const STATE_FORMAT: &str = "aidmatch-state-v1";
 
 /// Dual prices by id (decimal strings; zero prices omitted).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -170,16 +191,107 @@ impl State {
     /// [`Error::Io`] naming the path that failed.
     pub fn save(&self, dir: &Path) -> Result<(), Error> {
         std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-        let path = dir.join("snapshot.json");
-        let text = serde_json::to_string_pretty(&self.snapshot)
-            .map_err(|e| io_err(&path)(std::io::Error::other(e)))?;
-        std::fs::write(&path, text + "\n").map_err(io_err(&path))?;
-        io::write_file(dir.join("needs.json"), &self.inputs.needs)?;
-        io::write_file(dir.join("supply.json"), &self.inputs.resources)?;
-        io::write_file(dir.join("exclusions.json"), &self.inputs.exclusions)?;
-        let path = dir.join("policy.toml");
-        std::fs::write(&path, self.policy.to_toml()).map_err(io_err(&path))?;
-        Ok(())
+        write_atomic(dir, "snapshot.json", |w| {
+            serde_json::to_writer_pretty(&mut *w, &self.snapshot).map_err(std::io::Error::other)?;
+            w.write_all(b"\n")
+        })?;
+        write_atomic(dir, "needs.json", |w| {
+            io::json::write(w, &self.inputs.needs)
+        })?;
+        write_atomic(dir, "supply.json", |w| {
+            io::json::write(w, &self.inputs.resources)
+        })?;
+        write_atomic(dir, "exclusions.json", |w| {
+            io::json::write(w, &self.inputs.exclusions)
+        })?;
+        write_atomic(dir, "policy.toml", |w| {
+            w.write_all(self.policy.to_toml().as_bytes())
+        })
+    }
+
+    /// The whole state as one JSON document (see the module docs), for a platform that
+    /// stores it rather than a folder. [`State::from_json`] reads it back identically.
+    ///
+    /// # Errors
+    /// [`Error::Snapshot`] if serialisation fails (it does not for states this crate
+    /// builds: strings, integers and dates only).
+    pub fn to_json(&self) -> Result<String, Error> {
+        let fail = |e: &dyn std::fmt::Display| Error::Snapshot {
+            path: "state".to_owned(),
+            message: format!("cannot serialise the state: {e}"),
+        };
+        let mut out = Vec::with_capacity(256 * (self.inputs.needs.len() + 16));
+        out.extend_from_slice(b"{\"format\":");
+        serde_json::to_writer(&mut out, STATE_FORMAT).map_err(|e| fail(&e))?;
+        out.extend_from_slice(b",\"snapshot\":");
+        serde_json::to_writer(&mut out, &self.snapshot).map_err(|e| fail(&e))?;
+        out.extend_from_slice(b",\"needs\":");
+        serde_json::to_writer(&mut out, &self.inputs.needs).map_err(|e| fail(&e))?;
+        out.extend_from_slice(b",\"supply\":");
+        serde_json::to_writer(&mut out, &self.inputs.resources).map_err(|e| fail(&e))?;
+        out.extend_from_slice(b",\"exclusions\":");
+        serde_json::to_writer(&mut out, &self.inputs.exclusions).map_err(|e| fail(&e))?;
+        out.extend_from_slice(b",\"policy\":");
+        out.extend_from_slice(self.policy.canonical_json().as_bytes());
+        out.push(b'}');
+        String::from_utf8(out).map_err(|e| fail(&e))
+    }
+
+    /// Reads a state written by [`State::to_json`]. `label` names the document in errors
+    /// (for example `"state_json"`); the lists are labelled `label.needs` and so on.
+    ///
+    /// # Errors
+    /// [`Error::Syntax`] if the text is not JSON; [`Error::Snapshot`] for a missing or
+    /// malformed part or an unknown format tag; the list readers' errors
+    /// ([`Error::Invalid`] with row, column and value); [`Error::Policy`].
+    pub fn from_json(text: &str, label: &str) -> Result<State, Error> {
+        let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::Syntax {
+            file: label.to_owned(),
+            line: e.line(),
+            message: e.to_string(),
+        })?;
+        let bad = |message: String| Error::Snapshot {
+            path: label.to_owned(),
+            message,
+        };
+        let serde_json::Value::Object(mut doc) = doc else {
+            return Err(bad("the state is not a JSON object".to_owned()));
+        };
+        let mut part = |key: &str| {
+            doc.remove(key)
+                .ok_or_else(|| bad(format!("the state has no {key:?}")))
+        };
+        match part("format")? {
+            serde_json::Value::String(f) if f == STATE_FORMAT => {}
+            other => {
+                return Err(bad(format!("format {other} is not {STATE_FORMAT:?}")));
+            }
+        }
+        let snapshot: Snapshot =
+            serde_json::from_value(part("snapshot")?).map_err(|e| bad(format!("snapshot: {e}")))?;
+        check_format(&snapshot, label)?;
+        let needs = part("needs")?.to_string();
+        let supply = part("supply")?.to_string();
+        let exclusions = part("exclusions")?.to_string();
+        let policy = part("policy")?.to_string();
+        let opts = |list: &str| ReadOptions {
+            label: Some(format!("{label}.{list}")),
+            ..ReadOptions::default()
+        };
+        let needs = io::needs_from_bytes(needs.as_bytes(), Format::Json, &opts("needs"))?;
+        let resources = io::supply_from_bytes(supply.as_bytes(), Format::Json, &opts("supply"))?;
+        let exclusions =
+            io::exclusions_from_bytes(exclusions.as_bytes(), Format::Json, &opts("exclusions"))?;
+        let policy = Policy::from_json(&policy)?;
+        Ok(State {
+            snapshot,
+            inputs: Inputs {
+                needs,
+                resources,
+                exclusions,
+            },
+            policy,
+        })
     }
 
     /// Reads a state folder written by [`State::save`].
@@ -194,12 +306,7 @@ impl State {
             path: path.display().to_string(),
             message: e.to_string(),
         })?;
-        if snapshot.format != SNAPSHOT_FORMAT {
-            return Err(Error::Snapshot {
-                path: path.display().to_string(),
-                message: format!("format {:?} is not {SNAPSHOT_FORMAT:?}", snapshot.format),
-            });
-        }
+        check_format(&snapshot, &path.display().to_string())?;
         let opts = ReadOptions::default();
         let needs = io::read_needs(dir.join("needs.json"), &opts)?;
         let resources = io::read_supply(dir.join("supply.json"), &opts)?;
@@ -215,6 +322,18 @@ impl State {
                 exclusions,
             },
             policy,
+        })
+    }
+}
+
+/// Refuses a snapshot of another format.
+fn check_format(snapshot: &Snapshot, path: &str) -> Result<(), Error> {
+    if snapshot.format == SNAPSHOT_FORMAT {
+        Ok(())
+    } else {
+        Err(Error::Snapshot {
+            path: path.to_owned(),
+            message: format!("format {:?} is not {SNAPSHOT_FORMAT:?}", snapshot.format),
         })
     }
 }

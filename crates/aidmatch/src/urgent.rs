@@ -239,6 +239,8 @@ pub enum UrgentMode {
 /// The result of an emergency insertion.
 #[derive(Debug, Clone)]
 pub struct UrgentResult {
+    /// The emergency need's id.
+    pub need_id: String,
     /// How it was handled.
     pub mode: UrgentMode,
     /// The resource the need got, if any.
@@ -257,6 +259,58 @@ pub struct UrgentResult {
     pub prepare_time: Duration,
     /// Time of [`UrgentIndex::place`] (and of the re-match when displacing).
     pub insert_time: Duration,
+}
+
+/// The report of an insertion as serialised (see [`UrgentResult::to_json`]).
+#[derive(Serialize)]
+struct UrgentDoc<'a> {
+    need_id: &'a str,
+    mode: UrgentMode,
+    resource_id: Option<&'a str>,
+    score: Option<i64>,
+    tier: u8,
+    reason: Option<&'a str>,
+    changes: &'a [Change],
+    insert_ms: f64,
+}
+
+impl UrgentResult {
+    fn doc(&self) -> UrgentDoc<'_> {
+        UrgentDoc {
+            need_id: &self.need_id,
+            mode: self.mode,
+            resource_id: self.resource_id.as_deref(),
+            score: self.score,
+            tier: self.tier,
+            reason: self.reason,
+            changes: &self.changes,
+            insert_ms: self.insert_time.as_secs_f64() * 1e3,
+        }
+    }
+
+    /// The report as one JSON object, the content of the command line's `urgent.json`:
+    /// `need_id`, `mode` (`free_place`, `displaced`, `unmatched`), `resource_id`,
+    /// `score`, `tier`, `reason`, `changes` (as in `changes.csv`) and `insert_ms`. The
+    /// next state is separate: [`crate::snapshot::State::to_json`] of
+    /// [`UrgentResult::state`].
+    pub fn to_json(&self) -> String {
+        // Serialising strings, integers and finite floats cannot fail.
+        serde_json::to_string(&self.doc()).unwrap_or_default()
+    }
+
+    /// Writes the next state (see [`crate::snapshot`]) and `urgent.json`
+    /// ([`UrgentResult::to_json`], pretty-printed) into `dir` (created if missing), each
+    /// file atomically.
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming the path that failed.
+    pub fn write_dir(&self, dir: &std::path::Path) -> Result<(), Error> {
+        self.state.save(dir)?;
+        crate::report::write_atomic(dir, "urgent.json", |w| {
+            serde_json::to_writer_pretty(&mut *w, &self.doc()).map_err(std::io::Error::other)?;
+            std::io::Write::write_all(w, b"\n")
+        })
+    }
 }
 
 /// Inserts one emergency need into a state on `as_of` (see the module docs).
@@ -306,6 +360,7 @@ pub fn insert_urgent(state: &State, need: Need, as_of: Date) -> Result<UrgentRes
         next.snapshot.pairs = pairs;
         next.inputs.needs.push(need.clone());
         return Ok(UrgentResult {
+            need_id: need.need_id.clone(),
             mode: UrgentMode::FreePlace,
             resource_id: Some(res.resource_id.clone()),
             score: Some(s),
@@ -338,6 +393,7 @@ pub fn insert_urgent(state: &State, need: Need, as_of: Date) -> Result<UrgentRes
             .cloned()
             .collect();
         return Ok(UrgentResult {
+            need_id: need_id.clone(),
             mode: if mine.is_some() {
                 UrgentMode::Displaced
             } else {
@@ -362,8 +418,10 @@ pub fn insert_urgent(state: &State, need: Need, as_of: Date) -> Result<UrgentRes
     };
     let mut next = state.clone();
     next.snapshot.pairs = idx.pairs.clone();
+    let need_id = need.need_id.clone();
     next.inputs.needs.push(need);
     Ok(UrgentResult {
+        need_id,
         mode: UrgentMode::Unmatched,
         resource_id: None,
         score: None,

@@ -64,9 +64,16 @@ fn header_declares_every_export_and_the_version() {
         "aidmatch_match_json",
         "aidmatch_match_files",
         "aidmatch_string_free",
+        "aidmatch_match_json_with_state",
+        "aidmatch_rematch_json",
+        "aidmatch_urgent_json",
+        "aidmatch_match_files_with_state",
+        "aidmatch_rematch_files",
+        "aidmatch_urgent_files",
     ] {
         assert!(header.contains(&format!("{name}(")), "header lacks {name}");
     }
+    assert!(header.contains("#define AIDMATCH_REMATCH_COLD 1"));
     for (macro_name, value) in [
         ("AIDMATCH_VERSION_MAJOR", env!("CARGO_PKG_VERSION_MAJOR")),
         ("AIDMATCH_VERSION_MINOR", env!("CARGO_PKG_VERSION_MINOR")),

@@ -4,6 +4,7 @@
 //! integration test could not link against it.
 
 mod boundary;
+mod closed_loop;
 mod error;
 mod header;
 mod lsap;

@@ -50,6 +50,27 @@ public final class AidmatchTest {
         int aidmatch_match_json(byte[] needsJson, byte[] supplyJson, byte[] exclusionsJson, byte[] policy,
                 byte[] asOf, Pointer interrupt, PointerByReference resultJson, Pointer err);
 
+        int aidmatch_match_json_with_state(byte[] needsJson, byte[] supplyJson, byte[] exclusionsJson,
+                byte[] policy, byte[] asOf, Pointer interrupt, PointerByReference resultJson,
+                PointerByReference stateJson, Pointer err);
+
+        int AIDMATCH_REMATCH_COLD = 1;
+
+        int aidmatch_rematch_json(byte[] stateJson, byte[] outcomesJson, byte[] needsJson, byte[] supplyJson,
+                byte[] policy, byte[] asOf, int flags, Pointer interrupt, PointerByReference resultJson,
+                PointerByReference nextStateJson, Pointer err);
+
+        int aidmatch_urgent_json(byte[] stateJson, byte[] needJson, byte[] asOf, PointerByReference resultJson,
+                PointerByReference nextStateJson, Pointer err);
+
+        int aidmatch_match_files_with_state(byte[] needsPath, byte[] supplyPath, byte[] exclusionsPath,
+                byte[] policyPath, byte[] asOf, Pointer interrupt, byte[] outDir, Pointer err);
+
+        int aidmatch_rematch_files(byte[] previousDir, byte[] outcomesPath, byte[] needsPath, byte[] supplyPath,
+                byte[] policyPath, byte[] asOf, int flags, Pointer interrupt, byte[] outDir, Pointer err);
+
+        int aidmatch_urgent_files(byte[] previousDir, byte[] needPath, byte[] asOf, byte[] outDir, Pointer err);
+
         void aidmatch_string_free(Pointer s);
     }
 
@@ -142,6 +163,113 @@ public final class AidmatchTest {
         matchJson(null, supply, null, null, err, Aidmatch.AIDMATCH_STATUS_NULL_PARAMETER, "NULL needs");
     }
 
+    /** Takes a string the library returned (decoded, then freed natively); null for NULL. */
+    private static String take(PointerByReference ref) {
+        Pointer p = ref.getValue();
+        if (p == null) {
+            return null;
+        }
+        try {
+            return utf8(p);
+        } finally {
+            Aidmatch.LIB.aidmatch_string_free(p);
+        }
+    }
+
+    /** The closed loop as a platform runs it, keeping the state as a string (a database column). */
+    private static void testClosedLoopJson(Path data, Pointer err) throws IOException {
+        Aidmatch lib = Aidmatch.LIB;
+        String needs = Files.readString(data.resolve("needs.json"), StandardCharsets.UTF_8);
+        String supply = Files.readString(data.resolve("supply.json"), StandardCharsets.UTF_8);
+        String exclusions = Files.readString(data.resolve("exclusions.json"), StandardCharsets.UTF_8);
+        String outcomes = Files.readString(data.resolve("outcomes.json"), StandardCharsets.UTF_8);
+        String newNeeds = Files.readString(data.resolve("new_needs.json"), StandardCharsets.UTF_8);
+        String urgent = Files.readString(data.resolve("urgent_need.json"), StandardCharsets.UTF_8);
+
+        PointerByReference result = new PointerByReference();
+        PointerByReference state = new PointerByReference();
+        checkStatus(lib.aidmatch_match_json_with_state(utf8z(needs), utf8z(supply), utf8z(exclusions), null,
+                utf8z("2024-10-01"), null, result, state, err), Aidmatch.AIDMATCH_STATUS_OK, err, "first round");
+        String first = take(result);
+        String stored = take(state);
+        check(first != null && first.contains("\"resource_id\":\"R1\""), "first round result");
+        check(stored != null && stored.startsWith("{\"format\":\"aidmatch-state-v1\""), "state document");
+        if (stored == null) {
+            return;
+        }
+
+        checkStatus(lib.aidmatch_rematch_json(utf8z(stored), utf8z(outcomes), utf8z(newNeeds), null, null,
+                utf8z("2024-10-08"), 0, null, result, state, err), Aidmatch.AIDMATCH_STATUS_OK, err, "rematch");
+        String second = take(result);
+        String stored2 = take(state);
+        check(second != null && second.contains("{\"need_id\":\"N1\",\"change\":\"kept\""), "N1 kept");
+        check(second != null && second.contains("{\"need_id\":\"N5\",\"change\":\"new\",\"previous_resource_id\":null,\"resource_id\":\"R3\"}"),
+                "N5 new on R3");
+        check(second != null && !second.contains("\"need_id\":\"N2\",\"household_id\":\"H2\",\"resource_id\":\"R2\""),
+                "declined N2-R2 does not return");
+
+        // A Chinese value in the feedback comes back intact in the error.
+        String bad = outcomes.replace("\"accepted\"", "\"已接受吗\"");
+        PointerByReference none = new PointerByReference();
+        checkStatus(lib.aidmatch_rematch_json(utf8z(stored), utf8z(bad), null, null, null, utf8z("2024-10-08"), 0,
+                null, none, state, err), Aidmatch.AIDMATCH_STATUS_INVALID_INPUT, err, "bad outcome");
+        check(none.getValue() == null, "no result on failure");
+        check("status".equals(column(err)) && "已接受吗".equals(value(err)), "outcome column/value " + value(err));
+        checkStatus(lib.aidmatch_rematch_json(utf8z(stored), utf8z("[]"), null, null, null, null, 2, null, none,
+                state, err), Aidmatch.AIDMATCH_STATUS_INVALID_INPUT, err, "unknown flag");
+
+        checkStatus(lib.aidmatch_urgent_json(utf8z(stored2), utf8z(urgent), utf8z("2024-10-09"), result, state, err),
+                Aidmatch.AIDMATCH_STATUS_OK, err, "urgent");
+        String third = take(result);
+        String stored3 = take(state);
+        check(third != null && third.contains("\"need_id\":\"U1\",\"mode\":\"free_place\",\"resource_id\":\"R3\""),
+                "U1 placed: " + third);
+        check(stored3 != null && stored3.contains("\"U1\""), "U1 in the next state");
+        checkStatus(lib.aidmatch_urgent_json(null, utf8z(urgent), null, none, state, err),
+                Aidmatch.AIDMATCH_STATUS_NULL_PARAMETER, err, "NULL state");
+    }
+
+    /** The closed loop with the state as a folder. */
+    private static void testClosedLoopFiles(Path data, Pointer err) throws IOException {
+        Aidmatch lib = Aidmatch.LIB;
+        Path tmp = Files.createTempDirectory("aidmatch-java-loop");
+        Path r1 = tmp.resolve("round1");
+        Path r2 = tmp.resolve("round2");
+        Path r3 = tmp.resolve("round2b");
+        try {
+            checkStatus(lib.aidmatch_match_files_with_state(utf8z(data.resolve("needs.json").toString()),
+                    utf8z(data.resolve("supply.json").toString()), utf8z(data.resolve("exclusions.json").toString()),
+                    null, utf8z("2024-10-01"), null, utf8z(r1.toString()), err),
+                    Aidmatch.AIDMATCH_STATUS_OK, err, "first round files");
+            check(Files.exists(r1.resolve("snapshot.json")), "snapshot.json written");
+            checkStatus(lib.aidmatch_rematch_files(utf8z(r1.toString()), utf8z(data.resolve("outcomes.json").toString()),
+                    utf8z(data.resolve("new_needs.json").toString()), null, null, utf8z("2024-10-08"),
+                    Aidmatch.AIDMATCH_REMATCH_COLD, null, utf8z(r2.toString()), err),
+                    Aidmatch.AIDMATCH_STATUS_OK, err, "rematch files");
+            String changes = Files.readString(r2.resolve("changes.csv"), StandardCharsets.UTF_8);
+            check(changes.contains("N1,kept,R1,R1\n") && changes.contains("N5,new,,R3\n"), "changes.csv " + changes);
+            checkStatus(lib.aidmatch_urgent_files(utf8z(r2.toString()), utf8z(data.resolve("urgent_need.json").toString()),
+                    utf8z("2024-10-09"), utf8z(r3.toString()), err), Aidmatch.AIDMATCH_STATUS_OK, err, "urgent files");
+            check(Files.readString(r3.resolve("urgent.json"), StandardCharsets.UTF_8).contains("\"mode\": \"free_place\""),
+                    "urgent.json");
+            checkStatus(lib.aidmatch_rematch_files(utf8z(tmp.resolve("nowhere").toString()),
+                    utf8z(data.resolve("outcomes.json").toString()), null, null, null, null, 0, null,
+                    utf8z(tmp.resolve("out").toString()), err), 7, err, "missing state folder is IO");
+        } finally {
+            for (Path dir : new Path[] {r1, r2, r3}) {
+                if (Files.isDirectory(dir)) {
+                    try (var files = Files.list(dir)) {
+                        for (Path f : (Iterable<Path>) files::iterator) {
+                            Files.delete(f);
+                        }
+                    }
+                    Files.delete(dir);
+                }
+            }
+            Files.delete(tmp);
+        }
+    }
+
     public static void main(String[] args) throws IOException {
         if (args.length != 1) {
             System.err.println("usage: AidmatchTest DATA_DIR");
@@ -195,6 +323,8 @@ public final class AidmatchTest {
             check(lib.aidmatch_lsap_f64(3, 3, costs, 9, false, rows, cols, 3, null) == 0, "no error object");
 
             testMatchJson(Path.of(args[0]), err);
+            testClosedLoopJson(Path.of(args[0]), err);
+            testClosedLoopFiles(Path.of(args[0]), err);
         } finally {
             lib.aidmatch_error_free(err);
         }

@@ -258,6 +258,86 @@ fn snapshot_round_trip_gives_identical_state_and_result() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The one-document state (what the C ABI's JSON functions exchange) round-trips exactly,
+/// as the folder does, and a re-match from it equals one from the state in memory.
+#[test]
+fn state_json_round_trip_gives_identical_state_and_result() {
+    let (state, later) = first_round(4, 10);
+    let text = state.to_json().expect("to_json");
+    assert!(
+        text.starts_with("{\"format\":\"aidmatch-state-v1\""),
+        "{}",
+        &text[..60]
+    );
+    let loaded = State::from_json(&text, "state").expect("from_json");
+    assert_eq!(loaded, state);
+    assert_eq!(loaded.to_json().expect("again"), text);
+    let day = AS_OF.add_days(7).expect("date");
+    let mut rng = ChaCha8Rng::seed_from_u64(4);
+    let outcomes = random_outcomes(&state, &mut rng, day);
+    let a = rematch(
+        &state,
+        &outcomes,
+        later.clone(),
+        None,
+        &RematchOptions::new(day),
+    )
+    .expect("a");
+    let b = rematch(&loaded, &outcomes, later, None, &RematchOptions::new(day)).expect("b");
+    assert_eq!(a.result.to_json(), b.result.to_json());
+    assert_eq!(a.state, b.state);
+    let next = a.state.to_json().expect("next");
+    assert_eq!(State::from_json(&next, "next").expect("next back"), a.state);
+    // The re-match document: the engine's result, then the changes and the figures.
+    let doc: serde_json::Value = serde_json::from_str(&a.to_json()).expect("rematch json");
+    let result: serde_json::Value = serde_json::from_str(&a.result.to_json()).expect("result");
+    for key in ["assignments", "unmatched", "referrals", "summary"] {
+        assert_eq!(doc[key], result[key], "{key}");
+    }
+    assert_eq!(
+        doc["changes"].as_array().map(Vec::len),
+        Some(a.changes.len())
+    );
+    assert_eq!(doc["rematch"]["kept_pairs"], a.summary.kept_pairs);
+}
+
+/// A state document that is not one is a typed error, never a panic or a default.
+#[test]
+fn a_bad_state_json_is_a_typed_error() {
+    use aidmatch::Error;
+    let (state, _) = first_round(4, 0);
+    let text = state.to_json().expect("to_json");
+    assert!(matches!(
+        State::from_json(&text[..text.len() / 2], "s"),
+        Err(Error::Syntax { .. })
+    ));
+    for bad in [
+        "[]".to_owned(),
+        "{}".to_owned(),
+        text.replace("aidmatch-state-v1", "aidmatch-state-v0"),
+        text.replace("aidmatch-snapshot-v1", "x"),
+        text.replacen("\"needs\":", "\"needz\":", 1),
+    ] {
+        match State::from_json(&bad, "s") {
+            Err(Error::Snapshot { path, .. }) => assert_eq!(path, "s"),
+            other => panic!("expected a snapshot error, got {other:?}"),
+        }
+    }
+    // A bad value inside a list is located like any list problem.
+    let at = text.find("\"needs\":").expect("needs");
+    let bad = format!(
+        "{}{}",
+        &text[..at],
+        text[at..].replacen("\"category\":\"", "\"category\":\"space_travel_", 1)
+    );
+    let e = State::from_json(&bad, "s").expect_err("bad category");
+    let p = e.first_problem().expect("a problem");
+    assert_eq!(
+        (p.file.as_str(), p.column.as_str()),
+        ("s.needs", "category")
+    );
+}
+
 #[test]
 fn unanswered_proposals_expire_and_are_matched_again() {
     let (state, _) = first_round(5, 0);
