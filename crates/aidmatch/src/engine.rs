@@ -541,6 +541,7 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
     }
     let n_households = households.len();
     let n_providers = providers.len();
+    let household_taken = crate::rematch::household_taken(options.rematch.as_deref(), &households);
     drop(households);
     drop(providers);
     let tier: Vec<u8> = needs
@@ -686,6 +687,7 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         household: &household,
         n_households,
         household_limit: policy.household.max_needs_per_round,
+        household_taken: &household_taken,
         n_resources: resources.len(),
     };
     let range = network::amount_range(&arcs, &needs, &resources);
@@ -784,6 +786,7 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         caps,
         arcs,
         diagnosis,
+        household_taken,
     };
     let mut result = assemble(
         ctx_base,
@@ -842,6 +845,8 @@ struct ResultInputs {
     caps: Vec<u32>,
     arcs: Arcs,
     diagnosis: Vec<Option<Diagnosis>>,
+    /// Household places already taken (re-match); counted as matched.
+    household_taken: Vec<u32>,
 }
 
 /// Builds the rows, referrals and summary from the final matching.
@@ -864,7 +869,8 @@ fn assemble(
     // Per-resource state.
     let mut res_count = vec![0u32; n_res];
     let mut res_spent = vec![0u64; n_res];
-    let mut household_matched = vec![0u32; n_households];
+    let mut household_matched = s.household_taken.clone();
+    household_matched.resize(n_households, 0);
     for (i, &j) in assigned_to.iter().enumerate() {
         if j != u32::MAX {
             let j = j as usize;

@@ -107,6 +107,8 @@ pub(crate) struct Shape<'a> {
     pub household: &'a [u32],
     pub n_households: usize,
     pub household_limit: u32,
+    /// Places of the limit each household already used (kept pairs of a re-match).
+    pub household_taken: &'a [u32],
     pub n_resources: usize,
 }
 
@@ -137,12 +139,10 @@ pub(crate) fn build_problem(
     for &h in shape.household {
         group_capacity[h as usize] += 1;
     }
-    for c in &mut group_capacity {
-        *c = if *c > shape.household_limit {
-            shape.household_limit
-        } else {
-            *c + 1
-        };
+    for (h, c) in group_capacity.iter_mut().enumerate() {
+        let taken = shape.household_taken.get(h).copied().unwrap_or(0);
+        let limit = shape.household_limit.saturating_sub(taken);
+        *c = if *c > limit { limit } else { *c + 1 };
     }
     b.groups(
         shape

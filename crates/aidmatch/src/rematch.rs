@@ -33,9 +33,12 @@
 //! household's other needs with that provider: a 1+N pairing draws the household's new
 //! needs to the same cadre or organisation.
 //!
-//! # Limits
-//! A household's kept pairs do not count against `household.max_needs_per_round` in the
-//! re-match (the engine has no pre-consumed household places).
+//! Household limit: a household's kept pairs (accepted, delivered, hard-kept) take
+//! places of `household.max_needs_per_round` too ([`EngineHook::household_taken`]), so
+//! its kept and newly matched needs together never exceed the limit; the needs left out
+//! for it are unmatched with the household limit named in their detail. Kept pairs stay
+//! in the state (and count) until their need leaves the list; a new period starts from
+//! a first round.
 //!
 //! # Complexity
 //! O(pairs + needs + resources) besides the engine's run, which the warm start speeds up
@@ -66,6 +69,9 @@ pub struct EngineHook {
     pub warm_pairs: Vec<(String, String)>,
     /// Dual prices of the previous solve.
     pub prices: Option<IdPrices>,
+    /// Places of `household.max_needs_per_round` already taken by kept pairs, by
+    /// household id (households without a kept pair left out).
+    pub household_taken: Vec<(String, u32)>,
 }
 
 /// Dual prices of a run's final solve, by need, resource and household index of the
@@ -122,6 +128,20 @@ pub(crate) fn forbidden_set(
         for (n, r) in &h.forbidden {
             if let (Some(i), Some(j)) = (need_index(needs, n), resource_index(resources, r)) {
                 out.insert(key(i, j));
+            }
+        }
+    }
+    out
+}
+
+/// Places of the household limit already taken, per household of the engine's sorted
+/// household ids (all zero without a hook). O(households + taken · log households).
+pub(crate) fn household_taken(hook: Option<&EngineHook>, households: &[&str]) -> Vec<u32> {
+    let mut out = vec![0u32; households.len()];
+    if let Some(h) = hook {
+        for (id, n) in &h.household_taken {
+            if let Ok(k) = households.binary_search(&id.as_str()) {
+                out[k] = out[k].saturating_add(*n);
             }
         }
     }
@@ -521,6 +541,17 @@ pub(crate) fn prepare(
         .filter(|n| !fixed_needs.contains(n.need_id.as_str()))
         .cloned()
         .collect();
+    // Household places taken: one per kept need still in the round's list.
+    let mut taken_by: std::collections::BTreeMap<&str, u32> = std::collections::BTreeMap::new();
+    for n in &all_needs {
+        if fixed_needs.contains(n.need_id.as_str()) {
+            *taken_by.entry(n.household_id.as_str()).or_default() += 1;
+        }
+    }
+    let household_taken: Vec<(String, u32)> = taken_by
+        .into_iter()
+        .map(|(h, n)| (h.to_owned(), n))
+        .collect();
     let forbidden: Vec<(String, String)> = pairs
         .iter()
         .filter(|p| p.status == PairStatus::Declined)
@@ -590,6 +621,7 @@ pub(crate) fn prepare(
         forbidden,
         warm_pairs: if options.warm { open } else { Vec::new() },
         prices: options.warm.then(|| prices.clone()),
+        household_taken,
     };
     let run_inputs = Inputs {
         needs: run_needs,

@@ -434,3 +434,138 @@ fn rematch_without_changes_moves_nothing() {
     assert_eq!(r.summary.changes["moved"], 0, "{:?}", r.summary.changes);
     assert_eq!(r.summary.changes["dropped"], 0, "{:?}", r.summary.changes);
 }
+
+/// A household's kept (accepted, delivered) needs count against
+/// `household.max_needs_per_round`: after a re-match, kept + newly matched needs of a
+/// household never exceed the limit, and the needs left out say the household limit was reached.
+#[test]
+fn kept_needs_count_against_the_household_limit() {
+    use aidmatch::io::{self, Format, ReadOptions};
+    // One household with four care needs, another with one; two cadres with room for all.
+    let need = |id: &str, household: &str| {
+        format!(
+            r#"{{"need_id": "{id}", "household_id": "{household}", "region": "610103002001",
+                "statuses": ["dibao"], "category": "care_visit", "form": "service",
+                "quantity": 2, "consent": true, "age": 70, "reported_at": "2024-09-01"}}"#
+        )
+    };
+    let needs = format!(
+        "[{}, {}, {}, {}, {}]",
+        need("A", "H1"),
+        need("B", "H1"),
+        need("C", "H1"),
+        need("D", "H1"),
+        need("E", "H2")
+    );
+    let supply = r#"[
+      {"resource_id": "R1", "provider_id": "CADRE-1", "provider_kind": "cadre",
+       "categories": ["care_visit"], "form": "service", "capacity": 10, "area": "610103"},
+      {"resource_id": "R2", "provider_id": "CADRE-2", "provider_kind": "cadre",
+       "categories": ["care_visit"], "form": "service", "capacity": 10, "area": "610103"}]"#;
+    let opts = ReadOptions::default();
+    let inputs = Inputs {
+        needs: io::needs_from_bytes(needs.as_bytes(), Format::Json, &opts).expect("needs"),
+        resources: io::supply_from_bytes(supply.as_bytes(), Format::Json, &opts).expect("supply"),
+        exclusions: Vec::new(),
+    };
+    let at_limit = |detail: &str| detail.contains("household limit of 2 needs per round reached");
+    let policy = Policy::from_toml("[household]\nmax_needs_per_round = 2\n").expect("policy");
+    let limit = 2;
+    let first = aidmatch::run(&inputs, &policy, &RunOptions::new(AS_OF)).expect("run");
+    let h1: Vec<_> = first
+        .assignments
+        .iter()
+        .filter(|a| a.household_id == "H1")
+        .collect();
+    assert_eq!(h1.len(), limit, "the first round respects the limit");
+    let state = State::from_run(&inputs, &policy, &LoopRules::default(), &first);
+    // Feedback: one of H1's two proposals accepted, the other declined by the person.
+    let day = AS_OF.add_days(7).expect("date");
+    let outcomes = vec![
+        Outcome {
+            need_id: h1[0].need_id.clone(),
+            resource_id: h1[0].resource_id.clone(),
+            status: OutcomeStatus::Accepted,
+            at: Some(day),
+            note: String::new(),
+            declined_by: None,
+            reason: None,
+        },
+        Outcome {
+            need_id: h1[1].need_id.clone(),
+            resource_id: h1[1].resource_id.clone(),
+            status: OutcomeStatus::Declined,
+            at: Some(day),
+            note: String::new(),
+            declined_by: Some(DeclinedBy::Recipient),
+            reason: Some(DeclineReason::Other),
+        },
+    ];
+    for warm in [true, false] {
+        let mut o = RematchOptions::new(day);
+        o.warm = warm;
+        let r = rematch(&state, &outcomes, Vec::new(), None, &o).expect("rematch");
+        let kept = r
+            .changes
+            .iter()
+            .filter(|c| c.change == ChangeKind::Kept)
+            .count();
+        assert_eq!(kept, 1);
+        let matched_h1 = r
+            .result
+            .assignments
+            .iter()
+            .filter(|a| a.household_id == "H1")
+            .count();
+        assert_eq!(
+            kept + matched_h1,
+            limit,
+            "warm {warm}: H1 has {kept} kept and {matched_h1} newly matched needs, limit {limit}"
+        );
+        // The other two of H1's open needs wait, for the household limit.
+        let waiting: Vec<_> = r
+            .result
+            .unmatched
+            .iter()
+            .filter(|u| u.household_id == "H1")
+            .collect();
+        assert_eq!(waiting.len(), 2, "{waiting:?}");
+        assert!(waiting.iter().all(|u| at_limit(&u.detail)), "{waiting:?}");
+        // H2 is not affected.
+        assert!(r.result.assignments.iter().any(|a| a.need_id == "E"));
+        assert!(r.result.summary.certificate.verified);
+    }
+    // Both of H1's places kept: none of its other needs is matched.
+    let outcomes: Vec<Outcome> = h1
+        .iter()
+        .map(|a| Outcome {
+            need_id: a.need_id.clone(),
+            resource_id: a.resource_id.clone(),
+            status: OutcomeStatus::Accepted,
+            at: Some(day),
+            note: String::new(),
+            declined_by: None,
+            reason: None,
+        })
+        .collect();
+    let r = rematch(
+        &state,
+        &outcomes,
+        Vec::new(),
+        None,
+        &RematchOptions::new(day),
+    )
+    .expect("rematch");
+    assert!(
+        r.result.assignments.iter().all(|a| a.household_id != "H1"),
+        "{:?}",
+        r.result.assignments
+    );
+    assert!(
+        r.result
+            .unmatched
+            .iter()
+            .filter(|u| u.household_id == "H1")
+            .all(|u| at_limit(&u.detail))
+    );
+}
