@@ -21,7 +21,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use aidmatch_assign::dense::{self, Assignment, Sense};
+use aidmatch_assign::dense::{self, Assignment, DenseOptions, Sense};
 use aidmatch_assign::{AssignError, Matching, Problem, sparse};
 use numpy::{PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1, PyUntypedArrayMethods};
 use pyo3::prelude::*;
@@ -37,6 +37,10 @@ use errors::{ArcLocator, Kind, NoArcs, Raise, Value, assign_error, panic_error};
 /// Sparse problems with fewer arcs are solved on the calling thread: they take
 /// milliseconds, less than starting a helper thread is worth.
 const INLINE_ARCS: usize = 20_000;
+
+/// Dense matrices with fewer entries are solved on the calling thread (a few
+/// milliseconds at most), larger ones on a helper thread that Ctrl-C can cancel.
+const INLINE_ENTRIES: usize = 1 << 16;
 
 /// The compiled module.
 #[pymodule]
@@ -169,15 +173,40 @@ fn lsap_f64<'py>(
     let (rows, cols) = dims(a);
     let held = Costs::read(py, a)?;
     let costs = held.as_slice(py)?;
-    let solved = py.detach(|| {
-        catch_unwind(AssertUnwindSafe(|| {
-            dense::linear_sum_assignment(costs, rows, cols, sense)
-        }))
-    });
-    let assignment = unwrap_solve(py, solved, &NoArcs)?;
+    let assignment = solve_dense(py, rows, cols, |o| {
+        dense::linear_sum_assignment_with(costs, rows, cols, sense, o)
+    })?
+    .map_err(|e| assign_error(e, &NoArcs).into_pyerr(py))?;
     lsap_result(py, &assignment, return_duals, |py, d| {
         Ok(PyArray1::from_slice(py, d).into_any())
     })
+}
+
+/// Runs a dense solve. Tiny matrices (longer side at most `dense::SMALL_SIDE`, under a
+/// microsecond) are solved holding the GIL: releasing and re-taking it would cost more
+/// than the solve. Others run with the GIL released; large ones through
+/// [`interrupt::run`], so that Ctrl-C cancels them (`KeyboardInterrupt`).
+///
+/// The outer error is Python's (a signal handler's exception, or a panic made
+/// `InternalError`); the inner one the solver's, for the caller to map.
+fn solve_dense<T: Send>(
+    py: Python<'_>,
+    rows: usize,
+    cols: usize,
+    solve: impl FnOnce(&DenseOptions<'_>) -> Result<T, AssignError> + Send,
+) -> PyResult<Result<T, AssignError>> {
+    let solved = if rows.max(cols) <= dense::SMALL_SIDE {
+        catch_unwind(AssertUnwindSafe(|| solve(&DenseOptions::default())))
+    } else {
+        let cancel = AtomicBool::new(false);
+        let inline = rows.saturating_mul(cols) < INLINE_ENTRIES;
+        interrupt::run(py, &cancel, inline, || {
+            let mut options = DenseOptions::default();
+            options.cancel = Some(&cancel);
+            solve(&options)
+        })?
+    };
+    solved.map_err(|payload| panic_error(payload).into_pyerr(py))
 }
 
 fn lsap_i64<'py>(
@@ -189,26 +218,22 @@ fn lsap_i64<'py>(
     let (rows, cols) = dims(a);
     let held = Costs::read(py, a)?;
     let costs = held.as_slice(py)?;
-    let solved = py.detach(|| {
-        catch_unwind(AssertUnwindSafe(|| {
-            dense::linear_sum_assignment_i64(costs, rows, cols, None, sense)
-        }))
-    });
-    if let Ok(Err(AssignError::CostOutOfRange { .. })) = solved {
+    let solved = solve_dense(py, rows, cols, |o| {
+        dense::linear_sum_assignment_i64_with(costs, rows, cols, None, sense, o)
+    })?;
+    if let Err(AssignError::CostOutOfRange { .. }) = solved {
         // Beyond ±(2^53 - 1) integers are not exact in the integer solver's
         // bound; scipy converts them to float64, and so do we.
         let as_float: Vec<f64> = costs.iter().map(|&c| c as f64).collect();
-        let solved = py.detach(|| {
-            catch_unwind(AssertUnwindSafe(|| {
-                dense::linear_sum_assignment(&as_float, rows, cols, sense)
-            }))
-        });
-        let assignment = unwrap_solve(py, solved, &NoArcs)?;
+        let assignment = solve_dense(py, rows, cols, |o| {
+            dense::linear_sum_assignment_with(&as_float, rows, cols, sense, o)
+        })?
+        .map_err(|e| assign_error(e, &NoArcs).into_pyerr(py))?;
         return lsap_result(py, &assignment, return_duals, |py, d| {
             Ok(PyArray1::from_slice(py, d).into_any())
         });
     }
-    let assignment = unwrap_solve(py, solved, &NoArcs)?;
+    let assignment = solved.map_err(|e| assign_error(e, &NoArcs).into_pyerr(py))?;
     lsap_result(py, &assignment, return_duals, |py, d| int_array(py, d))
 }
 

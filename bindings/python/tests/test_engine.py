@@ -207,6 +207,7 @@ def test_runs_in_parallel_threads(by_path):
 
 MATCH_INTERRUPT_SCRIPT = """
 import sys, time, pandas as pd, aidmatch
+import signal; signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with SIGINT ignored
 data = sys.argv[1]
 needs = pd.read_csv(data + "/needs.csv", dtype=str, keep_default_na=False)
 supply = pd.read_csv(data + "/supply.csv", dtype=str, keep_default_na=False)

@@ -83,6 +83,7 @@ def test_gil_is_released_during_a_solve():
 INTERRUPT_SCRIPT = textwrap.dedent(
     """
     import sys, time, numpy as np, aidmatch
+    import signal; signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with SIGINT ignored
     rng = np.random.default_rng(0)
     n, deg = {n}, 12
     indptr = np.arange(0, n * deg + 1, deg, dtype=np.int64)
@@ -117,6 +118,47 @@ def test_ctrl_c_interrupts_a_long_sparse_solve():
     os.kill(proc.pid, signal.SIGINT)
     sent = time.monotonic()
     out, err = proc.communicate(timeout=60)
+    assert out.startswith("interrupted"), (out, err)
+    assert "KeyboardInterrupt" not in err and "PanicException" not in err
+    print(f"exited {time.monotonic() - sent:.3f} s after SIGINT")
+
+
+DENSE_INTERRUPT_SCRIPT = textwrap.dedent(
+    """
+    import sys, time, numpy as np, aidmatch
+    import signal; signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with SIGINT ignored
+    # Machol-Wien costs c_ij = (i + 1)(j + 1): every augmenting path is long; n = 3000
+    # takes 15-20 s on the development machine.
+    i = np.arange(1, 3001, dtype=np.{dtype})
+    cost = np.outer(i, i)
+    print("ready", flush=True)
+    t0 = time.monotonic()
+    try:
+        aidmatch.linear_sum_assignment(cost)
+    except KeyboardInterrupt:
+        print("interrupted %.3f" % (time.monotonic() - t0), flush=True)
+        sys.exit(0)
+    print("finished %.3f" % (time.monotonic() - t0), flush=True)
+    """
+)
+
+
+@pytest.mark.parametrize("dtype", ["int64", "float64"])
+def test_ctrl_c_interrupts_a_long_dense_solve(dtype):
+    """SIGINT during a long dense solve raises KeyboardInterrupt promptly: the solver
+    reads its cancel flag while it runs."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", DENSE_INTERRUPT_SCRIPT.format(dtype=dtype)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready"
+    threading.Event().wait(1.0)
+    os.kill(proc.pid, signal.SIGINT)
+    sent = time.monotonic()
+    out, err = proc.communicate(timeout=120)
     assert out.startswith("interrupted"), (out, err)
     assert "KeyboardInterrupt" not in err and "PanicException" not in err
     print(f"exited {time.monotonic() - sent:.3f} s after SIGINT")

@@ -30,6 +30,7 @@
 //! augmenting path exists: the instance is infeasible.
 
 use std::ops::{Add, Sub};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Arithmetic the kernel runs in. Implemented for `f64`, `i64` and `i128`.
 ///
@@ -81,9 +82,50 @@ const NONE: u32 = u32::MAX;
 /// the matching on the tight graph.
 const TIGHT: usize = 8;
 
-/// The kernel found a row that cannot be assigned.
+/// Why the kernel stopped without a solution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Infeasible;
+pub(crate) enum Stop {
+    /// A row cannot be assigned.
+    Infeasible,
+    /// The caller's cancel flag was set.
+    Interrupted,
+}
+
+/// How many cost entries the kernel reads between two looks at the cancel flag: about
+/// a tenth of a millisecond of work, so a flag is noticed long before a second passes
+/// and the look (one relaxed load) costs nothing measurable.
+pub const CANCEL_EVERY: usize = 1 << 16;
+
+/// The caller's cancel flag and the work done since it was last read.
+#[derive(Debug)]
+pub(crate) struct Cancel<'a> {
+    flag: Option<&'a AtomicBool>,
+    work: usize,
+}
+
+impl<'a> Cancel<'a> {
+    pub(crate) fn new(flag: Option<&'a AtomicBool>) -> Self {
+        Cancel { flag, work: 0 }
+    }
+
+    /// Counts `entries` read; every [`CANCEL_EVERY`] entries, reads the flag.
+    #[inline(always)]
+    pub(crate) fn tick(&mut self, entries: usize) -> Result<(), Stop> {
+        let Some(flag) = self.flag else {
+            return Ok(());
+        };
+        self.work += entries;
+        if self.work < CANCEL_EVERY {
+            return Ok(());
+        }
+        self.work = 0;
+        if flag.load(Ordering::Relaxed) {
+            Err(Stop::Interrupted)
+        } else {
+            Ok(())
+        }
+    }
+}
 
 /// An optimal assignment of every row of the working matrix, with its duals.
 #[derive(Debug, Clone)]
@@ -102,12 +144,14 @@ pub(crate) struct Solved<T> {
 /// `v_floor` bounds how low augmenting row reduction may push a column price (it keeps
 /// integer arithmetic within the range the caller checked); it does not affect
 /// optimality, only how much work the initialisation takes over from the augmentation.
+/// `cancel` is read every [`CANCEL_EVERY`] entries scanned.
 pub(crate) fn solve<E: Copy + Into<T>, T: Cost>(
     c: &[E],
     n: usize,
     m: usize,
     v_floor: T,
-) -> Result<Solved<T>, Infeasible> {
+    cancel: &mut Cancel<'_>,
+) -> Result<Solved<T>, Stop> {
     debug_assert!(n <= m && m < NONE as usize);
     debug_assert_eq!(c.len(), n * m);
     let mut s = State {
@@ -118,7 +162,7 @@ pub(crate) fn solve<E: Copy + Into<T>, T: Cost>(
         v: vec![T::ZERO; m],
     };
     if n > 0 {
-        let (mut free, tight) = s.row_reduction()?;
+        let (mut free, tight) = s.row_reduction(cancel)?;
         if !free.is_empty() {
             free = s.tight_matching(&free, &tight);
         }
@@ -127,7 +171,7 @@ pub(crate) fn solve<E: Copy + Into<T>, T: Cost>(
             if free.is_empty() {
                 break;
             }
-            free = s.augmenting_row_reduction(&free, v_floor);
+            free = s.augmenting_row_reduction(&free, v_floor, cancel)?;
         }
         if !free.is_empty() {
             free.sort_unstable();
@@ -139,7 +183,7 @@ pub(crate) fn solve<E: Copy + Into<T>, T: Cost>(
                 ready: Vec::with_capacity(m),
             };
             for &i in &free {
-                s.augment(&mut sap, i as usize)?;
+                s.augment(&mut sap, i as usize, cancel)?;
             }
         }
     }
@@ -227,7 +271,7 @@ impl<E: Copy + Into<T>, T: Cost> State<'_, E, T> {
     /// Rectangular: `u_i = min_j c_ij`, `v = 0`. Square (no sign condition on the
     /// duals): then also `v_j = min_i (c_ij - u_i) >= 0`, so that every column has a
     /// tight pair too. Each row takes its lowest free tight column, if any.
-    fn row_reduction(&mut self) -> Result<(Vec<u32>, Tight), Infeasible> {
+    fn row_reduction(&mut self, cancel: &mut Cancel<'_>) -> Result<(Vec<u32>, Tight), Stop> {
         let (n, m) = (self.x.len(), self.m);
         let mut tight = Tight {
             cols: vec![0; n * TIGHT],
@@ -237,6 +281,7 @@ impl<E: Copy + Into<T>, T: Cost> State<'_, E, T> {
         if n == m {
             let mut colmin = vec![T::INF; m];
             for (i, ui) in u.iter_mut().enumerate() {
+                cancel.tick(m)?;
                 let row = self.row(i);
                 let mut min: T = row[0].into();
                 for &cij in row {
@@ -246,7 +291,7 @@ impl<E: Copy + Into<T>, T: Cost> State<'_, E, T> {
                     }
                 }
                 if min.is_inf() {
-                    return Err(Infeasible);
+                    return Err(Stop::Infeasible);
                 }
                 *ui = min;
                 for (cm, &cij) in colmin.iter_mut().zip(row) {
@@ -257,12 +302,13 @@ impl<E: Copy + Into<T>, T: Cost> State<'_, E, T> {
                 }
             }
             if colmin.iter().any(|&r| r.is_inf()) {
-                return Err(Infeasible);
+                return Err(Stop::Infeasible);
             }
             self.v = colmin;
         }
         let mut free = Vec::new();
         for (i, ui) in u.iter_mut().enumerate() {
+            cancel.tick(m)?;
             let row = &self.c[i * m..(i + 1) * m];
             let buf = &mut tight.cols[i * TIGHT..(i + 1) * TIGHT];
             let mut count = 0;
@@ -293,7 +339,7 @@ impl<E: Copy + Into<T>, T: Cost> State<'_, E, T> {
                     }
                 }
                 if min.is_inf() {
-                    return Err(Infeasible);
+                    return Err(Stop::Infeasible);
                 }
                 min
             };
@@ -379,7 +425,12 @@ impl<E: Copy + Into<T>, T: Cost> State<'_, E, T> {
     }
 
     /// Phase 2, one pass over `free`. Returns the rows still free.
-    fn augmenting_row_reduction(&mut self, free: &[u32], v_floor: T) -> Vec<u32> {
+    fn augmenting_row_reduction(
+        &mut self,
+        free: &[u32],
+        v_floor: T,
+        cancel: &mut Cancel<'_>,
+    ) -> Result<Vec<u32>, Stop> {
         let mut still_free = Vec::new();
         // Bounds the work of a pass; rows left over go to the augmentation phase.
         let mut budget = 4 * free.len() + 64;
@@ -391,6 +442,7 @@ impl<E: Copy + Into<T>, T: Cost> State<'_, E, T> {
                 continue;
             }
             budget -= 1;
+            cancel.tick(self.m)?;
             let (u1, j1, u2, j2) = two_smallest(self.row(i as usize), &self.v);
             let mut j = j1;
             let lowered = if u1 < u2 && !u2.is_inf() && self.v[j1] - (u2 - u1) >= v_floor {
@@ -419,7 +471,7 @@ impl<E: Copy + Into<T>, T: Cost> State<'_, E, T> {
                 }
             }
         }
-        still_free
+        Ok(still_free)
     }
 
     /// Phase 4: one shortest augmenting path from free row `i0`.
@@ -429,7 +481,12 @@ impl<E: Copy + Into<T>, T: Cost> State<'_, E, T> {
     /// in aligned arrays, so that each scan reads the cost row in increasing address
     /// order and everything else sequentially. Ties prefer a free column, then the
     /// lowest index.
-    fn augment(&mut self, sap: &mut Sap<T>, i0: usize) -> Result<(), Infeasible> {
+    fn augment(
+        &mut self,
+        sap: &mut Sap<T>,
+        i0: usize,
+        cancel: &mut Cancel<'_>,
+    ) -> Result<(), Stop> {
         let m = self.m;
         let Sap {
             d,
@@ -446,6 +503,7 @@ impl<E: Copy + Into<T>, T: Cost> State<'_, E, T> {
             list.v.clear();
         }
         ready.clear();
+        cancel.tick(m)?;
         let row0 = &c[i0 * m..(i0 + 1) * m];
         for (j, ((&r, &cij), &vj)) in y.iter().zip(row0).zip(v.iter()).enumerate() {
             let list = if r == NONE {
@@ -463,13 +521,14 @@ impl<E: Copy + Into<T>, T: Cost> State<'_, E, T> {
         let (mu, end) = loop {
             if fmin <= rmin {
                 if fmin.is_inf() {
-                    return Err(Infeasible);
+                    return Err(Stop::Infeasible);
                 }
                 break (fmin, free_cols.cols[fpos] as usize);
             }
             if rmin.is_inf() {
-                return Err(Infeasible);
+                return Err(Stop::Infeasible);
             }
+            cancel.tick(free_cols.cols.len() + rest.cols.len())?;
             // Finalise the closest assigned column and scan its row.
             let mu = rmin;
             let j1 = rest.cols.remove(rpos) as usize;

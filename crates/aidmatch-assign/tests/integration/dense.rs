@@ -2,7 +2,10 @@
 //! against exhaustive search with a direct check of the dual certificate.
 
 use aidmatch_assign::AssignError;
-use aidmatch_assign::dense::{Assignment, Sense, linear_sum_assignment, linear_sum_assignment_i64};
+use aidmatch_assign::dense::{
+    Assignment, DenseOptions, SMALL_SIDE, Sense, linear_sum_assignment, linear_sum_assignment_i64,
+    linear_sum_assignment_i64_with, linear_sum_assignment_with,
+};
 use aidmatch_assign::reference;
 use aidmatch_assign::verify::{verify_dense_f64, verify_dense_i64};
 use proptest::prelude::*;
@@ -521,8 +524,15 @@ fn certificates_on_larger_random_instances() {
     }
 }
 
+/// Options with the tiny-matrix path on or off: the property tests run both paths.
+fn path(small_path: bool) -> DenseOptions<'static> {
+    let mut o = DenseOptions::default();
+    o.small_path = small_path;
+    o
+}
+
 fn small_instance() -> impl Strategy<Value = (usize, usize, Vec<i64>, Vec<bool>, bool)> {
-    (0usize..=6, 0usize..=7).prop_flat_map(|(r, c)| {
+    (0usize..=6, 0usize..=9).prop_flat_map(|(r, c)| {
         (
             Just(r),
             Just(c),
@@ -542,14 +552,16 @@ proptest! {
         let allowed = use_mask.then_some(mask.as_slice());
         let want = brute_force(&costs, rows, cols, allowed, sense);
         prop_assert_eq!(want, reference::dense_i64(&costs, rows, cols, allowed, sense));
-        match linear_sum_assignment_i64(&costs, rows, cols, allowed, sense) {
-            Ok(a) => {
-                check_i64(&costs, rows, cols, allowed, sense, &a);
-                prop_assert_eq!(Some(a.objective()), want);
-            }
-            Err(e) => {
-                prop_assert_eq!(e, AssignError::Infeasible);
-                prop_assert_eq!(want, None);
+        for small_path in [true, false] {
+            match linear_sum_assignment_i64_with(&costs, rows, cols, allowed, sense, &path(small_path)) {
+                Ok(a) => {
+                    check_i64(&costs, rows, cols, allowed, sense, &a);
+                    prop_assert_eq!(Some(a.objective()), want);
+                }
+                Err(e) => {
+                    prop_assert_eq!(e, AssignError::Infeasible);
+                    prop_assert_eq!(want, None);
+                }
             }
         }
         // The same instance in f64, forbidden entries as infinities.
@@ -559,14 +571,16 @@ proptest! {
             .zip(&mask)
             .map(|(&x, &ok)| if ok || !use_mask { x as f64 } else { forbid })
             .collect();
-        match linear_sum_assignment(&f, rows, cols, sense) {
-            Ok(b) => {
-                check_f64(&f, rows, cols, sense, &b);
-                prop_assert_eq!(want.map(|w| w as f64), Some(b.objective()));
-            }
-            Err(e) => {
-                prop_assert_eq!(e, AssignError::Infeasible);
-                prop_assert_eq!(want, None);
+        for small_path in [true, false] {
+            match linear_sum_assignment_with(&f, rows, cols, sense, &path(small_path)) {
+                Ok(b) => {
+                    check_f64(&f, rows, cols, sense, &b);
+                    prop_assert_eq!(want.map(|w| w as f64), Some(b.objective()));
+                }
+                Err(e) => {
+                    prop_assert_eq!(e, AssignError::Infeasible);
+                    prop_assert_eq!(want, None);
+                }
             }
         }
     }
@@ -575,7 +589,7 @@ proptest! {
 /// The float path proper (non-integer costs): quarters are exact in binary, so sums are
 /// exact and the objective must equal four times the integer optimum.
 fn small_float_instance() -> impl Strategy<Value = (usize, usize, Vec<i64>, Vec<bool>)> {
-    (1usize..=6, 1usize..=7).prop_flat_map(|(r, c)| {
+    (1usize..=6, 1usize..=9).prop_flat_map(|(r, c)| {
         (
             Just(r),
             Just(c),
@@ -600,14 +614,16 @@ proptest! {
             .collect();
         let eighths: Vec<i64> = quarters.iter().map(|&q| 2 * q + 1).collect();
         let want = brute_force(&eighths, rows, cols, Some(&mask), sense);
-        match linear_sum_assignment(&f, rows, cols, sense) {
-            Ok(b) => {
-                check_f64(&f, rows, cols, sense, &b);
-                prop_assert_eq!(want.map(|w| w as f64 / 8.0), Some(b.objective()));
-            }
-            Err(e) => {
-                prop_assert_eq!(e, AssignError::Infeasible);
-                prop_assert_eq!(want, None);
+        for small_path in [true, false] {
+            match linear_sum_assignment_with(&f, rows, cols, sense, &path(small_path)) {
+                Ok(b) => {
+                    check_f64(&f, rows, cols, sense, &b);
+                    prop_assert_eq!(want.map(|w| w as f64 / 8.0), Some(b.objective()));
+                }
+                Err(e) => {
+                    prop_assert_eq!(e, AssignError::Infeasible);
+                    prop_assert_eq!(want, None);
+                }
             }
         }
     }
@@ -682,4 +698,99 @@ fn float_certificates_on_larger_random_instances() {
             check_f64(&c, rows, cols, sense, &a);
         }
     }
+}
+
+/// Every tiny shape (both sides up to `SMALL_SIDE` + 1, so both paths and their
+/// boundary), ties everywhere (costs in 0..3), both senses: the tiny-matrix path and the
+/// general kernel reach the same optimum and both certificates verify.
+#[test]
+fn tiny_path_agrees_with_the_kernel_on_every_shape() {
+    let mut rng = ChaCha8Rng::seed_from_u64(31);
+    for rows in 0..=SMALL_SIDE + 1 {
+        for cols in 0..=SMALL_SIDE + 1 {
+            for _ in 0..40 {
+                let costs: Vec<i64> = (0..rows * cols).map(|_| rng.random_range(0..3)).collect();
+                let mask: Vec<bool> = (0..rows * cols).map(|_| rng.random_bool(0.9)).collect();
+                for sense in [Sense::Minimize, Sense::Maximize] {
+                    let solve = |small: bool| {
+                        linear_sum_assignment_i64_with(
+                            &costs,
+                            rows,
+                            cols,
+                            Some(&mask),
+                            sense,
+                            &path(small),
+                        )
+                    };
+                    let (a, b) = (solve(true), solve(false));
+                    match (&a, &b) {
+                        (Ok(a), Ok(b)) => {
+                            assert_eq!(
+                                a.objective(),
+                                b.objective(),
+                                "{rows}x{cols} {costs:?} {mask:?}"
+                            );
+                            check_i64(&costs, rows, cols, Some(&mask), sense, a);
+                        }
+                        _ => assert_eq!(a, b),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A cancel flag set before the solve stops a matrix of the general kernel with
+/// `Interrupted`; a clear flag changes nothing.
+#[test]
+fn cancel_flag_interrupts_the_kernel() {
+    use std::sync::atomic::AtomicBool;
+    let n = 600;
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let costs: Vec<f64> = (0..n * n).map(|_| rng.random::<f64>()).collect();
+    let ints: Vec<i64> = (0..n * n).map(|_| rng.random_range(0..1_000_000)).collect();
+    let set = AtomicBool::new(true);
+    let clear = AtomicBool::new(false);
+    let mut o = DenseOptions::default();
+    o.cancel = Some(&set);
+    assert_eq!(
+        linear_sum_assignment_with(&costs, n, n, Sense::Minimize, &o),
+        Err(AssignError::Interrupted)
+    );
+    assert_eq!(
+        linear_sum_assignment_i64_with(&ints, n, n, None, Sense::Maximize, &o),
+        Err(AssignError::Interrupted)
+    );
+    o.cancel = Some(&clear);
+    let with = linear_sum_assignment_with(&costs, n, n, Sense::Minimize, &o).expect("solves");
+    let without = linear_sum_assignment(&costs, n, n, Sense::Minimize).expect("solves");
+    assert_eq!(with, without);
+    let with =
+        linear_sum_assignment_i64_with(&ints, n, n, None, Sense::Maximize, &o).expect("solves");
+    assert_eq!(
+        with,
+        linear_sum_assignment_i64(&ints, n, n, None, Sense::Maximize).expect("solves")
+    );
+}
+
+/// A flag set by another thread while a long solve runs stops it: Machol–Wien costs
+/// `c_ij = i j` make every augmenting path long, and n = 3000 takes about 16 s on the
+/// development machine, far longer than the 50 ms before the flag is set.
+#[test]
+fn cancel_flag_set_during_a_solve_stops_it() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Duration;
+    let n = 3000;
+    let costs: Vec<i64> = (0..n * n).map(|k| ((k / n) * (k % n)) as i64).collect();
+    let flag = AtomicBool::new(false);
+    let mut o = DenseOptions::default();
+    o.cancel = Some(&flag);
+    let result = std::thread::scope(|s| {
+        let solver =
+            s.spawn(|| linear_sum_assignment_i64_with(&costs, n, n, None, Sense::Minimize, &o));
+        std::thread::sleep(Duration::from_millis(50));
+        flag.store(true, Ordering::Relaxed);
+        solver.join().expect("no panic")
+    });
+    assert_eq!(result.map(|a| a.objective()), Err(AssignError::Interrupted));
 }
