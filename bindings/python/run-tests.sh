@@ -6,7 +6,8 @@
 # Environment:
 #   VENV               virtualenv to create or reuse (default: <repo>/.venv)
 #   PYTHON             interpreter that creates it (default: python3; CPython >= 3.9)
-#   CARGO_TARGET_DIR   cargo's target directory (default: <repo>/target)
+#   CARGO_TARGET_DIR   cargo's target directory (default: <repo>/target); the command
+#                      line built there is what test_loop.py compares the loop with
 #
 # Steps: pip-install the test tools (OR-tools is an oracle of the matching tests), build
 # a release wheel of bindings/python with maturin and install it (so the tests see
@@ -36,6 +37,10 @@ echo "run-tests: building the wheel (maturin, release)"
 # maturin picks the venv's interpreter; abi3 makes the wheel valid for CPython >= 3.9.
 (cd "$here" && "$venv/bin/maturin" build --release --quiet --interpreter "$py" --out "$wheels")
 "$py" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps "$wheels"/*.whl
+
+echo "run-tests: building the aidmatch command line (test_loop.py compares with it)"
+(cd "$repo" && cargo build --release --locked --quiet -p aidmatch-cli)
+export AIDMATCH_CLI="${CARGO_TARGET_DIR:-$repo/target}/release/aidmatch"
 
 echo "run-tests: pytest"
 # Run from the tests directory so that `import aidmatch` is the installed wheel,

@@ -5,6 +5,11 @@
 //! the checks and the error locations of the command line. Results cross back as
 //! JSON text (the serde form of the engine's rows, summary and explanations), which
 //! the pure-Python `aidmatch.MatchResult` turns into DataFrames and dicts.
+//!
+//! The closed loop (`MatchResult.rematch`, `MatchResult.insert_urgent`) keeps what the
+//! command line's `match --snapshot` / `rematch` / `urgent` keep between rounds: a result
+//! holds its lists and policy (a first run) or the state the re-match produced, and the
+//! next round starts from `aidmatch::snapshot::State` as the command line's would.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -13,7 +18,11 @@ use std::sync::atomic::AtomicBool;
 use aidmatch::date::Date;
 use aidmatch::engine::{MatchResult, RunOptions, run};
 use aidmatch::io::{self, Format, ReadOptions};
-use aidmatch::model::Inputs;
+use aidmatch::model::{Inputs, Need, Outcome, Resource};
+use aidmatch::outcome::LoopRules;
+use aidmatch::rematch::{Rematch, RematchOptions, rematch};
+use aidmatch::snapshot::State;
+use aidmatch::urgent::{UrgentResult, insert_urgent};
 use aidmatch::{Error as EngineError, Policy};
 use pyo3::prelude::*;
 
@@ -23,7 +32,11 @@ use crate::interrupt;
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyPolicy>()?;
     m.add_class::<RunResult>()?;
+    m.add_class::<UrgentRun>()?;
+    m.add_class::<LoopState>()?;
+    m.add_function(wrap_pyfunction!(load_state, m)?)?;
     m.add_function(wrap_pyfunction!(run_match, m)?)?;
+    m.add("MAX_ARCS", aidmatch::engine::MAX_ARCS)?;
     Ok(())
 }
 
@@ -105,35 +118,329 @@ impl PyPolicy {
 #[pyclass(module = "aidmatch._aidmatch", frozen)]
 #[derive(Debug)]
 pub(crate) struct RunResult {
-    inner: MatchResult,
+    kind: RunKind,
+}
+
+/// Where a result came from, and what the next round starts from. (One per result,
+/// never in a collection: the size of the variants does not matter.)
+#[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
+enum RunKind {
+    /// A first run: its result, and the lists and policy it ran on (the loop state is
+    /// built from them when a re-match or an insertion asks for it).
+    Run {
+        result: MatchResult,
+        inputs: Inputs,
+        policy: Policy,
+    },
+    /// A re-match: result, changes, summary and the next state.
+    Rematch(Rematch),
+}
+
+impl RunResult {
+    fn result(&self) -> &MatchResult {
+        match &self.kind {
+            RunKind::Run { result, .. } => result,
+            RunKind::Rematch(r) => &r.result,
+        }
+    }
+
+    /// The loop state after this result (as `match --snapshot` or `rematch` saves it).
+    fn state(&self) -> State {
+        match &self.kind {
+            RunKind::Run {
+                result,
+                inputs,
+                policy,
+            } => State::from_run(inputs, policy, &LoopRules::default(), result),
+            RunKind::Rematch(r) => r.state.clone(),
+        }
+    }
+}
+
+/// Runs `work` with the GIL released and Ctrl-C cancelling it, mapping its errors.
+fn run_engine<T: Send>(
+    py: Python<'_>,
+    cancel: &AtomicBool,
+    work: impl FnOnce() -> Result<T, EngineError> + Send,
+) -> PyResult<T> {
+    match interrupt::run(py, cancel, false, work)? {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(engine_error(e).into_pyerr(py)),
+        Err(payload) => Err(panic_error(payload).into_pyerr(py)),
+    }
+}
+
+/// Runs short work (files, one insertion) with the GIL released, mapping its errors.
+fn detached<T: Send>(
+    py: Python<'_>,
+    work: impl FnOnce() -> Result<T, EngineError> + Send,
+) -> PyResult<T> {
+    match py.detach(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))) {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(engine_error(e).into_pyerr(py)),
+        Err(payload) => Err(panic_error(payload).into_pyerr(py)),
+    }
+}
+
+fn parse_date(py: Python<'_>, what: &str, text: &str) -> PyResult<Date> {
+    Date::parse(text).map_err(|e| {
+        Raise::input(format!("{what} {text:?}: {e}"))
+            .value(Value::Text(text.to_owned()))
+            .into_pyerr(py)
+    })
+}
+
+/// The arguments of a re-match after the outcomes (as Python passes them).
+type RematchArgs<'a, 'py> = (
+    Option<ListArg>,
+    Option<ListArg>,
+    Option<PyRef<'py, PyPolicy>>,
+    &'a str,
+    bool,
+);
+
+/// Re-matches from `state` (see ``MatchResult.rematch``).
+fn rematch_state(
+    py: Python<'_>,
+    state: &State,
+    outcomes: ListArg,
+    (needs, supply, policy, as_of, warm): RematchArgs<'_, '_>,
+) -> PyResult<RunResult> {
+    let as_of = parse_date(py, "as_of", as_of)?;
+    let outcomes_fmt = format_of(py, &outcomes.1)?;
+    let needs_fmt = needs.as_ref().map(|n| format_of(py, &n.1)).transpose()?;
+    let supply_fmt = supply.as_ref().map(|n| format_of(py, &n.1)).transpose()?;
+    let cancel = Arc::new(AtomicBool::new(false));
+    let mut options = RematchOptions::new(as_of);
+    options.warm = warm;
+    options.cancel = Some(Arc::clone(&cancel));
+    options.policy = policy.map(|p| p.inner.clone());
+    let work = || -> Result<Rematch, EngineError> {
+        let opts = |label: &Option<String>| ReadOptions {
+            label: label.clone(),
+            ..ReadOptions::default()
+        };
+        let outcomes: Vec<Outcome> =
+            io::outcomes_from_bytes(&outcomes.0, outcomes_fmt, &opts(&outcomes.2))?;
+        let needs: Vec<Need> = match (&needs, needs_fmt) {
+            (Some(n), Some(f)) => io::needs_from_bytes(&n.0, f, &opts(&n.2))?,
+            _ => Vec::new(),
+        };
+        let supply: Option<Vec<Resource>> = match (&supply, supply_fmt) {
+            (Some(s), Some(f)) => Some(io::supply_from_bytes(&s.0, f, &opts(&s.2))?),
+            _ => None,
+        };
+        rematch(state, &outcomes, needs, supply, &options)
+    };
+    let r = run_engine(py, &cancel, work)?;
+    Ok(RunResult {
+        kind: RunKind::Rematch(r),
+    })
+}
+
+/// Inserts one emergency need into `state` (see ``MatchResult.insert_urgent``).
+fn urgent_state(py: Python<'_>, state: &State, need: ListArg, as_of: &str) -> PyResult<UrgentRun> {
+    let as_of = parse_date(py, "as_of", as_of)?;
+    let fmt = format_of(py, &need.1)?;
+    let label = need.2.clone();
+    let mut needs = detached(py, || {
+        let opts = ReadOptions {
+            label: label.clone(),
+            ..ReadOptions::default()
+        };
+        io::needs_from_bytes(&need.0, fmt, &opts)
+    })?;
+    if needs.len() != 1 {
+        return Err(Raise::input(format!(
+            "{}: expected exactly one need, found {}",
+            label.as_deref().unwrap_or("need"),
+            needs.len()
+        ))
+        .value(Value::Int(needs.len() as i128))
+        .into_pyerr(py));
+    }
+    let one = needs.remove(0);
+    let need_id = one.need_id.clone();
+    let inner = detached(py, || insert_urgent(state, one, as_of))?;
+    Ok(UrgentRun { need_id, inner })
 }
 
 #[pymethods]
 impl RunResult {
     /// The whole result as one JSON document ``{assignments, unmatched, referrals, summary}``.
     fn to_json(&self) -> String {
-        self.inner.to_json()
+        self.result().to_json()
     }
 
     /// The explanation of one need as JSON, or ``None`` if no need has this id.
     fn explain_json(&self, need_id: &str) -> Option<String> {
-        self.inner
+        self.result()
             .explain(need_id)
             .and_then(|e| serde_json::to_string(&e).ok())
     }
 
     /// Writes ``assignments.csv``, ``unmatched.csv``, ``referrals.csv`` and
-    /// ``summary.json`` into ``path`` (created if missing), each atomically.
-    fn write_dir(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
-        let written = py.detach(|| {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.inner.write_dir(&path)))
-        });
-        match written {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(engine_error(e).into_pyerr(py)),
-            Err(payload) => Err(panic_error(payload).into_pyerr(py)),
+    /// ``summary.json`` into ``path`` (created if missing), each atomically. With
+    /// ``snapshot`` also the loop state (``snapshot.json``, the lists, ``policy.toml``),
+    /// as ``aidmatch match --snapshot`` does. A re-match's result writes what
+    /// ``aidmatch rematch`` writes: also the state, ``changes.csv`` and ``rematch.json``.
+    #[pyo3(signature = (path, snapshot = false))]
+    fn write_dir(&self, py: Python<'_>, path: PathBuf, snapshot: bool) -> PyResult<()> {
+        detached(py, || match &self.kind {
+            RunKind::Run { result, .. } => {
+                result.write_dir(&path)?;
+                if snapshot {
+                    self.state().save(&path)?;
+                }
+                Ok(())
+            }
+            RunKind::Rematch(r) => r.write_dir(&path),
+        })
+    }
+
+    /// The rows of ``changes.csv`` of a re-match as JSON, ``None`` for a first run.
+    fn changes_json(&self) -> Option<String> {
+        match &self.kind {
+            RunKind::Run { .. } => None,
+            RunKind::Rematch(r) => serde_json::to_string(&r.changes).ok(),
         }
     }
+
+    /// ``rematch.json`` of a re-match, ``None`` for a first run.
+    fn rematch_json(&self) -> Option<String> {
+        match &self.kind {
+            RunKind::Run { .. } => None,
+            RunKind::Rematch(r) => serde_json::to_string(&r.summary).ok(),
+        }
+    }
+
+    /// Re-matches after feedback (use ``MatchResult.rematch``).
+    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments one to one
+    fn rematch(
+        &self,
+        py: Python<'_>,
+        outcomes: ListArg,
+        needs: Option<ListArg>,
+        supply: Option<ListArg>,
+        policy: Option<PyRef<'_, PyPolicy>>,
+        as_of: &str,
+        warm: bool,
+    ) -> PyResult<RunResult> {
+        let state = self.state();
+        rematch_state(py, &state, outcomes, (needs, supply, policy, as_of, warm))
+    }
+
+    /// Inserts one emergency need (use ``MatchResult.insert_urgent``).
+    fn insert_urgent(&self, py: Python<'_>, need: ListArg, as_of: &str) -> PyResult<UrgentRun> {
+        let state = self.state();
+        urgent_state(py, &state, need, as_of)
+    }
+}
+
+/// An emergency insertion's outcome and the state after it. Use it through
+/// ``aidmatch.UrgentResult``.
+#[pyclass(module = "aidmatch._aidmatch", frozen)]
+#[derive(Debug)]
+pub(crate) struct UrgentRun {
+    need_id: String,
+    inner: UrgentResult,
+}
+
+impl UrgentRun {
+    fn report(&self) -> serde_json::Value {
+        let u = &self.inner;
+        serde_json::json!({
+            "need_id": self.need_id,
+            "mode": u.mode,
+            "resource_id": u.resource_id,
+            "score": u.score,
+            "tier": u.tier,
+            "reason": u.reason,
+            "changes": u.changes,
+            "insert_ms": u.insert_time.as_secs_f64() * 1e3,
+        })
+    }
+}
+
+#[pymethods]
+impl UrgentRun {
+    /// ``urgent.json`` as ``aidmatch urgent`` writes it.
+    fn report_json(&self) -> String {
+        self.report().to_string()
+    }
+
+    /// Writes the next state and ``urgent.json`` into ``path``, as ``aidmatch urgent``.
+    fn write_dir(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
+        let text = serde_json::to_string_pretty(&self.report()).unwrap_or_default() + "\n";
+        detached(py, || {
+            self.inner.state.save(&path)?;
+            let file = path.join("urgent.json");
+            std::fs::write(&file, text).map_err(|source| EngineError::Io {
+                path: file.display().to_string(),
+                source,
+            })
+        })
+    }
+
+    /// Re-matches the state after the insertion (use ``UrgentResult.rematch``).
+    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments one to one
+    fn rematch(
+        &self,
+        py: Python<'_>,
+        outcomes: ListArg,
+        needs: Option<ListArg>,
+        supply: Option<ListArg>,
+        policy: Option<PyRef<'_, PyPolicy>>,
+        as_of: &str,
+        warm: bool,
+    ) -> PyResult<RunResult> {
+        let args = (needs, supply, policy, as_of, warm);
+        rematch_state(py, &self.inner.state, outcomes, args)
+    }
+
+    /// Inserts another emergency need (use ``UrgentResult.insert_urgent``).
+    fn insert_urgent(&self, py: Python<'_>, need: ListArg, as_of: &str) -> PyResult<UrgentRun> {
+        urgent_state(py, &self.inner.state, need, as_of)
+    }
+}
+
+/// A stored loop state (a folder written by ``to_dir(path, snapshot=True)``, ``aidmatch
+/// match --snapshot``, ``rematch`` or ``urgent``). Use it through ``aidmatch.load_state``.
+#[pyclass(name = "LoopState", module = "aidmatch._aidmatch", frozen)]
+#[derive(Debug)]
+pub(crate) struct LoopState {
+    inner: State,
+}
+
+#[pymethods]
+impl LoopState {
+    /// Re-matches the stored state.
+    #[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments one to one
+    fn rematch(
+        &self,
+        py: Python<'_>,
+        outcomes: ListArg,
+        needs: Option<ListArg>,
+        supply: Option<ListArg>,
+        policy: Option<PyRef<'_, PyPolicy>>,
+        as_of: &str,
+        warm: bool,
+    ) -> PyResult<RunResult> {
+        let args = (needs, supply, policy, as_of, warm);
+        rematch_state(py, &self.inner, outcomes, args)
+    }
+
+    /// Inserts one emergency need into the stored state.
+    fn insert_urgent(&self, py: Python<'_>, need: ListArg, as_of: &str) -> PyResult<UrgentRun> {
+        urgent_state(py, &self.inner, need, as_of)
+    }
+}
+
+/// Reads a state folder (see ``LoopState``).
+#[pyfunction]
+fn load_state(py: Python<'_>, path: PathBuf) -> PyResult<LoopState> {
+    detached(py, || State::load(&path)).map(|inner| LoopState { inner })
 }
 
 /// One input list: its bytes, ``"csv"`` or ``"json"``, and the name problems report
@@ -153,9 +460,10 @@ fn format_of(py: Python<'_>, fmt: &str) -> PyResult<Format> {
 /// Runs the engine on lists given as bytes (use ``aidmatch.match``).
 ///
 /// Parsing, matching and reporting run without the GIL on a helper thread; Ctrl-C
-/// cancels the run (``KeyboardInterrupt``).
+/// cancels the run (``KeyboardInterrupt``). ``max_arcs`` bounds the eligible pairs
+/// (default ``MAX_ARCS``; beyond it ``aidmatch.LimitError``).
 #[pyfunction]
-#[pyo3(signature = (needs, supply, exclusions, policy, as_of))]
+#[pyo3(signature = (needs, supply, exclusions, policy, as_of, max_arcs = None))]
 fn run_match(
     py: Python<'_>,
     needs: ListArg,
@@ -163,12 +471,9 @@ fn run_match(
     exclusions: Option<ListArg>,
     policy: Option<PyRef<'_, PyPolicy>>,
     as_of: &str,
+    max_arcs: Option<usize>,
 ) -> PyResult<RunResult> {
-    let as_of = Date::parse(as_of).map_err(|e| {
-        Raise::input(format!("as_of {as_of:?}: {e}"))
-            .value(Value::Text(as_of.to_owned()))
-            .into_pyerr(py)
-    })?;
+    let as_of = parse_date(py, "as_of", as_of)?;
     let needs_fmt = format_of(py, &needs.1)?;
     let supply_fmt = format_of(py, &supply.1)?;
     let excl_fmt = match &exclusions {
@@ -182,7 +487,10 @@ fn run_match(
     let cancel = Arc::new(AtomicBool::new(false));
     let mut options = RunOptions::new(as_of);
     options.cancel = Some(Arc::clone(&cancel));
-    let work = || -> Result<MatchResult, EngineError> {
+    if let Some(limit) = max_arcs {
+        options.max_arcs = limit;
+    }
+    let work = || -> Result<RunKind, EngineError> {
         let inputs = read_inputs(
             (&needs.0, needs_fmt, &needs.2),
             (&supply.0, supply_fmt, &supply.2),
@@ -191,13 +499,15 @@ fn run_match(
                 .zip(excl_fmt)
                 .map(|(e, f)| (e.0.as_slice(), f, &e.2)),
         )?;
-        run(&inputs, &policy, &options)
+        let result = run(&inputs, &policy, &options)?;
+        Ok(RunKind::Run {
+            result,
+            inputs,
+            policy,
+        })
     };
-    match interrupt::run(py, &cancel, false, work)? {
-        Ok(Ok(inner)) => Ok(RunResult { inner }),
-        Ok(Err(e)) => Err(engine_error(e).into_pyerr(py)),
-        Err(payload) => Err(panic_error(payload).into_pyerr(py)),
-    }
+    let kind = run_engine(py, &cancel, work)?;
+    Ok(RunResult { kind })
 }
 
 type ListBytes<'a> = (&'a [u8], Format, &'a Option<String>);

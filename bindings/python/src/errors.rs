@@ -8,6 +8,7 @@
 
 use std::any::Any;
 
+use aidmatch::outcome::OutcomeError;
 use aidmatch::policy::PolicyError;
 use aidmatch::{Error as EngineError, InputProblem};
 use aidmatch_assign::AssignError;
@@ -32,6 +33,12 @@ pub(crate) enum Kind {
     Policy,
     /// `FileError(AidmatchError, OSError)`: a file could not be read or written.
     File,
+    /// `OutcomeError(InputError)`: feedback that cannot be applied, with `need_id`
+    /// and `resource_id`.
+    Outcome,
+    /// `LimitError(AidmatchError, ValueError)`: a documented limit of the engine was
+    /// exceeded, with `limit` (its name) and `maximum`.
+    Limit,
 }
 
 impl Kind {
@@ -44,6 +51,8 @@ impl Kind {
             Kind::Internal => "InternalError",
             Kind::Policy => "PolicyError",
             Kind::File => "FileError",
+            Kind::Outcome => "OutcomeError",
+            Kind::Limit => "LimitError",
         }
     }
 }
@@ -58,6 +67,8 @@ pub(crate) struct Raise {
     pub value: Option<Value>,
     /// Every problem of an invalid input list (`InputError.problems`).
     pub problems: Vec<InputProblem>,
+    /// Further attributes set on the exception (`need_id`, `limit`, ...).
+    pub attrs: Vec<(&'static str, Value)>,
 }
 
 /// The offending value, kept in its own type so Python gets an int, float or str.
@@ -84,6 +95,7 @@ impl Raise {
             column: None,
             value: None,
             problems: Vec::new(),
+            attrs: Vec::new(),
         }
     }
     pub fn input(message: impl Into<String>) -> Self {
@@ -96,6 +108,10 @@ impl Raise {
     }
     pub fn value(mut self, value: Value) -> Self {
         self.value = Some(value);
+        self
+    }
+    pub fn attr(mut self, name: &'static str, value: Value) -> Self {
+        self.attrs.push((name, value));
         self
     }
 
@@ -114,7 +130,7 @@ impl Raise {
             MODULE.get_or_try_init(py, || py.import("aidmatch.exceptions").map(Bound::unbind))?;
         let class = module.bind(py).getattr(self.kind.class_name())?;
         let instance = match self.kind {
-            Kind::Input | Kind::Infeasible | Kind::Policy => {
+            Kind::Input | Kind::Infeasible | Kind::Policy | Kind::Outcome => {
                 let kwargs = PyDict::new(py);
                 kwargs.set_item("row", self.row)?;
                 match self.column {
@@ -144,6 +160,13 @@ impl Raise {
             }
             _ => class.call1((self.message,))?,
         };
+        for (name, value) in self.attrs {
+            match value {
+                Value::Float(v) => instance.setattr(name, v)?,
+                Value::Int(v) => instance.setattr(name, v)?,
+                Value::Text(v) => instance.setattr(name, v)?,
+            }
+        }
         Ok(PyErr::from_value(instance))
     }
 }
@@ -243,8 +266,49 @@ pub(crate) fn engine_error(err: EngineError) -> Raise {
         EngineError::Solver(_) => Raise::new(Kind::Base, message),
         EngineError::Certificate { .. } => Raise::new(Kind::Internal, message),
         EngineError::Interrupted => Raise::new(Kind::Interrupted, message),
+        EngineError::Limit { name, limit, .. } => Raise::new(Kind::Limit, message)
+            .attr("limit", Value::Text(name.to_owned()))
+            .attr("maximum", Value::Int(i128::from(limit))),
+        EngineError::Outcome(e) => outcome_error(e, message),
+        EngineError::Snapshot { path, .. } => Raise::input(message).value(Value::Text(path)),
         _ => Raise::new(Kind::Base, message),
     }
+}
+
+/// Feedback that cannot be applied: `row` is the outcomes row (1-based data row),
+/// `column` the field at fault, `value` its value; `need_id` and `resource_id` name
+/// the pair.
+fn outcome_error(err: OutcomeError, message: String) -> Raise {
+    let (row, need, resource, column, value) = match err {
+        OutcomeError::InvalidTransition {
+            row,
+            need_id,
+            resource_id,
+            to,
+            ..
+        } => (row, need_id, resource_id, "status", Some(to)),
+        OutcomeError::NotProposed {
+            row,
+            need_id,
+            resource_id,
+        } => (row, need_id, resource_id, "resource_id", None),
+        OutcomeError::DeclineFieldsOnOtherStatus {
+            row,
+            need_id,
+            resource_id,
+            status,
+        } => (row, need_id, resource_id, "declined_by", Some(status)),
+        // `OutcomeError` is #[non_exhaustive]: a later variant keeps its message.
+        _ => return Raise::new(Kind::Outcome, message),
+    };
+    let value = value.unwrap_or_else(|| resource.clone());
+    let mut raise = Raise::new(Kind::Outcome, message)
+        .attr("need_id", Value::Text(need))
+        .attr("resource_id", Value::Text(resource))
+        .value(Value::Text(value));
+    raise.row = Some(row);
+    raise.column = Some(Column::Name(column.to_owned()));
+    raise
 }
 
 /// Maps a [`PolicyError`]; `row`/`column` are the line and column in the policy file

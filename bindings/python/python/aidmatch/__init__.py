@@ -40,9 +40,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _aidmatch
-from ._aidmatch import __version__, linear_sum_assignment
+from ._aidmatch import MAX_ARCS, __version__, linear_sum_assignment
 from ._convert import MAX_WEIGHT, sparse_problem, side_vector
-from ._engine import MatchResult, Policy, match
+from ._engine import LoopState, MatchResult, Policy, UrgentResult, load_state, match
 from .exceptions import (
     AidmatchError,
     FileError,
@@ -50,6 +50,8 @@ from .exceptions import (
     InputError,
     InputTypeError,
     InternalError,
+    LimitError,
+    OutcomeError,
     PolicyError,
     SolveInterrupted,
 )
@@ -64,14 +66,20 @@ __all__ = [
     "InputError",
     "InputTypeError",
     "InternalError",
+    "LimitError",
+    "LoopState",
+    "MAX_ARCS",
     "MAX_WEIGHT",
     "MatchResult",
+    "OutcomeError",
     "Policy",
     "PolicyError",
     "SolveInterrupted",
+    "UrgentResult",
     "__version__",
     "assignment_frame",
     "linear_sum_assignment",
+    "load_state",
     "match",
     "max_weight_matching",
 ]

@@ -12,10 +12,14 @@ __all__ = [
     "_panic_for_tests",
     "Policy",
     "RunResult",
+    "UrgentRun",
+    "LoopState",
+    "load_state",
     "run_match",
     "__version__",
     "MAX_WEIGHT",
     "MAX_TIER",
+    "MAX_ARCS",
 ]
 
 __version__: str
@@ -23,6 +27,8 @@ __version__: str
 MAX_WEIGHT: int
 #: Highest priority tier (tier 1 is the most urgent).
 MAX_TIER: int
+#: Default bound on the eligible need-resource pairs of a run (``match(max_arcs=...)``).
+MAX_ARCS: int
 
 def linear_sum_assignment(
     cost_matrix: npt.ArrayLike,
@@ -58,13 +64,55 @@ class Policy:
     def __eq__(self, value: object, /) -> bool: ...
     def __ne__(self, value: object, /) -> bool: ...
 
+_ListArg = Tuple[bytes, str, Optional[str]]
+
 @final
 class RunResult:
     def to_json(self) -> str: ...
     def explain_json(self, need_id: str) -> Optional[str]: ...
-    def write_dir(self, path: Union[str, os.PathLike[str]]) -> None: ...
+    def write_dir(self, path: Union[str, os.PathLike[str]], snapshot: bool = False) -> None: ...
+    def changes_json(self) -> Optional[str]: ...
+    def rematch_json(self) -> Optional[str]: ...
+    def rematch(
+        self,
+        outcomes: _ListArg,
+        needs: Optional[_ListArg],
+        supply: Optional[_ListArg],
+        policy: Optional[Policy],
+        as_of: str,
+        warm: bool,
+    ) -> RunResult: ...
+    def insert_urgent(self, need: _ListArg, as_of: str) -> UrgentRun: ...
 
-_ListArg = Tuple[bytes, str, Optional[str]]
+@final
+class UrgentRun:
+    def report_json(self) -> str: ...
+    def write_dir(self, path: Union[str, os.PathLike[str]]) -> None: ...
+    def rematch(
+        self,
+        outcomes: _ListArg,
+        needs: Optional[_ListArg],
+        supply: Optional[_ListArg],
+        policy: Optional[Policy],
+        as_of: str,
+        warm: bool,
+    ) -> RunResult: ...
+    def insert_urgent(self, need: _ListArg, as_of: str) -> UrgentRun: ...
+
+@final
+class LoopState:
+    def rematch(
+        self,
+        outcomes: _ListArg,
+        needs: Optional[_ListArg],
+        supply: Optional[_ListArg],
+        policy: Optional[Policy],
+        as_of: str,
+        warm: bool,
+    ) -> RunResult: ...
+    def insert_urgent(self, need: _ListArg, as_of: str) -> UrgentRun: ...
+
+def load_state(path: Union[str, os.PathLike[str]]) -> LoopState: ...
 
 def run_match(
     needs: _ListArg,
@@ -72,4 +120,5 @@ def run_match(
     exclusions: Optional[_ListArg],
     policy: Optional[Policy],
     as_of: str,
+    max_arcs: Optional[int] = None,
 ) -> RunResult: ...

@@ -20,7 +20,7 @@ from .exceptions import InputError, InputTypeError
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["MatchResult", "Policy", "match"]
+__all__ = ["LoopState", "MatchResult", "Policy", "UrgentResult", "load_state", "match"]
 
 ListLike = Union["pd.DataFrame", Sequence[Dict[str, Any]], str, "os.PathLike[str]"]
 
@@ -38,6 +38,8 @@ ASSIGNMENT_COLUMNS = [
 ]
 UNMATCHED_COLUMNS = ["need_id", "household_id", "reason", "detail"]
 REFERRAL_COLUMNS = ["household_id", "need_id", "program", "reason"]
+#: Columns of ``changes.csv`` (a re-match's diff), in the engine's order.
+CHANGE_COLUMNS = ["need_id", "change", "previous_resource_id", "resource_id"]
 
 
 def match(
@@ -47,6 +49,7 @@ def match(
     exclusions: Optional[ListLike] = None,
     policy: Optional[Policy] = None,
     as_of: Union[None, str, _dt.date] = None,
+    max_arcs: Optional[int] = None,
 ) -> "MatchResult":
     """Matches a needs list with a supply list, exactly, under a policy.
 
@@ -63,6 +66,10 @@ def match(
     as_of
         The run date (``datetime.date`` or ``"YYYY-MM-DD"``): validity dates
         and waiting time are judged on it. Default: today (local time).
+    max_arcs
+        The most eligible need-resource pairs the run may build (default
+        :data:`MAX_ARCS`, 100,000,000): memory grows with them, and a hostile list
+        (an area code serving everyone) is refused before it blows up.
 
     Returns
     -------
@@ -75,6 +82,9 @@ def match(
     InputError
         (a ``ValueError``) problems in the lists, all of them in ``.problems``
         (``row`` is the spreadsheet row: the CSV header is row 1).
+    LimitError
+        (a ``ValueError``) more eligible pairs than ``max_arcs``; ``limit`` names
+        the limit (``"MAX_ARCS"``), ``maximum`` is its value.
     PolicyError, FileError, KeyboardInterrupt
         An invalid policy; an unreadable file; Ctrl-C during the run.
 
@@ -93,6 +103,27 @@ def match(
     >>> [(r["need_id"], r["resource_id"]) for r in result.records("assignments")]
     [('N1', 'R1')]
     """
+    _check_policy(policy)
+    result = _aidmatch.run_match(
+        _list_arg(needs, "needs"),
+        _list_arg(supply, "supply"),
+        None if exclusions is None else _list_arg(exclusions, "exclusions"),
+        policy,
+        _date_arg(as_of),
+        None if max_arcs is None else _max_arcs(max_arcs),
+    )
+    return MatchResult(result)
+
+
+def _max_arcs(x: Any) -> int:
+    if isinstance(x, bool) or not isinstance(x, int):
+        raise InputTypeError(f"max_arcs must be an int, got {type(x).__name__}")
+    if x < 0:
+        raise InputError(f"max_arcs must be non-negative, got {x}", value=x)
+    return x
+
+
+def _date_arg(as_of: Union[None, str, _dt.date]) -> str:
     if as_of is None:
         as_of = _dt.date.today()
     if isinstance(as_of, _dt.datetime):
@@ -101,16 +132,127 @@ def match(
         as_of = as_of.isoformat()
     if not isinstance(as_of, str):
         raise InputTypeError(f"as_of must be a date or a YYYY-MM-DD string, got {type(as_of).__name__}")
+    return as_of
+
+
+def _check_policy(policy: Any) -> None:
     if policy is not None and not isinstance(policy, Policy):
         raise InputTypeError(f"policy must be an aidmatch.Policy, got {type(policy).__name__}")
-    result = _aidmatch.run_match(
-        _list_arg(needs, "needs"),
-        _list_arg(supply, "supply"),
-        None if exclusions is None else _list_arg(exclusions, "exclusions"),
+
+
+def _need_arg(need: Any) -> Tuple[bytes, str, Optional[str]]:
+    """One need: a dict, a one-row DataFrame, a list of one dict, or a path."""
+    if isinstance(need, dict):
+        need = [need]
+    return _list_arg(need, "need")
+
+
+def _rematch_args(
+    outcomes: ListLike,
+    needs: Optional[ListLike],
+    supply: Optional[ListLike],
+    policy: Optional[Policy],
+    as_of: Union[None, str, _dt.date],
+    warm: bool,
+) -> Tuple[Any, ...]:
+    _check_policy(policy)
+    return (
+        _list_arg(outcomes, "outcomes"),
+        None if needs is None else _list_arg(needs, "needs"),
+        None if supply is None else _list_arg(supply, "supply"),
         policy,
-        as_of,
+        _date_arg(as_of),
+        bool(warm),
     )
-    return MatchResult(result)
+
+
+def _changes_frame(rows: List[Dict[str, Any]]) -> "pd.DataFrame":
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+
+
+class _Loop:
+    """``rematch`` and ``insert_urgent`` on whatever holds a loop state."""
+
+    __slots__ = ()
+
+    def _state_owner(self) -> Any:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def rematch(
+        self,
+        outcomes: ListLike,
+        *,
+        needs: Optional[ListLike] = None,
+        supply: Optional[ListLike] = None,
+        policy: Optional[Policy] = None,
+        as_of: Union[None, str, _dt.date] = None,
+        warm: bool = True,
+    ) -> "MatchResult":
+        """Carries the round forward after feedback, exactly as ``aidmatch rematch``.
+
+        Accepted and delivered pairs are kept (they use their place and budget),
+        declined pairs never return, declined, expired and failed proposals free
+        their place, new needs join, and the state is matched again, warm-started
+        from the previous solution and prices (the result is the exact optimum;
+        ``warm=False`` solves cold, with the same result).
+
+        Parameters
+        ----------
+        outcomes
+            The feedback: a DataFrame, a list of dicts or a ``.csv``/``.json`` path
+            with ``need_id``, ``resource_id``, ``status`` (``accepted``,
+            ``declined``, ``delivered``, ``failed``), ``at`` and optionally
+            ``note``, ``declined_by``, ``reason``.
+        needs
+            New needs, added to the round's (same forms as :func:`match`).
+        supply
+            A new supply list replacing the round's.
+        policy
+            Default: the previous round's policy.
+        as_of
+            The date of this round; default today.
+
+        Returns
+        -------
+        MatchResult
+            The new round: its tables, :attr:`MatchResult.changes` (what moved) and
+            :attr:`MatchResult.rematch_summary`; it can be re-matched again.
+
+        Raises
+        ------
+        OutcomeError
+            (an :class:`InputError`) feedback the state machine forbids, naming the
+            need and the resource.
+        InputError, PolicyError, KeyboardInterrupt
+            Invalid lists; an invalid policy; Ctrl-C during the run.
+        """
+        args = _rematch_args(outcomes, needs, supply, policy, as_of, warm)
+        return MatchResult(self._state_owner().rematch(*args))
+
+    def insert_urgent(self, need: Any, *, as_of: Union[None, str, _dt.date] = None) -> "UrgentResult":
+        """Matches one emergency need (急难) at once, as ``aidmatch urgent``.
+
+        The need (a dict, a one-row DataFrame, a list of one dict or a path) gets
+        the best eligible resource with a place left; every other pair stays. If
+        none has room and the loop rules allow it, a lower-tier open proposal is
+        displaced by an exact re-match in the same call.
+
+        Returns
+        -------
+        UrgentResult
+            ``mode`` (``"free_place"``, ``"displaced"``, ``"unmatched"``),
+            ``resource_id``, ``score``, ``tier``, ``reason``, ``changes``; it can be
+            re-matched or take the next emergency.
+
+        Raises
+        ------
+        InputError
+            The need is invalid, its id is already in the state, or the list does
+            not hold exactly one need.
+        """
+        return UrgentResult(self._state_owner().insert_urgent(_need_arg(need), _date_arg(as_of)))
 
 
 def _list_arg(obj: Any, what: str) -> Tuple[bytes, str, Optional[str]]:
@@ -184,8 +326,9 @@ def _dataframe_csv(df: "pd.DataFrame") -> bytes:
     return text.encode("utf-8")
 
 
-class MatchResult:
-    """The result of :func:`match`: three tables, a summary and explanations.
+class MatchResult(_Loop):
+    """The result of :func:`match` or :meth:`rematch`: three tables, a summary and
+    explanations, and the state of the loop for the next round.
 
     The tables are pandas DataFrames (``pandas`` must be installed for them;
     :meth:`records` gives the same rows as dicts without pandas).
@@ -196,6 +339,26 @@ class MatchResult:
     def __init__(self, inner: "_aidmatch.RunResult") -> None:
         self._inner = inner
         self._doc: Dict[str, Any] = json.loads(inner.to_json())
+
+    def _state_owner(self) -> Any:
+        return self._inner
+
+    @property
+    def changes(self) -> Optional["pd.DataFrame"]:
+        """A re-match's diff (``changes.csv``): one row per need with ``change`` one
+        of ``kept``, ``unchanged``, ``moved``, ``dropped``, ``new``, ``unmatched``,
+        and the resource before and now. ``None`` for a first run."""
+        text = self._inner.changes_json()
+        return None if text is None else _changes_frame(json.loads(text))
+
+    @property
+    def rematch_summary(self) -> Optional[Dict[str, Any]]:
+        """A re-match's figures (``rematch.json``); ``None`` for a first run."""
+        text = self._inner.rematch_json()
+        if text is None:
+            return None
+        summary: Dict[str, Any] = json.loads(text)
+        return summary
 
     def records(self, table: str) -> List[Dict[str, Any]]:
         """The rows of ``"assignments"``, ``"unmatched"`` or ``"referrals"`` as dicts."""
@@ -242,10 +405,16 @@ class MatchResult:
         result: Dict[str, Any] = json.loads(text)
         return result
 
-    def to_dir(self, path: Union[str, "os.PathLike[str]"]) -> None:
+    def to_dir(self, path: Union[str, "os.PathLike[str]"], *, snapshot: bool = False) -> None:
         """Writes ``assignments.csv``, ``unmatched.csv``, ``referrals.csv`` and
-        ``summary.json`` into ``path`` (created if missing)."""
-        self._inner.write_dir(os.fspath(path))
+        ``summary.json`` into ``path`` (created if missing).
+
+        With ``snapshot=True`` also the loop state (``snapshot.json``, the lists,
+        ``policy.toml``) that :func:`load_state` and ``aidmatch rematch --previous``
+        read, as ``aidmatch match --snapshot`` writes it. A re-match's result always
+        writes what ``aidmatch rematch`` writes: the tables, the state,
+        ``changes.csv`` and ``rematch.json``."""
+        self._inner.write_dir(os.fspath(path), snapshot)
 
     def to_json(self) -> str:
         """The whole result as one JSON document."""
@@ -256,3 +425,102 @@ class MatchResult:
             f"MatchResult(assignments={len(self._doc['assignments'])}, "
             f"unmatched={len(self._doc['unmatched'])}, referrals={len(self._doc['referrals'])})"
         )
+
+
+class UrgentResult(_Loop):
+    """The outcome of :meth:`MatchResult.insert_urgent` (``urgent.json``) and the
+    state after it, from which the loop goes on (:meth:`rematch`,
+    :meth:`insert_urgent`)."""
+
+    __slots__ = ("_inner", "_doc")
+
+    def __init__(self, inner: "_aidmatch.UrgentRun") -> None:
+        self._inner = inner
+        self._doc: Dict[str, Any] = json.loads(inner.report_json())
+
+    def _state_owner(self) -> Any:
+        return self._inner
+
+    @property
+    def need_id(self) -> str:
+        """The emergency need."""
+        return str(self._doc["need_id"])
+
+    @property
+    def mode(self) -> str:
+        """``"free_place"``, ``"displaced"`` or ``"unmatched"``."""
+        return str(self._doc["mode"])
+
+    @property
+    def resource_id(self) -> Optional[str]:
+        """The resource the need got, if any."""
+        r = self._doc["resource_id"]
+        return None if r is None else str(r)
+
+    @property
+    def score(self) -> Optional[int]:
+        """The pair's score, if matched."""
+        s = self._doc["score"]
+        return None if s is None else int(s)
+
+    @property
+    def tier(self) -> int:
+        """The need's priority tier."""
+        return int(self._doc["tier"])
+
+    @property
+    def reason(self) -> Optional[str]:
+        """Why unmatched: ``no_eligible_resource``, ``capacity_exhausted`` or
+        ``household_limit``."""
+        r = self._doc["reason"]
+        return None if r is None else str(r)
+
+    @property
+    def insert_ms(self) -> float:
+        """Milliseconds the insertion took (the re-match included when displacing)."""
+        return float(self._doc["insert_ms"])
+
+    @property
+    def changes(self) -> "pd.DataFrame":
+        """Needs moved by a displacement (and the emergency need's own row); empty
+        when the need took a free place."""
+        return _changes_frame(self._doc["changes"])
+
+    def to_dict(self) -> Dict[str, Any]:
+        """``urgent.json`` as a dict."""
+        doc: Dict[str, Any] = json.loads(json.dumps(self._doc))
+        return doc
+
+    def to_dir(self, path: Union[str, "os.PathLike[str]"]) -> None:
+        """Writes the next state and ``urgent.json`` into ``path``, as ``aidmatch urgent``."""
+        self._inner.write_dir(os.fspath(path))
+
+    def __repr__(self) -> str:
+        return f"UrgentResult(need_id={self.need_id!r}, mode={self.mode!r}, resource_id={self.resource_id!r})"
+
+
+class LoopState(_Loop):
+    """A stored loop state (see :func:`load_state`)."""
+
+    __slots__ = ("_inner",)
+
+    def __init__(self, inner: "_aidmatch.LoopState") -> None:
+        self._inner = inner
+
+    def _state_owner(self) -> Any:
+        return self._inner
+
+    def __repr__(self) -> str:
+        return "LoopState()"
+
+
+def load_state(path: Union[str, "os.PathLike[str]"]) -> LoopState:
+    """Reads a state folder written by ``MatchResult.to_dir(path, snapshot=True)``,
+    a re-match's ``to_dir``, ``UrgentResult.to_dir`` or the command line
+    (``match --snapshot``, ``rematch``, ``urgent``), to call :meth:`LoopState.rematch`
+    or :meth:`LoopState.insert_urgent` on it.
+
+    Raises :class:`FileError` for a missing file and :class:`InputError` for a
+    malformed snapshot.
+    """
+    return LoopState(_aidmatch.load_state(os.fspath(path)))

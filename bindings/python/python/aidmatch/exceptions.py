@@ -26,6 +26,8 @@ __all__ = [
     "InputError",
     "InputTypeError",
     "InfeasibleError",
+    "OutcomeError",
+    "LimitError",
     "SolveInterrupted",
     "InternalError",
 ]
@@ -77,6 +79,32 @@ class InputTypeError(AidmatchError, TypeError):
 
 class InfeasibleError(InputError):
     """No assignment of the required size avoids the forbidden (infinite) entries."""
+
+
+class OutcomeError(InputError):
+    """Feedback on a proposal that cannot be applied (:meth:`MatchResult.rematch`):
+    a transition the state machine forbids (``delivered`` before ``accepted``, a
+    second answer to a declined pair), a pair that was never proposed, or
+    ``declined_by``/``reason`` on a row that is not a decline.
+
+    ``need_id`` and ``resource_id`` name the pair; ``row`` is the 1-based data row
+    of the outcomes, ``column`` the field at fault (``"status"``, ``"resource_id"``
+    or ``"declined_by"``) and ``value`` its value.
+    """
+
+    need_id: Optional[str] = None
+    resource_id: Optional[str] = None
+
+
+class LimitError(AidmatchError, ValueError):
+    """The input exceeds a documented limit of the engine (for example more than
+    ``MAX_ARCS`` eligible need-resource pairs); nothing was matched.
+
+    ``limit`` is the limit's name (``"MAX_ARCS"``) and ``maximum`` its value.
+    """
+
+    limit: Optional[str] = None
+    maximum: Optional[int] = None
 
 
 class PolicyError(InputError):
