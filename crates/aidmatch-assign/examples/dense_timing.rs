@@ -4,8 +4,15 @@
 //! prints the median of `reps` solves (default 5) for each case: wall-clock time, and
 //! in brackets the time the thread spent on a CPU (from /proc/thread-self/schedstat on
 //! Linux), which is less disturbed by other processes on a shared machine.
+//!
+//! With `--cancel` as the third argument (`dense_timing 5 "" --cancel`), every solve
+//! goes through `linear_sum_assignment{,_i64}_with` with a cancel flag that stays clear,
+//! as the Python binding calls it: the figures then show what reading the flag costs.
 
-use aidmatch_assign::dense::{Sense, linear_sum_assignment, linear_sum_assignment_i64};
+use aidmatch_assign::dense::{
+    DenseOptions, Sense, linear_sum_assignment_i64_with, linear_sum_assignment_with,
+};
+use std::sync::atomic::AtomicBool;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::time::Instant;
@@ -68,6 +75,15 @@ fn main() {
         .unwrap_or(5)
         .max(1);
     let filter = std::env::args().nth(2).unwrap_or_default();
+    let flag = AtomicBool::new(false);
+    let mut options = DenseOptions::default();
+    if std::env::args().nth(3).as_deref() == Some("--cancel") {
+        options.cancel = Some(&flag);
+    }
+    let linear_sum_assignment =
+        |c: &[f64], r, k, s| linear_sum_assignment_with(c, r, k, s, &options);
+    let linear_sum_assignment_i64 =
+        |c: &[i64], r, k, m, s| linear_sum_assignment_i64_with(c, r, k, m, s, &options);
     let cases: &[(&str, usize, usize, i64)] = &[
         ("square-int1000", 4000, 4000, 1000),
         ("wide-int1000", 1000, 4000, 1000),
