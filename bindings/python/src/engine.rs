@@ -261,9 +261,8 @@ fn urgent_state(py: Python<'_>, state: &State, need: ListArg, as_of: &str) -> Py
         .into_pyerr(py));
     }
     let one = needs.remove(0);
-    let need_id = one.need_id.clone();
     let inner = detached(py, || insert_urgent(state, one, as_of))?;
-    Ok(UrgentRun { need_id, inner })
+    Ok(UrgentRun { inner })
 }
 
 #[pymethods]
@@ -343,44 +342,19 @@ impl RunResult {
 #[pyclass(module = "aidmatch._aidmatch", frozen)]
 #[derive(Debug)]
 pub(crate) struct UrgentRun {
-    need_id: String,
     inner: UrgentResult,
-}
-
-impl UrgentRun {
-    fn report(&self) -> serde_json::Value {
-        let u = &self.inner;
-        serde_json::json!({
-            "need_id": self.need_id,
-            "mode": u.mode,
-            "resource_id": u.resource_id,
-            "score": u.score,
-            "tier": u.tier,
-            "reason": u.reason,
-            "changes": u.changes,
-            "insert_ms": u.insert_time.as_secs_f64() * 1e3,
-        })
-    }
 }
 
 #[pymethods]
 impl UrgentRun {
     /// ``urgent.json`` as ``aidmatch urgent`` writes it.
     fn report_json(&self) -> String {
-        self.report().to_string()
+        self.inner.to_json()
     }
 
     /// Writes the next state and ``urgent.json`` into ``path``, as ``aidmatch urgent``.
     fn write_dir(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
-        let text = serde_json::to_string_pretty(&self.report()).unwrap_or_default() + "\n";
-        detached(py, || {
-            self.inner.state.save(&path)?;
-            let file = path.join("urgent.json");
-            std::fs::write(&file, text).map_err(|source| EngineError::Io {
-                path: file.display().to_string(),
-                source,
-            })
-        })
+        detached(py, || self.inner.write_dir(&path))
     }
 
     /// Re-matches the state after the insertion (use ``UrgentResult.rematch``).
