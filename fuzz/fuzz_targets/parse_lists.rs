@@ -41,6 +41,7 @@ fuzz_target!(|data: &[u8]| {
         },
         max_problems: 1 + usize::from(sel >> 4),
         label: None,
+        max_rows: aidmatch::io::MAX_ROWS,
     };
     match sel & 3 {
         0 => check::<Need>(rest, format, &opts),

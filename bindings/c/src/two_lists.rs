@@ -47,6 +47,11 @@ impl From<Error> for Failure {
             }
             Error::Interrupted => Failure::new(AIDMATCH_STATUS_INTERRUPTED, message),
             Error::Outcome(o) => crate::closed_loop::outcome_failure(&o),
+            Error::TooManyRows { limit, .. } => {
+                Failure::new(AIDMATCH_STATUS_INVALID_INPUT, message)
+                    .column("MAX_ROWS")
+                    .value(limit.to_string())
+            }
             Error::Limit { name, limit, .. } => {
                 Failure::new(AIDMATCH_STATUS_INVALID_INPUT, message)
                     .column(name)

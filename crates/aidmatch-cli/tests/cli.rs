@@ -576,3 +576,145 @@ fn urgent_places_one_emergency_need() {
     ]);
     assert_eq!(o.status.code(), Some(1));
 }
+
+/// How to run a command so that permission bits apply: directly when not root; as the
+/// unprivileged user `nobody` through `setpriv` when root (root ignores permission
+/// bits). `None` (with the reason) when neither works here.
+fn unprivileged() -> Result<Vec<String>, String> {
+    // SAFETY-free check of the effective user: `id -u` avoids a libc dependency.
+    let uid = Command::new("id")
+        .arg("-u")
+        .output()
+        .map_err(|e| format!("cannot run `id -u`: {e}"))?;
+    if text(&uid.stdout).trim() != "0" {
+        return Ok(Vec::new());
+    }
+    let wrapper: Vec<String> = [
+        "setpriv",
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+    ]
+    .map(String::from)
+    .to_vec();
+    match Command::new(&wrapper[0])
+        .args(&wrapper[1..])
+        .arg("true")
+        .output()
+    {
+        Ok(o) if o.status.success() => Ok(wrapper),
+        Ok(o) => Err(format!(
+            "running as root and `setpriv --reuid=65534 true` fails here: {}",
+            text(&o.stderr).trim()
+        )),
+        Err(e) => Err(format!(
+            "running as root and setpriv (util-linux) is not available: {e}"
+        )),
+    }
+}
+
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// The files of a directory with their bytes.
+fn snapshot_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap_or_default(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// A read-only output directory (really read-only: the command runs as `nobody` when
+/// the tests run as root) is a clear error, exit status 3, naming the directory and the
+/// cause; the previous results in it stay byte for byte, and no temporary file is left.
+/// An output directory that cannot be created (read-only parent) is the same error.
+#[test]
+fn a_read_only_output_directory_is_an_error_and_keeps_the_previous_results() {
+    let wrapper = match unprivileged() {
+        Ok(w) => w,
+        Err(reason) => {
+            eprintln!("SKIPPED a_read_only_output_directory_...: {reason}");
+            return;
+        }
+    };
+    let dir = temp_dir("read-only");
+    set_mode(&dir, 0o755);
+    // The binary and the inputs where `nobody` can read them.
+    let bin = dir.join("aidmatch");
+    std::fs::copy(env!("CARGO_BIN_EXE_aidmatch"), &bin).unwrap();
+    set_mode(&bin, 0o755);
+    for f in ["needs.csv", "supply.csv"] {
+        std::fs::copy(spec_example(f), dir.join(f)).unwrap();
+        set_mode(&dir.join(f), 0o644);
+    }
+    let run = |out: &Path, as_nobody: bool| {
+        let mut argv: Vec<String> = if as_nobody {
+            wrapper.clone()
+        } else {
+            Vec::new()
+        };
+        argv.push(bin.display().to_string());
+        for a in ["match", "--needs"] {
+            argv.push(a.to_owned());
+        }
+        argv.push(dir.join("needs.csv").display().to_string());
+        argv.push("--supply".to_owned());
+        argv.push(dir.join("supply.csv").display().to_string());
+        for a in ["--as-of", "2024-10-01", "--quiet", "--out"] {
+            argv.push(a.to_owned());
+        }
+        argv.push(out.display().to_string());
+        Command::new(&argv[0])
+            .args(&argv[1..])
+            .env("LANG", "C")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .output()
+            .unwrap()
+    };
+    let out = dir.join("results");
+    let first = run(&out, false);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let before = snapshot_dir(&out);
+    assert!(before.len() >= 5, "{before:?}");
+    // The output directory becomes read-only; the same run again, as `nobody`.
+    set_mode(&out, 0o555);
+    let second = run(&out, true);
+    set_mode(&out, 0o755);
+    let stderr = text(&second.stderr);
+    assert_eq!(second.status.code(), Some(3), "stderr: {stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{}: Permission denied",
+            out.join("assignments.csv").display()
+        )),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(".tmp-"), "{stderr}");
+    assert_eq!(snapshot_dir(&out), before, "the previous results changed");
+    // An output directory that cannot be created.
+    let locked = dir.join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    set_mode(&locked, 0o555);
+    let third = run(&locked.join("new"), true);
+    set_mode(&locked, 0o755);
+    let stderr = text(&third.stderr);
+    assert_eq!(third.status.code(), Some(3), "stderr: {stderr}");
+    assert!(
+        stderr.contains(&locked.join("new").display().to_string())
+            && stderr.contains("Permission denied"),
+        "{stderr}"
+    );
+    assert!(!locked.join("new").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -153,6 +153,15 @@ pub enum Error {
         /// The path.
         path: String,
     },
+    /// A list holds more rows than the limit ([`crate::io::MAX_ROWS`], or
+    /// `ReadOptions::max_rows`); reading stopped at the first row above it.
+    #[error("{file}: more than {limit} rows: above the limit MAX_ROWS")]
+    TooManyRows {
+        /// The file or label.
+        file: String,
+        /// The limit in force.
+        limit: u64,
+    },
     // Engine variants (engine helper).
     /// The policy is invalid: an unknown key, a malformed file or a value out of range.
     #[error("invalid policy: {0}")]

@@ -223,7 +223,8 @@ pub(crate) fn write_referrals<W: Write>(w: W, rows: &[ReferralRow]) -> csv::Resu
 /// synced and renamed over `name`.
 ///
 /// # Errors
-/// [`Error::Io`] naming the path.
+/// [`Error::Io`] naming `dir/name` (also when creating or writing the temporary file
+/// failed).
 pub(crate) fn write_atomic(
     dir: &Path,
     name: &str,
@@ -244,9 +245,10 @@ pub(crate) fn write_atomic(
         Ok(())
     })();
     if let Err(e) = result {
-        // Best effort: do not leave the temporary file behind.
+        // Best effort: do not leave the temporary file behind. The error names the file
+        // the caller asked for (the temporary name means nothing to a reader).
         let _ = std::fs::remove_file(&tmp);
-        return Err(io_err(&tmp, e));
+        return Err(io_err(&target, e));
     }
     std::fs::rename(&tmp, &target).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);

@@ -372,3 +372,31 @@ fn match_files_reports_missing_files_and_null_paths() {
     assert_eq!(s, AIDMATCH_STATUS_NULL_PARAMETER);
     assert_eq!(err.message(), "argument `out_dir` is NULL");
 }
+
+#[test]
+fn a_list_above_max_rows_is_invalid_input_naming_the_limit() {
+    let err = ErrObj::new();
+    let rows = aidmatch_engine::io::MAX_ROWS + 1;
+    let mut needs = String::with_capacity(3 * rows + 2);
+    needs.push('[');
+    for k in 0..rows {
+        needs.push_str(if k == 0 { "{}" } else { ",{}" });
+    }
+    needs.push(']');
+    let (s, out) = match_json(
+        Some(needs.as_bytes()),
+        Some(SUPPLY.as_bytes()),
+        None,
+        None,
+        Some(AS_OF),
+        std::ptr::null(),
+        &err,
+    );
+    assert_eq!((s, out), (AIDMATCH_STATUS_INVALID_INPUT, None));
+    assert_eq!(err.column().as_deref(), Some("MAX_ROWS"));
+    assert_eq!(err.value().as_deref(), Some("2000000"));
+    assert_eq!(
+        err.message(),
+        "needs: more than 2000000 rows: above the limit MAX_ROWS"
+    );
+}

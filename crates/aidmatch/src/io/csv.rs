@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 ///
 /// # Errors
 /// [`Error::Syntax`] for an empty text (no header) or malformed CSV quoting;
+/// [`Error::TooManyRows`] past `opts.max_rows` records (reading stops there);
 /// [`Error::Invalid`] with every problem found (up to `opts.max_problems`).
 pub fn parse<R: Record>(text: &str, file: &str, opts: &ReadOptions) -> Result<Vec<R>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -67,6 +68,12 @@ pub fn parse<R: Record>(text: &str, file: &str, opts: &ReadOptions) -> Result<Ve
     let mut row = 1;
     while !problems.full() && reader.read_record(&mut record).map_err(syntax)? {
         row += 1;
+        if row - 1 > opts.max_rows {
+            return Err(Error::TooManyRows {
+                file: file.to_owned(),
+                limit: opts.max_rows as u64,
+            });
+        }
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }

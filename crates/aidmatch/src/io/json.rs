@@ -30,8 +30,9 @@ use crate::error::{Error, InputProblem, ProblemKind, Result};
 /// Parses JSON text into records of `R`. `file` names the input in problems.
 ///
 /// # Errors
-/// [`Error::Syntax`] if the text is not JSON or not an array; [`Error::Invalid`] with every
-/// problem found (up to `opts.max_problems`).
+/// [`Error::Syntax`] if the text is not JSON or not an array; [`Error::TooManyRows`]
+/// past `opts.max_rows` elements (found in the first pass, before any record is built);
+/// [`Error::Invalid`] with every problem found (up to `opts.max_problems`).
 pub fn parse<R: Record>(text: &str, file: &str, opts: &ReadOptions) -> Result<Vec<R>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let syntax = |e: serde_json::Error| Error::Syntax {
@@ -45,9 +46,18 @@ pub fn parse<R: Record>(text: &str, file: &str, opts: &ReadOptions) -> Result<Ve
         columns: R::COLUMNS,
         present: vec![false; R::COLUMNS.len()],
         elements: 0,
+        limit: opts.max_rows,
     };
     let mut de = serde_json::Deserializer::from_str(text);
-    (&mut seen).deserialize(&mut de).map_err(syntax)?;
+    let scanned = (&mut seen).deserialize(&mut de);
+    if seen.elements > seen.limit {
+        // Stopped at the first element above the limit, before any record is built.
+        return Err(Error::TooManyRows {
+            file: file.to_owned(),
+            limit: opts.max_rows as u64,
+        });
+    }
+    scanned.map_err(syntax)?;
     de.end().map_err(syntax)?;
 
     let mut problems = Problems::new(opts.max_problems);
@@ -87,6 +97,8 @@ struct KeyScan {
     columns: &'static [&'static str],
     present: Vec<bool>,
     elements: usize,
+    /// `ReadOptions::max_rows`: the scan stops at the first element above it.
+    limit: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for &mut KeyScan {
@@ -110,6 +122,9 @@ impl<'de> Visitor<'de> for &mut KeyScan {
             .is_some()
         {
             self.elements += 1;
+            if self.elements > self.limit {
+                return Err(de::Error::custom("more rows than the limit"));
+            }
         }
         Ok(())
     }

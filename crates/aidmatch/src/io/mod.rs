@@ -38,7 +38,9 @@ pub mod csv;
 pub mod encoding;
 mod fields;
 pub mod json;
+mod rows;
 
+use std::io::Read;
 use std::path::Path;
 
 use crate::error::{Error, Result};
@@ -56,6 +58,15 @@ pub const MAX_FIELD_BYTES: usize = 4096;
 /// are a [`crate::ProblemKind::TooLong`] problem: area lists are deduplicated item by
 /// item, so an unbounded list would cost quadratic time.
 pub const MAX_LIST_ITEMS: usize = 256;
+
+/// The most rows one list may hold: records after the header of a CSV file (blank
+/// lines aside, all-blank rows included) or elements of a JSON array. A province's needs
+/// list is about a million rows; twice that is refused with [`crate::Error::TooManyRows`]
+/// naming the file and the limit. When a list is read from a file or a reader the rows
+/// are counted as the bytes arrive, so reading stops at the first row above the limit
+/// instead of taking the rest of the file into memory. Override per read with
+/// [`ReadOptions::max_rows`].
+pub const MAX_ROWS: usize = 2_000_000;
 
 /// The text format of a list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -135,6 +146,9 @@ pub struct ReadOptions {
     /// The name used as `file` in problems; default: the path, or the list's label
     /// (`"needs"`) for in-memory input.
     pub label: Option<String>,
+    /// The most rows accepted (default [`MAX_ROWS`]); more is
+    /// [`crate::Error::TooManyRows`].
+    pub max_rows: usize,
 }
 
 impl Default for ReadOptions {
@@ -143,6 +157,7 @@ impl Default for ReadOptions {
             encoding: Encoding::Auto,
             max_problems: 100,
             label: None,
+            max_rows: MAX_ROWS,
         }
     }
 }
@@ -177,22 +192,58 @@ pub fn from_bytes<R: Record>(bytes: &[u8], format: Format, opts: &ReadOptions) -
     }
 }
 
-/// Reads a list of `R` from a reader (read to the end first).
+/// Reads a list of `R` from a reader (read to the end first, counting rows as the bytes
+/// arrive: past [`ReadOptions::max_rows`] reading stops with
+/// [`Error::TooManyRows`]).
 ///
 /// # Errors
 /// As [`from_bytes`], plus [`Error::Io`] if reading fails.
 pub fn from_reader<R: Record>(
-    mut reader: impl std::io::Read,
+    reader: impl std::io::Read,
     format: Format,
     opts: &ReadOptions,
 ) -> Result<Vec<R>> {
-    let mut bytes = Vec::new();
-    reader.read_to_end(&mut bytes).map_err(|source| Error::Io {
-        path: label_for(opts, R::KIND.label()),
-        source,
-    })?;
+    let file = label_for(opts, R::KIND.label());
+    let bytes = read_counted(reader, format, opts, &file)?;
     from_bytes(&bytes, format, opts)
 }
+
+/// The bytes of a reader, counting rows as they arrive ([`rows::RowCounter`]).
+fn read_counted(
+    mut reader: impl std::io::Read,
+    format: Format,
+    opts: &ReadOptions,
+    file: &str,
+) -> Result<Vec<u8>> {
+    let mut counter = rows::RowCounter::new(format);
+    let mut bytes = Vec::new();
+    let mut chunk = vec![0u8; READ_CHUNK];
+    loop {
+        let n = match reader.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(source) => {
+                return Err(Error::Io {
+                    path: file.to_owned(),
+                    source,
+                });
+            }
+        };
+        counter.feed(&chunk[..n]);
+        if counter.rows() > opts.max_rows as u64 {
+            return Err(Error::TooManyRows {
+                file: file.to_owned(),
+                limit: opts.max_rows as u64,
+            });
+        }
+        bytes.extend_from_slice(&chunk[..n]);
+    }
+    Ok(bytes)
+}
+
+/// The size of one read.
+const READ_CHUNK: usize = 64 * 1024;
 
 /// Reads a list of `R` from a file; the format follows the extension.
 ///
@@ -209,6 +260,13 @@ pub fn read<R: Record>(path: impl AsRef<Path>, opts: &ReadOptions) -> Result<Vec
 
 /// Reads a list of `R` from a file in the given format, whatever its extension.
 ///
+/// The file is read once, counting rows as the bytes arrive (see [`MAX_ROWS`]). A
+/// regular file whose length or modification time changes while it is read, or whose
+/// length differs from the bytes read, is an [`Error::Io`] ("changed while it was
+/// read"): a list written by another program at the same time is never taken half
+/// written. (A rewrite that keeps the length within the file system's timestamp
+/// resolution cannot be told apart.)
+///
 /// # Errors
 /// As [`read`], without the format check.
 pub fn read_as<R: Record>(
@@ -217,15 +275,74 @@ pub fn read_as<R: Record>(
     opts: &ReadOptions,
 ) -> Result<Vec<R>> {
     let path = path.as_ref();
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.display().to_string(),
-        source,
-    })?;
+    let bytes = read_file(path, format, opts, |_| {})?;
     let mut opts = opts.clone();
     if opts.label.is_none() {
         opts.label = Some(path.display().to_string());
     }
     from_bytes(&bytes, format, &opts)
+}
+
+/// The bytes of a file, counted and checked for changes during the read (see
+/// [`read_as`]). `between` runs after each chunk (a test hook).
+fn read_file(
+    path: &Path,
+    format: Format,
+    opts: &ReadOptions,
+    between: impl FnMut(usize),
+) -> Result<Vec<u8>> {
+    let io_err = |source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io_err)?;
+    let before = file.metadata().map_err(io_err)?;
+    let label = opts
+        .label
+        .clone()
+        .unwrap_or_else(|| path.display().to_string());
+    let bytes = read_counted(
+        Hooked {
+            inner: &file,
+            chunks: 0,
+            between,
+        },
+        format,
+        opts,
+        &label,
+    )?;
+    if before.is_file() {
+        let after = file.metadata().map_err(io_err)?;
+        let read = bytes.len() as u64;
+        if after.len() != before.len()
+            || read != before.len()
+            || after.modified().ok() != before.modified().ok()
+        {
+            return Err(io_err(std::io::Error::other(format!(
+                "the file changed while it was read ({} bytes when opened, {read} read, {} now); read it again once it is complete",
+                before.len(),
+                after.len()
+            ))));
+        }
+    }
+    Ok(bytes)
+}
+
+/// A reader that calls `between(chunk index)` after each read (tests change the file
+/// there).
+struct Hooked<R, F> {
+    inner: R,
+    chunks: usize,
+    between: F,
+}
+
+impl<R: Read, F: FnMut(usize)> Read for Hooked<R, F> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        (self.between)(self.chunks);
+        self.chunks += 1;
+        Ok(n)
+    }
 }
 
 /// Reads the needs list from a file (`.csv` or `.json`).
@@ -468,4 +585,76 @@ pub fn write_file<R: Record + serde::Serialize>(
         Format::Json => json::write(&mut w, records).map_err(io_err)?,
     }
     std::io::Write::flush(&mut w).map_err(io_err)
+}
+
+#[cfg(test)]
+// A failed unwrap is the test's failure report.
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "need_id,household_id,region,statuses,category,consent";
+
+    /// A needs file of several read chunks, in a fresh directory.
+    fn big_file(name: &str) -> (std::path::PathBuf, usize) {
+        let dir = std::env::temp_dir().join(format!("aidmatch-io-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("needs.csv");
+        let rows = 8000;
+        let mut text = format!("{HEADER}\n");
+        for k in 0..rows {
+            text.push_str(&format!("N{k},H{k},610103001002,orphan,education,true\n"));
+        }
+        assert!(text.len() > 3 * READ_CHUNK);
+        std::fs::write(&path, text).unwrap();
+        (path, rows)
+    }
+
+    fn changed(r: Result<Vec<u8>>) -> bool {
+        matches!(r, Err(Error::Io { ref source, .. }) if source.to_string().contains("changed while it was read"))
+    }
+
+    #[test]
+    fn a_file_that_grows_or_shrinks_mid_read_is_an_error() {
+        let opts = ReadOptions::default();
+        // Unchanged: read whole.
+        let (path, rows) = big_file("same");
+        let bytes = read_file(&path, Format::Csv, &opts, |_| {}).unwrap();
+        assert_eq!(bytes, std::fs::read(&path).unwrap());
+        let needs: Vec<crate::model::Need> = read_as(&path, Format::Csv, &opts).unwrap();
+        assert_eq!(needs.len(), rows);
+        // Another program appends rows after the first chunk was read.
+        let grow = |k: usize| {
+            if k == 0 {
+                use std::io::Write;
+                let mut f = std::fs::OpenOptions::new()
+                    .append(true)
+                    .open(&path)
+                    .unwrap();
+                f.write_all(b"N-late,H-late,610103001002,orphan,education,true\n")
+                    .unwrap();
+            }
+        };
+        assert!(changed(read_file(&path, Format::Csv, &opts, grow)));
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
+        // Another program truncates it (rewriting from the start) mid-read: the rows read
+        // so far end at a row boundary, so only the size check can tell.
+        let (path, _) = big_file("shrink");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let cut = text[..2 * READ_CHUNK].rfind('\n').unwrap() + 1;
+        let shrink = |k: usize| {
+            if k == 0 {
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(&path)
+                    .unwrap()
+                    .set_len(cut as u64)
+                    .unwrap();
+            }
+        };
+        let r = read_file(&path, Format::Csv, &opts, shrink);
+        assert!(changed(r), "a truncated file read as complete");
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
+    }
 }

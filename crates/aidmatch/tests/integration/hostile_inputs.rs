@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use aidmatch::date::Date;
-use aidmatch::io::{self, Format, MAX_FIELD_BYTES, MAX_LIST_ITEMS, ReadOptions};
+use aidmatch::io::{self, Format, MAX_FIELD_BYTES, MAX_LIST_ITEMS, MAX_ROWS, ReadOptions};
 use aidmatch::model::Inputs;
 use aidmatch::{Error, Policy, ProblemKind, RunOptions, run};
 
@@ -200,6 +200,139 @@ fn a_hostile_area_list_serving_everyone_runs_and_loses_nothing() {
         aidmatch::engine::MAX_ARCS,
         RunOptions::new(as_of()).max_arcs
     );
+}
+
+fn need_row(k: usize) -> String {
+    format!("N{k},H{k},610103001002,orphan,education,cash,1,normal,true,,,,,,")
+}
+
+fn rows_opts(max_rows: usize) -> ReadOptions {
+    ReadOptions {
+        max_rows,
+        ..ReadOptions::default()
+    }
+}
+
+fn too_many(e: Error) -> (String, u64) {
+    let message = e.to_string();
+    match e {
+        Error::TooManyRows { file, limit } => {
+            assert!(
+                message.contains("MAX_ROWS") && message.contains(&file),
+                "{message}"
+            );
+            (file, limit)
+        }
+        other => panic!("expected TooManyRows, got {other}"),
+    }
+}
+
+/// More rows than the limit is a typed error naming the file and the limit; exactly the
+/// limit reads. Rows are records: a cell with line breaks inside quotes is one row,
+/// blank lines are none, a row of empty cells is one.
+#[test]
+fn a_list_with_more_rows_than_the_limit_is_too_many_rows() {
+    assert_eq!(ReadOptions::default().max_rows, MAX_ROWS);
+    assert_eq!(MAX_ROWS, 2_000_000);
+    let rows: Vec<String> = (1..=5).map(need_row).collect();
+    let csv = format!("{NEEDS_HEADER}\n{}\n", rows.join("\n"));
+    let ok = io::needs_from_bytes(csv.as_bytes(), Format::Csv, &rows_opts(5)).unwrap();
+    assert_eq!(ok.len(), 5);
+    let e = io::needs_from_bytes(csv.as_bytes(), Format::Csv, &rows_opts(4)).unwrap_err();
+    assert_eq!(too_many(e), ("needs".to_owned(), 4));
+    // Quoted line breaks and blank lines add no row; a row of empty cells is one.
+    let quoted = csv.replacen("N1,H1", "\"N1\",\"H\n1\n\"", 1);
+    let spaced = format!("{NEEDS_HEADER}\n\n{}\n\n\n", rows.join("\n\r\n"));
+    for text in [&quoted, &spaced] {
+        let e = io::needs_from_bytes(text.as_bytes(), Format::Csv, &rows_opts(5));
+        assert!(
+            !matches!(e, Err(Error::TooManyRows { .. })),
+            "{text:?}: {e:?}"
+        );
+    }
+    let blank_row = format!("{csv},,,,,,,,,,,,,,\n");
+    let e = io::needs_from_bytes(blank_row.as_bytes(), Format::Csv, &rows_opts(5)).unwrap_err();
+    assert_eq!(too_many(e).1, 5);
+    // JSON: elements of the array.
+    let json = format!(
+        "[{}]",
+        (1..=3)
+            .map(|k| format!(r#"{{"need_id":"N{k}","household_id":"H{k}","region":"610103001002","statuses":"orphan","category":"education","consent":true}}"#))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    assert_eq!(
+        io::needs_from_bytes(json.as_bytes(), Format::Json, &rows_opts(3))
+            .unwrap()
+            .len(),
+        3
+    );
+    let e = io::needs_from_bytes(json.as_bytes(), Format::Json, &rows_opts(2)).unwrap_err();
+    assert_eq!(too_many(e), ("needs".to_owned(), 2));
+    // From a file: the error names the path.
+    let dir = temp_dir("rows");
+    let path = dir.join("needs.csv");
+    std::fs::write(&path, &csv).unwrap();
+    let e = io::read_needs(&path, &rows_opts(3)).unwrap_err();
+    assert_eq!(too_many(e), (path.display().to_string(), 3));
+    assert_eq!(io::read_needs(&path, &rows_opts(5)).unwrap().len(), 5);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// An endless list (a reader that never ends) stops at the limit: reading takes a
+/// bounded number of bytes, not the whole input into memory.
+#[test]
+fn an_endless_list_stops_at_the_row_limit_without_reading_it_all() {
+    struct Endless {
+        format: Format,
+        sent: usize,
+        next: usize,
+        pending: Vec<u8>,
+    }
+    impl std::io::Read for Endless {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            // Ends after 64 MB so that a reader that ignores the limit fails the test
+            // below instead of running forever.
+            if self.sent > 64 << 20 {
+                return Ok(0);
+            }
+            while self.pending.len() < buf.len() {
+                let line = match (self.format, self.next) {
+                    (Format::Csv, 0) => format!("{NEEDS_HEADER}\n"),
+                    (Format::Csv, k) => format!("{}\n", need_row(k)),
+                    (Format::Json, 0) => "[".to_owned(),
+                    (Format::Json, k) => {
+                        format!(r#"{{"need_id":"N{k}","household_id":"H{k}","note":"{{[\"}}"}},"#)
+                    }
+                };
+                self.pending.extend_from_slice(line.as_bytes());
+                self.next += 1;
+            }
+            let n = buf.len();
+            buf.copy_from_slice(&self.pending[..n]);
+            self.pending.drain(..n);
+            self.sent += n;
+            Ok(n)
+        }
+    }
+    for format in [Format::Csv, Format::Json] {
+        let mut endless = Endless {
+            format,
+            sent: 0,
+            next: 0,
+            pending: Vec::new(),
+        };
+        let e = io::from_reader::<aidmatch::model::Need>(&mut endless, format, &rows_opts(10_000))
+            .unwrap_err();
+        assert_eq!(too_many(e).1, 10_000);
+        // 10,000 rows of under 100 bytes, plus one read of slack.
+        assert!(
+            endless.sent < 2_000_000,
+            "{format:?}: read {} bytes",
+            endless.sent
+        );
+        assert!(endless.next > 10_000);
+    }
 }
 
 /// A file truncated in the middle of a row (or changed while read, so that a row lost
