@@ -138,6 +138,27 @@ fn linear_sum_assignment<'py>(
     {
         return lsap_i64(py, a, sense, return_duals);
     }
+    // A list of lists of floats or ints: numpy's own conversion gives the float64 or
+    // int64 matrix that `lsap_matrix` would return, without its Python-level checks.
+    // Anything else it gives (other dtypes, other shapes, errors) goes the long way.
+    if cost_matrix.is_instance_of::<PyList>() {
+        static ASARRAY: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+        let asarray = ASARRAY.get_or_try_init(py, || {
+            py.import("numpy")?.getattr("asarray").map(Bound::unbind)
+        })?;
+        if let Ok(probe) = asarray.bind(py).call1((cost_matrix,)) {
+            if let Ok(a) = probe.cast::<PyArray2<f64>>()
+                && a.is_c_contiguous()
+            {
+                return lsap_f64(py, a, sense, return_duals);
+            }
+            if let Ok(a) = probe.cast::<PyArray2<i64>>()
+                && a.is_c_contiguous()
+            {
+                return lsap_i64(py, a, sense, return_duals);
+            }
+        }
+    }
     // Everything else is converted in Python, exactly as scipy converts it.
     static CONVERT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     let convert = CONVERT.get_or_try_init(py, || {
