@@ -44,6 +44,10 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
+# OpenBLAS worker threads spin-wait after numpy starts them and take CPU from the
+# solvers on a small machine; none of the timed code uses BLAS. Set before numpy loads.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DEFAULT_SEED = 20240601
