@@ -37,6 +37,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(load_state, m)?)?;
     m.add_function(wrap_pyfunction!(run_match, m)?)?;
     m.add("MAX_ARCS", aidmatch::engine::MAX_ARCS)?;
+    m.add("MAX_ROWS", io::MAX_ROWS)?;
     Ok(())
 }
 
@@ -435,9 +436,11 @@ fn format_of(py: Python<'_>, fmt: &str) -> PyResult<Format> {
 ///
 /// Parsing, matching and reporting run without the GIL on a helper thread; Ctrl-C
 /// cancels the run (``KeyboardInterrupt``). ``max_arcs`` bounds the eligible pairs
-/// (default ``MAX_ARCS``; beyond it ``aidmatch.LimitError``).
+/// (default ``MAX_ARCS``), ``max_rows`` the rows of each list (default ``MAX_ROWS``);
+/// beyond either, ``aidmatch.LimitError``.
 #[pyfunction]
-#[pyo3(signature = (needs, supply, exclusions, policy, as_of, max_arcs = None))]
+#[pyo3(signature = (needs, supply, exclusions, policy, as_of, max_arcs = None, max_rows = None))]
+#[allow(clippy::too_many_arguments)] // mirrors the Python keyword arguments one to one
 fn run_match(
     py: Python<'_>,
     needs: ListArg,
@@ -446,6 +449,7 @@ fn run_match(
     policy: Option<PyRef<'_, PyPolicy>>,
     as_of: &str,
     max_arcs: Option<usize>,
+    max_rows: Option<usize>,
 ) -> PyResult<RunResult> {
     let as_of = parse_date(py, "as_of", as_of)?;
     let needs_fmt = format_of(py, &needs.1)?;
@@ -466,6 +470,7 @@ fn run_match(
     }
     let work = || -> Result<RunKind, EngineError> {
         let inputs = read_inputs(
+            max_rows.unwrap_or(io::MAX_ROWS),
             (&needs.0, needs_fmt, &needs.2),
             (&supply.0, supply_fmt, &supply.2),
             exclusions
@@ -489,12 +494,14 @@ type ListBytes<'a> = (&'a [u8], Format, &'a Option<String>);
 /// Parses the three lists, gathering the problems of all of them into one
 /// `Error::Invalid` (as `aidmatch::io::read_inputs` does for files).
 fn read_inputs(
+    max_rows: usize,
     needs: ListBytes<'_>,
     supply: ListBytes<'_>,
     exclusions: Option<ListBytes<'_>>,
 ) -> Result<Inputs, EngineError> {
     let opts = |label: &Option<String>| ReadOptions {
         label: label.clone(),
+        max_rows,
         ..ReadOptions::default()
     };
     let mut problems = Vec::new();

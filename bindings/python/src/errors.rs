@@ -269,6 +269,10 @@ pub(crate) fn engine_error(err: EngineError) -> Raise {
         EngineError::Limit { name, limit, .. } => Raise::new(Kind::Limit, message)
             .attr("limit", Value::Text(name.to_owned()))
             .attr("maximum", Value::Int(i128::from(limit))),
+        EngineError::TooManyRows { file, limit } => Raise::new(Kind::Limit, message)
+            .attr("value", Value::Text(file))
+            .attr("limit", Value::Text("MAX_ROWS".to_owned()))
+            .attr("maximum", Value::Int(i128::from(limit))),
         EngineError::Outcome(e) => outcome_error(e, message),
         EngineError::Snapshot { path, .. } => Raise::input(message).value(Value::Text(path)),
         _ => Raise::new(Kind::Base, message),

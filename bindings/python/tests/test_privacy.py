@@ -148,5 +148,13 @@ def test_too_many_eligible_pairs_is_a_limit_error(lists):
         ok = aidmatch.match(needs, supply, as_of=AS_OF, max_arcs=int(pairs))
         assert ok.to_json() == full.to_json()
     assert aidmatch.MAX_ARCS == 100_000_000
+    # Rows: a list longer than max_rows stops while it is read.
+    with pytest.raises(aidmatch.LimitError) as info:
+        aidmatch.match(needs, supply, as_of=AS_OF, max_rows=len(needs) - 1)
+    assert (info.value.limit, info.value.maximum) == ("MAX_ROWS", len(needs) - 1)
+    assert info.value.value == "needs"
+    assert "MAX_ROWS" in str(info.value)
+    assert aidmatch.match(needs, supply, as_of=AS_OF, max_rows=len(needs)).to_json() == full.to_json()
+    assert aidmatch.MAX_ROWS == 2_000_000
     with pytest.raises(aidmatch.InputTypeError):
         aidmatch.match(needs, supply, as_of=AS_OF, max_arcs=1.5)  # type: ignore[arg-type]

@@ -40,7 +40,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _aidmatch
-from ._aidmatch import MAX_ARCS, __version__, linear_sum_assignment
+from ._aidmatch import MAX_ARCS, MAX_ROWS, __version__, linear_sum_assignment
 from ._convert import MAX_WEIGHT, sparse_problem, side_vector
 from ._engine import LoopState, MatchResult, Policy, UrgentResult, load_state, match
 from .exceptions import (
@@ -69,6 +69,7 @@ __all__ = [
     "LimitError",
     "LoopState",
     "MAX_ARCS",
+    "MAX_ROWS",
     "MAX_WEIGHT",
     "MatchResult",
     "OutcomeError",

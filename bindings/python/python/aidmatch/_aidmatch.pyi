@@ -20,6 +20,7 @@ __all__ = [
     "MAX_WEIGHT",
     "MAX_TIER",
     "MAX_ARCS",
+    "MAX_ROWS",
 ]
 
 __version__: str
@@ -29,6 +30,8 @@ MAX_WEIGHT: int
 MAX_TIER: int
 #: Default bound on the eligible need-resource pairs of a run (``match(max_arcs=...)``).
 MAX_ARCS: int
+#: Default bound on the rows of each input list (``match(max_rows=...)``).
+MAX_ROWS: int
 
 def linear_sum_assignment(
     cost_matrix: npt.ArrayLike,
@@ -121,4 +124,5 @@ def run_match(
     policy: Optional[Policy],
     as_of: str,
     max_arcs: Optional[int] = None,
+    max_rows: Optional[int] = None,
 ) -> RunResult: ...

@@ -50,6 +50,7 @@ def match(
     policy: Optional[Policy] = None,
     as_of: Union[None, str, _dt.date] = None,
     max_arcs: Optional[int] = None,
+    max_rows: Optional[int] = None,
 ) -> "MatchResult":
     """Matches a needs list with a supply list, exactly, under a policy.
 
@@ -70,6 +71,9 @@ def match(
         The most eligible need-resource pairs the run may build (default
         :data:`MAX_ARCS`, 100,000,000): memory grows with them, and a hostile list
         (an area code serving everyone) is refused before it blows up.
+    max_rows
+        The most rows each list may have (default :data:`MAX_ROWS`, 2,000,000),
+        checked while the list is read.
 
     Returns
     -------
@@ -83,8 +87,9 @@ def match(
         (a ``ValueError``) problems in the lists, all of them in ``.problems``
         (``row`` is the spreadsheet row: the CSV header is row 1).
     LimitError
-        (a ``ValueError``) more eligible pairs than ``max_arcs``; ``limit`` names
-        the limit (``"MAX_ARCS"``), ``maximum`` is its value.
+        (a ``ValueError``) more eligible pairs than ``max_arcs`` or more rows than
+        ``max_rows``; ``limit`` names the limit (``"MAX_ARCS"``, ``"MAX_ROWS"``),
+        ``maximum`` is its value.
     PolicyError, FileError, KeyboardInterrupt
         An invalid policy; an unreadable file; Ctrl-C during the run.
 
@@ -110,16 +115,17 @@ def match(
         None if exclusions is None else _list_arg(exclusions, "exclusions"),
         policy,
         _date_arg(as_of),
-        None if max_arcs is None else _max_arcs(max_arcs),
+        None if max_arcs is None else _limit_arg(max_arcs, "max_arcs"),
+        None if max_rows is None else _limit_arg(max_rows, "max_rows"),
     )
     return MatchResult(result)
 
 
-def _max_arcs(x: Any) -> int:
+def _limit_arg(x: Any, what: str) -> int:
     if isinstance(x, bool) or not isinstance(x, int):
-        raise InputTypeError(f"max_arcs must be an int, got {type(x).__name__}")
+        raise InputTypeError(f"{what} must be an int, got {type(x).__name__}")
     if x < 0:
-        raise InputError(f"max_arcs must be non-negative, got {x}", value=x)
+        raise InputError(f"{what} must be non-negative, got {x}", value=x)
     return x
 
 

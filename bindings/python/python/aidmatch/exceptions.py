@@ -97,11 +97,15 @@ class OutcomeError(InputError):
 
 
 class LimitError(AidmatchError, ValueError):
-    """The input exceeds a documented limit of the engine (for example more than
-    ``MAX_ARCS`` eligible need-resource pairs); nothing was matched.
+    """The input exceeds a documented limit of the engine: more than ``MAX_ARCS``
+    eligible need-resource pairs, or a list with more than ``MAX_ROWS`` rows (then
+    ``value`` is the file or list); nothing was matched.
 
-    ``limit`` is the limit's name (``"MAX_ARCS"``) and ``maximum`` its value.
+    ``limit`` is the limit's name (``"MAX_ARCS"``, ``"MAX_ROWS"``) and ``maximum``
+    its value.
     """
+
+    value: Any = None
 
     limit: Optional[str] = None
     maximum: Optional[int] = None
