@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Fuzz smoke: builds the six fuzz targets of fuzz/ and runs each for FUZZ_SECONDS
+# Fuzz smoke: builds the seven fuzz targets of fuzz/ and runs each for FUZZ_SECONDS
 # (default 20) from its seed corpus. Fails on any crash, panic, timeout or OOM.
 # Needs cargo-fuzz (`cargo install cargo-fuzz`) and a nightly toolchain; without nightly
 # it builds with the stable compiler and RUSTC_BOOTSTRAP=1 (see fuzz/README.md).
-# About 2.5 min of fuzzing plus the build (about 5 min cold on 2 cores).
+# About 3 min of fuzzing plus the build (about 5 min cold on 2 cores).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 secs=${FUZZ_SECONDS:-20}
@@ -19,7 +19,7 @@ cd "$root/fuzz"
 bin=$target/x86_64-unknown-linux-gnu/release
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for t in parse_lists parse_policy dense sparse engine capi_json; do
+for t in parse_lists parse_policy dense sparse engine capi_json capi_loop; do
   mkdir -p "$work/$t"
   if ! "$bin/$t" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=20 \
        -artifact_prefix="$work/$t-" "$work/$t" "seeds/$t" > "$work/$t.log" 2>&1; then

@@ -6,7 +6,7 @@
 set -u
 cd "$(dirname "$0")"
 secs=${1:-600}; shift || true
-targets=${*:-"parse_lists parse_policy dense sparse engine capi_json"}
+targets=${*:-"parse_lists parse_policy dense sparse engine capi_json capi_loop"}
 bin=${CARGO_TARGET_DIR:-/work/target-fuzz}/x86_64-unknown-linux-gnu/release
 mkdir -p logs artifacts
 for t in $targets; do
