@@ -76,11 +76,16 @@
 //! per arc, and one entry per arc carrying flow; solving by columns (and a warm repair
 //! of a column) adds the column index, 16 bytes per arc with `i64` arithmetic (32 with
 //! `i128`). A row search whose group is full may have to scan all residual arcs of
-//! `O` (`O(n)` per search): grouped components are therefore solved by columns, whose
-//! backward searches never expand `O`. Warm starts add rows by row searches: cheap
-//! while the row's group has room (the search then stops at `O`), but up to
-//! `O(n)` per added row of a *full* group, so warm starts with many changed rows in
-//! binding groups can be slower than a cold solve.
+//! `O` (`O(n)` per search). Three things keep that rare: a full group's potential is
+//! first lifted to its weakest member's (`lift_group`: a row that does not beat a
+//! sibling then has no gap and no search), a search ends as soon as its target (or the
+//! hub, for a group with room) is labelled at the current distance instead of after
+//! the plateau of equal labels before it, and when the hub is reached a breadth-first
+//! search over arcs of zero reduced cost, backwards from the full group, looks for the
+//! sibling swap that costs nothing more (it needs the column index, built on first
+//! use). Untiered grouped components are still solved by columns, whose backward
+//! searches never expand `O`. Warm starts add rows by row searches, with the same
+//! shortcuts; a *full* group without a zero-cost swap still costs a hub scan.
 //!
 //! # Example
 //!
@@ -361,9 +366,7 @@ fn attempt<C: cost::Cost>(
     match warm {
         // Tiered components go tier by tier (see `tiered.rs`); a forced drive keeps
         // the single pass.
-        None if sh.drive == Drive::Auto && part.groups.is_empty() && s.has_several_tiers() => {
-            s.run_cold_tiered()?
-        }
+        None if sh.drive == Drive::Auto && s.has_several_tiers() => s.run_cold_tiered()?,
         None => match choose_drive(sh, part) {
             Drive::Cols => s.run_cold_by_cols()?,
             _ => s.run_cold()?,

@@ -152,6 +152,8 @@ pub(super) struct Solver<'a, C: Cost> {
     t_extra: Vec<Vec<(C, u32, u32)>>,
     /// Keep the column index after a solve (sessions reuse it).
     keep_index: bool,
+    /// The column index was built for `zero_path_to_group` during a forward solve.
+    index_for_zero: bool,
     /// Whether to note nodes whose potential changes (in `dirty`), so that a session
     /// updates only their prices.
     track: bool,
@@ -167,6 +169,19 @@ pub(super) struct Solver<'a, C: Cost> {
     heap: BinaryHeap<Reverse<(C, u32)>>,
     settled: Vec<u32>,
     ticks: u32,
+    /// Scratch space of `zero_path_to_group`.
+    zero: ZeroPaths,
+}
+
+/// Breadth-first search over arcs of zero reduced cost, backwards from a full group to
+/// the hub (see `Solver::zero_path_to_group`).
+#[derive(Debug, Default, Clone)]
+pub(super) struct ZeroPaths {
+    stamp: Vec<u32>,
+    epoch: u32,
+    /// Per visited node: the next node towards the group and the local arc (or NONE).
+    next: Vec<(u32, u32)>,
+    queue: Vec<u32>,
 }
 
 impl<C: Cost> std::fmt::Debug for Solver<'_, C> {
@@ -279,6 +294,7 @@ impl<'a, C: Cost> Solver<'a, C> {
             cursor: Vec::new(),
             t_extra: Vec::new(),
             keep_index: false,
+            index_for_zero: false,
             track: false,
             dirty: Vec::new(),
             price_hub: C::ZERO,
@@ -290,6 +306,7 @@ impl<'a, C: Cost> Solver<'a, C> {
             heap: BinaryHeap::new(),
             settled: Vec::new(),
             ticks: 0,
+            zero: ZeroPaths::default(),
         })
     }
 
@@ -457,7 +474,11 @@ impl<'a, C: Cost> Solver<'a, C> {
         forward: bool,
     ) -> Result<Option<C>, Fail> {
         self.begin_search();
+
         self.label(src, C::ZERO, NONE, NONE);
+        let hub = self.hub;
+        // Whether the zero-cost path from the hub to a full target group was looked for.
+        let mut tried_zero = false;
         while let Some(Reverse((d, v))) = self.heap.pop() {
             if d >= bound {
                 break;
@@ -476,17 +497,43 @@ impl<'a, C: Cost> Solver<'a, C> {
                 return Ok(Some(d));
             }
             self.tick()?;
-            if forward && v == self.hub && target != self.hub && self.hub_reaches(target) {
-                // The target group has room and `O → g` costs nothing: every other
-                // label is at least `d`, so `g` is reached at `d` (see `hub_reaches`).
-                self.label(target, d, v, NONE);
-                self.settled.push(target);
-                return Ok(Some(d));
-            }
             if forward {
-                self.expand_forward(v, d, bound)?;
+                if v != hub {
+                    self.expand_forward(v, d, bound)?;
+                }
+                // Once the hub is labelled at the current distance, its label is final;
+                // in a search towards a group, the group is then reached at `d` when
+                // `O → g` is free (see `hub_reaches`) or a zero-cost path leads from
+                // the hub to the full group (see `hub_to_full_group`). Deciding this
+                // when the hub is *labelled*, not popped, spares settling the plateau
+                // of nodes at distance `d` that would be popped before it.
+                let hi = hub as usize;
+                if target != hub && self.stamp[hi] == self.epoch && self.dist[hi] <= d {
+                    if self.hub_reaches(target) {
+                        self.label(target, d, hub, NONE);
+                        self.settled.push(target);
+                        return Ok(Some(d));
+                    }
+                    if !tried_zero {
+                        tried_zero = true;
+                        if self.hub_to_full_group(target, d)? {
+                            return Ok(Some(d));
+                        }
+                    }
+                }
+                if v == hub {
+                    self.expand_forward(v, d, bound)?;
+                }
             } else {
                 self.expand_backward(v, d, bound)?;
+            }
+            // Reached at the current distance: nothing left in the heap is shorter, so
+            // the label is final (this ends searches across plateaus of zero reduced
+            // cost early).
+            let t = target as usize;
+            if self.stamp[t] == self.epoch && self.dist[t] <= d {
+                self.settled.push(target);
+                return Ok(Some(self.dist[t]));
             }
         }
         Ok(None)
@@ -510,6 +557,179 @@ impl<'a, C: Cost> Solver<'a, C> {
             self.mark(t);
         }
         self.pi[t] == self.pi[h]
+    }
+
+    /// On settling the hub at distance `d` in a forward search towards a *full* group
+    /// `target`: looks for a path from the hub to the group whose every arc has reduced
+    /// cost zero, breadth-first and backwards from the group (see `zero_path_to_group`).
+    /// When there is one, the group is reached at `d` itself, which is final (every
+    /// label left is at least `d`), and the search ends without the hub's scan, which
+    /// is `O(n)` and, worse, settles the whole plateau of nodes at distance `d` behind
+    /// it (every free row, every column with room). The path is written into `pred`,
+    /// spliced onto the search tree where the two meet.
+    fn hub_to_full_group(&mut self, target: u32, d: C) -> Result<bool, Fail> {
+        let Node::Group(g) = self.node(target) else {
+            return Ok(false);
+        };
+        if self.group_flow[g] < self.group_cap[g] {
+            return Ok(false);
+        }
+        if self.t_start.is_empty() {
+            self.build_transpose()?;
+            self.index_for_zero = true;
+        }
+        let Some(path) = self.zero_path_to_group(target)? else {
+            return Ok(false);
+        };
+        // `path` runs from the hub to the group. Splice it after its last node that is
+        // on the search tree's path from the source to the hub (the hub itself at
+        // worst), so the augmenting path stays simple.
+        let mut on_tree = Vec::new();
+        let mut v = self.hub;
+        while v != NONE {
+            on_tree.push(v);
+            v = self.pred[v as usize].0;
+        }
+        let cut = path
+            .iter()
+            .rposition(|&(u, _)| on_tree.contains(&u))
+            .unwrap_or(0);
+        for w in cut..path.len() {
+            let (u, _) = path[w];
+            let (next, k) = if w + 1 < path.len() {
+                (path[w + 1].0, path[w].1)
+            } else {
+                (target, path[w].1)
+            };
+            let ni = next as usize;
+            self.stamp[ni] = self.epoch;
+            self.dist[ni] = d;
+            self.pred[ni] = (u, k);
+        }
+        self.settled.push(target);
+        Ok(true)
+    }
+
+    /// Breadth-first search, backwards from the full group node `target`, over residual
+    /// arcs of zero reduced cost, for the hub. Returns the path as `(node, arc to the
+    /// next node)` from the hub to the group's last row, or `None`. Arcs into a column
+    /// from rows come from the column index, scanned while the weight can still give a
+    /// zero reduced cost.
+    fn zero_path_to_group(&mut self, target: u32) -> Result<Option<Vec<(u32, u32)>>, Fail> {
+        let n = self.pi.len();
+        let z = &mut self.zero;
+        if z.stamp.len() != n {
+            z.stamp = vec![0; n];
+            z.next = vec![(NONE, NONE); n];
+            z.epoch = 0;
+        }
+        z.epoch = z.epoch.wrapping_add(1);
+        if z.epoch == 0 {
+            z.stamp.fill(0);
+            z.epoch = 1;
+        }
+        z.queue.clear();
+        z.queue.push(target);
+        z.stamp[target as usize] = z.epoch;
+        z.next[target as usize] = (NONE, NONE);
+        let hub = self.hub;
+        let ph = self.pi[hub as usize];
+        let mut head = 0;
+        let mut found = false;
+        while head < self.zero.queue.len() && !found {
+            let x = self.zero.queue[head];
+            head += 1;
+            if head % 1024 == 0 {
+                self.check_cancel()?;
+            }
+            let px = self.pi[x as usize];
+            // Visits `u` (an arc u → x of zero reduced cost, local arc `k`).
+            macro_rules! visit {
+                ($u:expr, $k:expr) => {{
+                    let u: u32 = $u;
+                    let ui = u as usize;
+                    if self.zero.stamp[ui] != self.zero.epoch {
+                        self.zero.stamp[ui] = self.zero.epoch;
+                        self.zero.next[ui] = (x, $k);
+                        if u == hub {
+                            found = true;
+                        } else {
+                            self.zero.queue.push(u);
+                        }
+                    }
+                }};
+            }
+            match self.node(x) {
+                Node::Group(g) => {
+                    if self.group_flow[g] < self.group_cap[g] && ph == px {
+                        visit!(hub, NONE);
+                    }
+                    for idx in self.group_start[g]..self.group_start[g + 1] {
+                        let r = self.group_rows[idx] as usize;
+                        if self.row_flow[r] > 0 && self.pi[r] == px {
+                            visit!(r as u32, NONE);
+                        }
+                    }
+                }
+                Node::Row(r) => {
+                    let h = self.head[r];
+                    if self.row_flow[r] < self.supply[r] && self.pi[h as usize] == px {
+                        visit!(h, NONE);
+                    }
+                    for k in self.arc_base[r]..self.arc_base[r + 1] {
+                        if self.flow[k] == 0 {
+                            continue;
+                        }
+                        let j = self.col_of(r, k);
+                        let w = self.col_node(j);
+                        let rc = ck(ck(self.weight(r, k).add_c(self.pi[w as usize]))?.sub_c(px))?;
+                        if rc == C::ZERO {
+                            visit!(w, k as u32);
+                        }
+                    }
+                }
+                Node::Col(j) => {
+                    if self.col_flow[j] > 0 && ph == px {
+                        visit!(hub, NONE);
+                    }
+                    // Every entry is checked: a free row may sit below π(O) here (in a
+                    // group that lost all its flow), so no weight bound ends the scan.
+                    for idx in self.t_start[j]..self.t_start[j + 1] {
+                        let (c, k, r) = self.t_list[idx];
+                        let (k, r) = (k as usize, r as usize);
+                        if !self.active[r] || self.flow[k] >= self.cap(r, k) {
+                            continue;
+                        }
+                        if ck(ck(self.pi[r].sub_c(c))?.sub_c(px))? == C::ZERO {
+                            visit!(r as u32, k as u32);
+                        }
+                    }
+                    let extra = self.t_extra.get(j).map_or(0, Vec::len);
+                    for e in 0..extra {
+                        let (c, k, r) = self.t_extra[j][e];
+                        let (k, r) = (k as usize, r as usize);
+                        if !self.active[r] || self.flow[k] >= self.cap(r, k) {
+                            continue;
+                        }
+                        if ck(ck(self.pi[r].sub_c(c))?.sub_c(px))? == C::ZERO {
+                            visit!(r as u32, k as u32);
+                        }
+                    }
+                }
+                Node::Hub => {}
+            }
+        }
+        if !found {
+            return Ok(None);
+        }
+        let mut path = Vec::new();
+        let mut v = hub;
+        while v != target {
+            let (next, k) = self.zero.next[v as usize];
+            path.push((v, k));
+            v = next;
+        }
+        Ok(Some(path))
     }
 
     fn expand_forward(&mut self, v: u32, d: C, bound: C) -> Result<(), Fail> {
@@ -754,15 +974,46 @@ impl<'a, C: Cost> Solver<'a, C> {
         self.fill_row(r)
     }
 
+    /// Raises the potential of a full group `g` to the lowest potential of its rows
+    /// carrying flow. Always valid: the only residual arcs into a full group come from
+    /// those rows, and arcs out of it only gain. A row added to the group then has a gap
+    /// of what it offers beyond the group's weakest member, not its whole value: without
+    /// the lift, a lower-tier row of a full group searches the whole region within its
+    /// tier bonus, through the hub, to learn that displacing a sibling does not pay.
+    fn lift_group(&mut self, g: usize) {
+        if self.group_flow[g] < self.group_cap[g] {
+            return;
+        }
+        let mut low: Option<C> = None;
+        for idx in self.group_start[g]..self.group_start[g + 1] {
+            let r = self.group_rows[idx] as usize;
+            if self.row_flow[r] > 0 {
+                let p = self.pi[r];
+                low = Some(low.map_or(p, |l: C| l.min(p)));
+            }
+        }
+        let v = self.nr + self.nc + g;
+        if let Some(low) = low {
+            if low > self.pi[v] {
+                self.pi[v] = low;
+                self.mark(v);
+            }
+        }
+    }
+
     /// Augments from active row `r` until it is full or its gap is closed.
     fn fill_row(&mut self, r: usize) -> Result<(), Fail> {
         let h = self.head[r];
         while self.row_flow[r] < self.supply[r] {
+            if h != self.hub {
+                self.lift_group(h as usize - self.nr - self.nc);
+            }
             let gap = ck(self.pi[r].sub_c(self.pi[h as usize]))?;
             if gap <= C::ZERO {
                 break;
             }
-            match self.search(r as u32, h, gap, true)? {
+            let res = self.search(r as u32, h, gap, true)?;
+            match res {
                 Some(dd) => {
                     let mut delta = self.supply[r] - self.row_flow[r];
                     let mut v = h;
@@ -796,6 +1047,7 @@ impl<'a, C: Cost> Solver<'a, C> {
             self.tick()?;
             self.activate_row(r)?;
         }
+        self.drop_zero_index();
         Ok(())
     }
 
@@ -957,6 +1209,14 @@ impl<'a, C: Cost> Solver<'a, C> {
         self.t_list = list;
         self.cursor = vec![0; self.nc];
         Ok(())
+    }
+
+    /// Drops the column index if only `zero_path_to_group` needed it.
+    pub(super) fn drop_zero_index(&mut self) {
+        if self.index_for_zero {
+            self.index_for_zero = false;
+            self.drop_transpose();
+        }
     }
 
     fn drop_transpose(&mut self) {
@@ -1238,9 +1498,9 @@ owned_state! {
     group_start: Vec<usize>, group_rows: Vec<u32>, ungrouped: Vec<u32>,
     assigned: Vec<Vec<(u32, u32)>>, t_start: Vec<usize>, t_list: Vec<(C, u32, u32)>,
     t_sorted: Vec<usize>, cursor: Vec<usize>, t_extra: Vec<Vec<(C, u32, u32)>>,
-    keep_index: bool, track: bool, dirty: Vec<u32>, price_hub: C, pi: Vec<C>, dist: Vec<C>, stamp: Vec<u32>, epoch: u32,
+    keep_index: bool, index_for_zero: bool, track: bool, dirty: Vec<u32>, price_hub: C, pi: Vec<C>, dist: Vec<C>, stamp: Vec<u32>, epoch: u32,
     pred: Vec<(u32, u32)>, heap: BinaryHeap<Reverse<(C, u32)>>, settled: Vec<u32>,
-    ticks: u32,
+    ticks: u32, zero: ZeroPaths,
 }
 
 impl<C: Cost> State<C> {
