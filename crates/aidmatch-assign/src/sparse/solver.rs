@@ -135,8 +135,9 @@ pub(super) struct Solver<'a, C: Cost> {
     group_start: Vec<usize>,
     group_rows: Vec<u32>,
     ungrouped: Vec<u32>,
-    /// Per local column: (local arc, local row) of every arc with flow.
-    assigned: Vec<Vec<(u32, u32)>>,
+    /// Per local column: (local arc, local row, compound weight) of every arc with
+    /// flow (the weight kept here spares the expansion of a column a lookup per row).
+    assigned: Vec<Vec<(u32, u32, C)>>,
     /// Column-major index of the arcs, for backward searches: the entries of local
     /// column `j` are `t_list[t_start[j]..t_start[j + 1]]`, each (compound weight,
     /// local arc, local row); empty when not built.
@@ -382,7 +383,8 @@ impl<'a, C: Cost> Solver<'a, C> {
 
     fn add_arc_flow(&mut self, r: usize, k: usize, j: usize, delta: u32) {
         if self.flow[k] == 0 {
-            self.assigned[j].push((k as u32, r as u32));
+            let c = self.weight(r, k);
+            self.assigned[j].push((k as u32, r as u32, c));
         }
         self.flow[k] += delta;
     }
@@ -391,7 +393,7 @@ impl<'a, C: Cost> Solver<'a, C> {
         self.flow[k] -= delta;
         if self.flow[k] == 0 {
             let list = &mut self.assigned[j];
-            if let Some(pos) = list.iter().position(|&(a, _)| a as usize == k) {
+            if let Some(pos) = list.iter().position(|&(a, _, _)| a as usize == k) {
                 list.remove(pos);
             }
         }
@@ -760,8 +762,7 @@ impl<'a, C: Cost> Solver<'a, C> {
             }
             Node::Col(j) => {
                 for idx in 0..self.assigned[j].len() {
-                    let (k, r) = self.assigned[j][idx];
-                    let c = self.weight(r as usize, k as usize);
+                    let (k, r, c) = self.assigned[j][idx];
                     let rc = ck(ck(c.add_c(pv))?.sub_c(self.pi[r as usize]))?;
                     self.relax(r, d, rc, bound, v, k)?;
                 }
@@ -1345,14 +1346,15 @@ impl<'a, C: Cost> Solver<'a, C> {
             for k in self.arc_base[r]..self.arc_base[r + 1] {
                 if self.flow[k] > 0 {
                     let j = self.col_of(r, k);
-                    self.assigned[j].push((k as u32, r as u32));
+                    let c = self.weight(r, k);
+                    self.assigned[j].push((k as u32, r as u32, c));
                     col_total[j] += u64::from(self.flow[k]);
                 }
             }
         }
         for (j, total) in col_total.iter_mut().enumerate() {
             while *total > u64::from(self.col_cap[j]) {
-                let Some(&(k, r)) = self.assigned[j].last() else {
+                let Some(&(k, r, _)) = self.assigned[j].last() else {
                     break;
                 };
                 let over = *total - u64::from(self.col_cap[j]);
@@ -1496,7 +1498,7 @@ owned_state! {
     col_cap: Vec<u32>, group_cap: Vec<u32>, flow: Vec<u32>, row_flow: Vec<u32>,
     col_flow: Vec<u32>, group_flow: Vec<u32>, active: Vec<bool>,
     group_start: Vec<usize>, group_rows: Vec<u32>, ungrouped: Vec<u32>,
-    assigned: Vec<Vec<(u32, u32)>>, t_start: Vec<usize>, t_list: Vec<(C, u32, u32)>,
+    assigned: Vec<Vec<(u32, u32, C)>>, t_start: Vec<usize>, t_list: Vec<(C, u32, u32)>,
     t_sorted: Vec<usize>, cursor: Vec<usize>, t_extra: Vec<Vec<(C, u32, u32)>>,
     keep_index: bool, index_for_zero: bool, track: bool, dirty: Vec<u32>, price_hub: C, pi: Vec<C>, dist: Vec<C>, stamp: Vec<u32>, epoch: u32,
     pred: Vec<(u32, u32)>, heap: BinaryHeap<Reverse<(C, u32)>>, settled: Vec<u32>,
@@ -1741,7 +1743,7 @@ impl<C: Cost> Solver<'_, C> {
         for &j in cols {
             let j = j as usize;
             while self.col_flow[j] > self.col_cap[j] {
-                let Some(&(_, r)) = self.assigned[j].last() else {
+                let Some(&(_, r, _)) = self.assigned[j].last() else {
                     break;
                 };
                 self.take_out(r as usize, &mut touched, &mut out);
