@@ -110,7 +110,7 @@ enum Command {
         /// Run date (YYYY-MM-DD); default: today.
         #[arg(long, value_parser = parse_date)]
         as_of: Option<Date>,
-        /// Solve cold instead of from the previous solution (same result, slower).
+        /// Solve cold instead of from the previous solution (same optimum).
         #[arg(long)]
         cold: bool,
         /// Folder for the results, changes.csv, rematch.json and the next state.
