@@ -12,9 +12,9 @@
 use aidmatch_assign::dense::{
     DenseOptions, Sense, linear_sum_assignment_i64_with, linear_sum_assignment_with,
 };
-use std::sync::atomic::AtomicBool;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 fn median(mut t: Vec<f64>) -> f64 {
