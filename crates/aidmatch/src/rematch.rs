@@ -53,7 +53,7 @@ use serde::Serialize;
 
 use crate::date::Date;
 use crate::engine::{MatchResult, PreviousPair, RunOptions, run};
-use crate::error::Error;
+use crate::error::{Error, InputProblem, ProblemKind};
 use crate::model::{Inputs, Need, Outcome, Quantity, Resource};
 use crate::outcome::{Continuity, LoopRules, OutcomeCounts, Pair, PairStatus, apply_outcomes};
 use crate::report::write_atomic;
@@ -499,6 +499,37 @@ pub(crate) fn prepare(
         })
         .map(|p| p.need_id.as_str())
         .collect();
+    // A new need must not take the id of a need of the round (kept ones included: the
+    // engine does not see those, so it could not tell) or of another new need.
+    let mut known: HashSet<&str> = previous
+        .inputs
+        .needs
+        .iter()
+        .map(|n| n.need_id.as_str())
+        .collect();
+    let mut duplicates = Vec::new();
+    for (k, n) in new_needs.iter().enumerate() {
+        if !known.insert(n.need_id.as_str()) {
+            duplicates.push(InputProblem {
+                file: "new needs".to_owned(),
+                row: k + 1,
+                column: "need_id".to_owned(),
+                value: n.need_id.clone(),
+                kind: ProblemKind::DuplicateId,
+                message: format!(
+                    "need_id {:?} of new need number {} is already a need of the round",
+                    n.need_id,
+                    k + 1
+                ),
+            });
+        }
+    }
+    if !duplicates.is_empty() {
+        return Err(Error::Invalid {
+            problems: duplicates,
+            truncated: false,
+        });
+    }
     let n_new = new_needs.len() as u64;
     let mut all_needs: Vec<Need> =
         Vec::with_capacity(previous.inputs.needs.len() + new_needs.len());
@@ -649,7 +680,8 @@ pub(crate) fn prepare(
 ///
 /// # Errors
 /// [`Error::Outcome`] for feedback that cannot be applied (naming the need and resource),
-/// and the engine's errors (duplicate ids, invalid policy, interrupted, certificate).
+/// [`Error::Invalid`] (`DuplicateId`) for a new need whose id the round already has, and
+/// the engine's errors (duplicate ids, invalid policy, interrupted, certificate).
 pub fn rematch(
     previous: &State,
     outcomes: &[Outcome],

@@ -380,6 +380,20 @@ fn rematch_json_rejects_hostile_arguments_and_writes_nothing() {
         (err.row(), err.column().as_deref(), err.value().as_deref()),
         (1, Some("resource_id"), Some("R1"))
     );
+    // A new need with the id of a kept need (fuzz crasher capi_loop crash-8cc57328).
+    let dup = NEW_NEEDS.replace("\"N5\"", "\"N1\"");
+    let (s, r, n) = call_rematch(
+        &RematchArgs {
+            needs: Some(&dup),
+            ..base()
+        },
+        &err,
+    );
+    assert_eq!((s, r, n), (AIDMATCH_STATUS_INVALID_INPUT, None, None));
+    assert_eq!(
+        (err.row(), err.column().as_deref(), err.value().as_deref()),
+        (1, Some("need_id"), Some("N1"))
+    );
     // A bad value in the new needs: located as in any list.
     let bad_needs = NEW_NEEDS.replace("care_visit", "space_travel");
     let (s, _, _) = call_rematch(

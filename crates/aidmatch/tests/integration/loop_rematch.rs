@@ -569,3 +569,46 @@ fn kept_needs_count_against_the_household_limit() {
             .all(|u| at_limit(&u.detail))
     );
 }
+
+/// A new need with the id of a need of the round is refused, whether that need is kept
+/// (accepted: the engine does not see it), open or another new need. Fuzz crasher
+/// (`capi_loop` crash-8cc57328): a new `N1` next to an accepted `N1` was matched and the
+/// next state held `N1` twice, so it did not read back.
+#[test]
+fn a_new_need_with_an_id_of_the_round_is_refused() {
+    use aidmatch::ProblemKind;
+    let (state, later) = first_round(6, 2);
+    let day = AS_OF.add_days(7).expect("date");
+    let kept = state.snapshot.pairs[0].clone();
+    let accept = vec![Outcome {
+        need_id: kept.need_id.clone(),
+        resource_id: kept.resource_id.clone(),
+        status: OutcomeStatus::Accepted,
+        at: Some(day),
+        note: String::new(),
+        declined_by: None,
+        reason: None,
+    }];
+    let open = state.snapshot.pairs[1].need_id.clone();
+    for (dup, position) in [
+        (kept.need_id.clone(), 2),
+        (open, 2),
+        (later[0].need_id.clone(), 2),
+    ] {
+        let mut new = later.clone();
+        new[1].need_id = dup.clone();
+        match rematch(&state, &accept, new, None, &RematchOptions::new(day)) {
+            Err(aidmatch::Error::Invalid { problems, .. }) => {
+                assert_eq!(problems.len(), 1, "{problems:?}");
+                let p = &problems[0];
+                assert_eq!(
+                    (p.row, p.column.as_str(), p.value.as_str(), p.kind),
+                    (position, "need_id", dup.as_str(), ProblemKind::DuplicateId)
+                );
+            }
+            other => panic!("{dup}: expected a duplicate id, got {other:?}"),
+        }
+    }
+    // Distinct ids go through.
+    assert!(rematch(&state, &accept, later, None, &RematchOptions::new(day)).is_ok());
+}
