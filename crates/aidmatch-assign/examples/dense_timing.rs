@@ -86,6 +86,8 @@ fn main() {
         |c: &[i64], r, k, m, s| linear_sum_assignment_i64_with(c, r, k, m, s, &options);
     let cases: &[(&str, usize, usize, i64)] = &[
         ("square-int1000", 4000, 4000, 1000),
+        ("sq2000-int1000", 2000, 2000, 1000),
+        ("sq1000-int1000", 1000, 1000, 1000),
         ("wide-int1000", 1000, 4000, 1000),
         ("tall-int1000", 4000, 1000, 1000),
         ("square-int1e6", 2000, 2000, 1_000_000),
@@ -94,6 +96,7 @@ fn main() {
         ("square-geom", 4000, 4000, -1),
         ("geom2000", 2000, 2000, -1),
         ("sq2000-unif01", 2000, 2000, 0),
+        ("sq1000-unif01", 1000, 1000, 0),
     ];
     for &(name, rows, cols, range) in cases {
         if !name.contains(filter.as_str()) {

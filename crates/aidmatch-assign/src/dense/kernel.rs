@@ -22,8 +22,10 @@
 //! 4. *Shortest augmenting paths*: for each remaining free row, Dijkstra on reduced costs
 //!    over the columns, stopping at the first free column at the minimum distance
 //!    (preferring a free column among ties), then lowering the prices of the finalised
-//!    columns and flipping the path. Assigned and free unfinalised columns are kept in
-//!    two ascending lists, so each row scan reads memory in increasing address order.
+//!    columns and flipping the path. Each row scan runs over the full row, branch-free
+//!    on contiguous arrays, so that it vectorises (finalised columns hold sentinel
+//!    prices that no scan can lower, see [`Cost::PARKED_PRICE`]); predecessors are
+//!    recomputed for the columns of the path only.
 //!
 //! Forbidden entries hold [`Cost::INF`]; arithmetic on them stays far above every finite
 //! value (see `super` for the bound), so a minimum distance at infinity level means no
@@ -32,7 +34,7 @@
 use std::ops::{Add, Sub};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Arithmetic the kernel runs in. Implemented for `f64`, `i64` and `i128`.
+/// Arithmetic the kernel runs in. Implemented for `f64`, `i32`, `i64` and `i128`.
 ///
 /// Comparisons are exact, and equal values are equal: ties are broken by index, which
 /// makes results deterministic.
@@ -43,6 +45,14 @@ pub(crate) trait Cost: Copy + PartialOrd + Add<Output = Self> + Sub<Output = Sel
     const INF: Self;
     /// Whether `self` is at infinity level (derived from a forbidden entry).
     fn is_inf(self) -> bool;
+    /// Price that a column *parked* by the shortest path search (finalised) holds while
+    /// the search runs: every reduced cost `c - PARKED_PRICE - h` computed from it is at
+    /// least [`Self::PARKED_LABEL`], so a row scan never lowers a parked column's label.
+    const PARKED_PRICE: Self;
+    /// Label a parked column holds while the search runs: above every finite label, and
+    /// at infinity level ([`Self::is_inf`]), so it is the minimum only when no finite
+    /// label is left (then the instance is infeasible).
+    const PARKED_LABEL: Self;
 }
 
 impl Cost for f64 {
@@ -52,6 +62,25 @@ impl Cost for f64 {
     fn is_inf(self) -> bool {
         self == f64::INFINITY
     }
+    /// `c + inf - h` is `+inf` for every `c` in `(-inf, +inf]` and finite `h`.
+    const PARKED_PRICE: Self = f64::NEG_INFINITY;
+    const PARKED_LABEL: Self = f64::INFINITY;
+}
+
+impl Cost for i32 {
+    const ZERO: Self = 0;
+    /// Finite values stay below 2^27 in magnitude (checked by the caller: it runs the
+    /// kernel in `i32` only when `16 (n + 1) max|c| <= 2^27`), so every value derived
+    /// from `INF` lies in `[2^30 - 2^28, 2^30 + 2^28]`, without overflow.
+    const INF: Self = 1 << 30;
+    #[inline(always)]
+    fn is_inf(self) -> bool {
+        self >= 1 << 29
+    }
+    /// `c + 3·2^28 - h` with `|c|, |h| <= 2^27` is at least `2^29` = `PARKED_LABEL`,
+    /// and with `c = INF` at most `2^30 + 3·2^28 + 2^27 < 2^31`.
+    const PARKED_PRICE: Self = -(3 << 28);
+    const PARKED_LABEL: Self = 1 << 29;
 }
 
 impl Cost for i64 {
@@ -63,6 +92,10 @@ impl Cost for i64 {
     fn is_inf(self) -> bool {
         self >= 1 << 61
     }
+    /// `c + 3·2^60 - h` with `|c|, |h| <= 2^59` is at least `2^61` = `PARKED_LABEL`,
+    /// and with `c = INF` at most `2^62 + 3·2^60 + 2^59 < 2^63`.
+    const PARKED_PRICE: Self = -(3 << 60);
+    const PARKED_LABEL: Self = 1 << 61;
 }
 
 impl Cost for i128 {
@@ -73,6 +106,9 @@ impl Cost for i128 {
     fn is_inf(self) -> bool {
         self >= 1 << 121
     }
+    /// As for `i64`, scaled by 2^60.
+    const PARKED_PRICE: Self = -(3 << 120);
+    const PARKED_LABEL: Self = 1 << 121;
 }
 
 /// Marker for "no partner".
@@ -175,15 +211,14 @@ pub(crate) fn solve<E: Copy + Into<T>, T: Cost>(
         }
         if !free.is_empty() {
             free.sort_unstable();
-            let mut sap = Sap {
+            let mut scan = Scan {
                 d: vec![T::ZERO; m],
-                pred: vec![0; m],
-                rest: Columns::with_capacity(m),
-                free_cols: Columns::with_capacity(m),
-                ready: Vec::with_capacity(m),
+                block_min: vec![T::ZERO; m.div_ceil(BLOCK)],
+                parked: Vec::new(),
+                scans: Vec::new(),
             };
             for &i in &free {
-                s.augment(&mut sap, i as usize, cancel)?;
+                s.augment(&mut scan, i as usize, cancel)?;
             }
         }
     }
@@ -223,36 +258,27 @@ impl Tight {
     }
 }
 
-/// Scratch space of the shortest path phase, allocated once per solve.
-struct Sap<T> {
-    /// Labels of finalised columns, by column.
+/// Scratch space of the full-width shortest path search ([`State::augment`]), allocated
+/// once per solve.
+struct Scan<T> {
+    /// Label of each column (its reduced path length); [`Cost::PARKED_LABEL`] on parked
+    /// columns while a search runs.
     d: Vec<T>,
-    /// Predecessor row of each reached column.
-    pred: Vec<u32>,
-    /// Assigned columns not yet finalised.
-    rest: Columns<T>,
-    /// Free columns.
-    free_cols: Columns<T>,
-    /// Finalised columns.
-    ready: Vec<u32>,
+    /// Smallest label of each block of [`BLOCK`] columns, after the last row scan.
+    block_min: Vec<T>,
+    /// Columns parked (finalised) by the running search, with their price and label.
+    parked: Vec<(u32, T, T)>,
+    /// Rows scanned by the running search, in order, with the offset `h` of the scan.
+    scans: Vec<(u32, T)>,
 }
 
-/// Ascending columns with their labels and prices in aligned arrays.
-struct Columns<T> {
-    cols: Vec<u32>,
-    d: Vec<T>,
-    v: Vec<T>,
-}
+/// Columns per block of the full-width row scan: the scan keeps the smallest label of
+/// each block, so the minimum is found among `m / BLOCK` values, and then in one block.
+const BLOCK: usize = 64;
 
-impl<T> Columns<T> {
-    fn with_capacity(m: usize) -> Self {
-        Columns {
-            cols: Vec::with_capacity(m),
-            d: Vec::with_capacity(m),
-            v: Vec::with_capacity(m),
-        }
-    }
-}
+/// Lanes of the running minimum inside a block (independent accumulators, so that the
+/// minimum is vectorised for every arithmetic type, floats included).
+const LANES: usize = 8;
 
 impl<E: Copy + Into<T>, T: Cost> State<'_, E, T> {
     #[inline(always)]
@@ -476,123 +502,106 @@ impl<E: Copy + Into<T>, T: Cost> State<'_, E, T> {
 
     /// Phase 4: one shortest augmenting path from free row `i0`.
     ///
-    /// Dijkstra over columns with labels `d` (reduced path lengths). Assigned and free
-    /// unfinalised columns are kept in two ascending lists, with their labels and prices
-    /// in aligned arrays, so that each scan reads the cost row in increasing address
-    /// order and everything else sequentially. Ties prefer a free column, then the
-    /// lowest index.
+    /// Dijkstra over columns with labels `d` (reduced path lengths), each row scan over
+    /// the full width of the row, contiguously, so that it vectorises: a finalised
+    /// (*parked*) column temporarily holds the price [`Cost::PARKED_PRICE`] and the label
+    /// [`Cost::PARKED_LABEL`], which no scan lowers and which no finite label exceeds,
+    /// so parked columns need no test. Each scan also records the smallest label of each
+    /// block of [`BLOCK`] columns, where the next column to finalise is looked up: the
+    /// lowest-index column at the minimum. The search ends when that column is free.
+    ///
+    /// The scans keep no predecessors: the predecessor of a column on the path is the
+    /// first scanned row whose reduced cost equals the column's final label (labels only
+    /// go down, strictly, so that row set it), recomputed by the same expression, hence
+    /// bit for bit, floats included. `O(m)` per scanned row, plus `O(scans)` per column
+    /// of the path.
     fn augment(
         &mut self,
-        sap: &mut Sap<T>,
+        scan: &mut Scan<T>,
         i0: usize,
         cancel: &mut Cancel<'_>,
     ) -> Result<(), Stop> {
         let m = self.m;
-        let Sap {
+        let Scan {
             d,
-            pred,
-            rest,
-            free_cols,
-            ready,
-        } = sap;
+            block_min,
+            parked,
+            scans,
+        } = scan;
         let (x, y, v) = (&mut self.x, &mut self.y, &mut self.v);
         let c = self.c;
-        for list in [&mut *rest, &mut *free_cols] {
-            list.cols.clear();
-            list.d.clear();
-            list.v.clear();
-        }
-        ready.clear();
+        parked.clear();
+        scans.clear();
         cancel.tick(m)?;
-        let row0 = &c[i0 * m..(i0 + 1) * m];
-        for (j, ((&r, &cij), &vj)) in y.iter().zip(row0).zip(v.iter()).enumerate() {
-            let list = if r == NONE {
-                &mut *free_cols
-            } else {
-                &mut *rest
-            };
-            list.cols.push(j as u32);
-            list.d.push(cij.into() - vj);
-            list.v.push(vj);
-        }
-        pred.fill(i0 as u32);
-        let (mut fmin, mut fpos) = min_of(&free_cols.d);
-        let (mut rmin, mut rpos) = min_of(&rest.d);
+        d.fill(T::INF);
+        scans.push((i0 as u32, T::ZERO));
+        relax(&c[i0 * m..(i0 + 1) * m], v, d, block_min, T::ZERO);
         let (mu, end) = loop {
-            if fmin <= rmin {
-                if fmin.is_inf() {
-                    return Err(Stop::Infeasible);
-                }
-                break (fmin, free_cols.cols[fpos] as usize);
-            }
-            if rmin.is_inf() {
+            let mu = block_min
+                .iter()
+                .fold(T::INF, |a, &b| if b < a { b } else { a });
+            if mu.is_inf() {
                 return Err(Stop::Infeasible);
             }
-            cancel.tick(free_cols.cols.len() + rest.cols.len())?;
-            // Finalise the closest assigned column and scan its row.
-            let mu = rmin;
-            let j1 = rest.cols.remove(rpos) as usize;
-            rest.d.remove(rpos);
-            let v1 = rest.v.remove(rpos);
-            d[j1] = mu;
-            ready.push(j1 as u32);
+            // The lowest free column at `mu` ends the search; else the lowest column at
+            // `mu` is parked. Only the blocks whose minimum is `mu` are looked at.
+            let mut lowest = None;
+            let mut free_at = None;
+            for (b, _) in block_min.iter().enumerate().filter(|&(_, &bm)| bm == mu) {
+                let start = b * BLOCK;
+                let block = &d[start..m.min(start + BLOCK)];
+                for (k, _) in block.iter().enumerate().filter(|&(_, &dj)| dj == mu) {
+                    if y[start + k] == NONE {
+                        free_at = Some(start + k);
+                        break;
+                    }
+                    lowest = lowest.or(Some(start + k));
+                }
+                if free_at.is_some() {
+                    break;
+                }
+            }
+            if let Some(j) = free_at {
+                break (mu, j);
+            }
+            let Some(j1) = lowest else {
+                // Unreachable: some block holds its minimum.
+                return Err(Stop::Infeasible);
+            };
+            cancel.tick(m)?;
+            // Park j1 and scan the row assigned to it.
+            let v1 = v[j1];
+            parked.push((j1 as u32, v1, mu));
+            v[j1] = T::PARKED_PRICE;
+            d[j1] = T::PARKED_LABEL;
             let i = y[j1] as usize;
-            let iu = i as u32;
             let row = &c[i * m..(i + 1) * m];
             let h = row[j1].into() - v1 - mu;
-            // Free columns first: reaching one at distance mu ends the search.
-            for (k, ((&j, dj), &vj)) in free_cols
-                .cols
-                .iter()
-                .zip(free_cols.d.iter_mut())
-                .zip(&free_cols.v)
-                .enumerate()
-            {
-                let cred = row[j as usize].into() - vj - h;
-                if cred < *dj {
-                    *dj = cred;
-                    pred[j as usize] = iu;
-                    if cred < fmin {
-                        fmin = cred;
-                        fpos = k;
-                        if cred <= mu {
-                            break;
-                        }
-                    }
-                }
-            }
-            if fmin <= mu {
-                break (fmin, free_cols.cols[fpos] as usize);
-            }
-            rmin = T::INF;
-            rpos = 0;
-            for (k, ((&j, dj), &vj)) in rest
-                .cols
-                .iter()
-                .zip(rest.d.iter_mut())
-                .zip(&rest.v)
-                .enumerate()
-            {
-                let cred = row[j as usize].into() - vj - h;
-                let mut dk = *dj;
-                if cred < dk {
-                    dk = cred;
-                    *dj = cred;
-                    pred[j as usize] = iu;
-                }
-                if dk < rmin {
-                    rmin = dk;
-                    rpos = k;
-                }
-            }
+            scans.push((i as u32, h));
+            relax(row, v, d, block_min, h);
         };
-        for &j in ready.iter() {
-            let j = j as usize;
-            v[j] = v[j] + d[j] - mu;
+        // Unpark: prices and labels as they were when each column was finalised.
+        for &(j, vj, dj) in parked.iter() {
+            v[j as usize] = vj;
+            d[j as usize] = dj;
         }
         let mut j = end;
         loop {
-            let i = pred[j] as usize;
+            let (vj, dj) = (v[j], d[j]);
+            let i = scans
+                .iter()
+                .find(|&&(r, h)| c[r as usize * m + j].into() - vj - h == dj)
+                .map_or(i0, |&(r, _)| r as usize);
+            debug_assert!(
+                c[i * m + j].into()
+                    - vj
+                    - scans
+                        .iter()
+                        .find(|s| s.0 as usize == i)
+                        .map_or(T::INF, |s| s.1)
+                    == dj,
+                "a path column has a predecessor"
+            );
             y[j] = i as u32;
             let next = x[i];
             x[i] = j as u32;
@@ -601,22 +610,61 @@ impl<E: Copy + Into<T>, T: Cost> State<'_, E, T> {
             }
             j = next as usize;
         }
+        for &(j, vj, dj) in parked.iter() {
+            v[j as usize] = vj + dj - mu;
+        }
         Ok(())
     }
 }
 
-/// Smallest value and its first position; `(INF, 0)` if empty.
-#[inline]
-fn min_of<T: Cost>(values: &[T]) -> (T, usize) {
-    let mut best = T::INF;
-    let mut pos = 0;
-    for (k, &x) in values.iter().enumerate() {
-        if x < best {
-            best = x;
-            pos = k;
+/// One row scan of the shortest path search: for every column `j`,
+/// `d[j] = min(d[j], row[j] - v[j] - h)`; then `block_min[b]` is the smallest label of
+/// block `b`. Branch-free on contiguous arrays, so LLVM vectorises it.
+#[inline(always)]
+fn relax<E: Copy + Into<T>, T: Cost>(row: &[E], v: &[T], d: &mut [T], block_min: &mut [T], h: T) {
+    let m = row.len();
+    let (v, d) = (&v[..m], &mut d[..m]);
+    let full = m / BLOCK * BLOCK;
+    for (((rb, vb), db), bm) in row[..full]
+        .chunks_exact(BLOCK)
+        .zip(v[..full].chunks_exact(BLOCK))
+        .zip(d[..full].chunks_exact_mut(BLOCK))
+        .zip(block_min.iter_mut())
+    {
+        *bm = relax_block(rb, vb, db, h);
+    }
+    if full < m {
+        let mut min = T::INF;
+        for ((&r, &vj), dj) in row[full..].iter().zip(&v[full..]).zip(&mut d[full..]) {
+            let cred = r.into() - vj - h;
+            if cred < *dj {
+                *dj = cred;
+            }
+            if *dj < min {
+                min = *dj;
+            }
+        }
+        if let Some(bm) = block_min.get_mut(full / BLOCK) {
+            *bm = min;
         }
     }
-    (best, pos)
+}
+
+/// [`relax`] on one block of exactly [`BLOCK`] columns; returns its smallest label.
+#[inline(always)]
+fn relax_block<E: Copy + Into<T>, T: Cost>(row: &[E], v: &[T], d: &mut [T], h: T) -> T {
+    for ((&r, &vj), dj) in row.iter().zip(v).zip(d.iter_mut()) {
+        let cred = r.into() - vj - h;
+        *dj = if cred < *dj { cred } else { *dj };
+    }
+    // The block's minimum, in independent lanes (re-reading `d` from L1).
+    let mut acc = [T::INF; LANES];
+    for lanes in d.chunks_exact(LANES) {
+        for (a, &x) in acc.iter_mut().zip(lanes) {
+            *a = if x < *a { x } else { *a };
+        }
+    }
+    acc.iter().fold(T::INF, |a, &b| if b < a { b } else { a })
 }
 
 /// Smallest and second smallest reduced cost `row[j] - v[j]`, with their lowest columns.

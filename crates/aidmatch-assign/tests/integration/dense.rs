@@ -794,3 +794,48 @@ fn cancel_flag_set_during_a_solve_stops_it() {
     });
     assert_eq!(result.map(|a| a.objective()), Err(AssignError::Interrupted));
 }
+
+/// The shortest path search scans rows in blocks of 64 columns over their full width,
+/// and small-integer matrices run in `i32` arithmetic when `16 (n + 1) max|c| <= 2^27`:
+/// shapes on and around the block boundaries, both arithmetic widths (n = 256 with
+/// entries up to 32640 is the last `i32` case, 32641 the first `i64` one), many ties
+/// (costs in 0..3, where free and assigned columns tie at the minimum), masks (the `i64`
+/// kernel with forbidden entries), floats, both senses: every certificate verifies, and
+/// the integer and float solves agree on the optimum.
+#[test]
+fn full_width_scan_on_block_boundaries_and_both_widths() {
+    let mut rng = ChaCha8Rng::seed_from_u64(64);
+    let shapes = [
+        (64, 64),
+        (63, 65),
+        (65, 63),
+        (100, 128),
+        (129, 130),
+        (200, 200),
+        (40, 300),
+        (300, 40),
+        (256, 256),
+    ];
+    for &(rows, cols) in &shapes {
+        for range in [3, 1000, 32640, 32641] {
+            let c: Vec<i64> = (0..rows * cols)
+                .map(|_| rng.random_range(-range..=range))
+                .collect();
+            let mask: Vec<bool> = (0..rows * cols)
+                .map(|k| k / cols == k % cols || rng.random_bool(0.8))
+                .collect();
+            for sense in [Sense::Minimize, Sense::Maximize] {
+                let a = solve_i64(&c, rows, cols, None, sense);
+                solve_i64(&c, rows, cols, Some(&mask), sense);
+                let f: Vec<f64> = c.iter().map(|&x| x as f64).collect();
+                let b = linear_sum_assignment(&f, rows, cols, sense).expect("feasible");
+                check_f64(&f, rows, cols, sense, &b);
+                assert_eq!(b.objective(), a.objective() as f64);
+                // Off the integers: the float kernel proper.
+                let g: Vec<f64> = c.iter().map(|&x| x as f64 + 0.25).collect();
+                let b = linear_sum_assignment(&g, rows, cols, sense).expect("feasible");
+                check_f64(&g, rows, cols, sense, &b);
+            }
+        }
+    }
+}
