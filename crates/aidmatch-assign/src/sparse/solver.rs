@@ -1369,6 +1369,27 @@ impl<'a, C: Cost> Solver<'a, C> {
             }
             self.col_flow[j] = *total as u32;
         }
+        // Rows carrying flow take the price their arcs imply at the installed column
+        // prices, `π(i) = max(π(head), max_a c_a + π(j))`, instead of the previous one:
+        // a change that moves all of a row's weights alike (its waiting time, a new
+        // tier bonus) then keeps its arcs tight, and the row stays.
+        for r in 0..self.nr {
+            if r % 4096 == 0 {
+                self.check_cancel()?;
+            }
+            if self.row_flow[r] == 0 {
+                continue;
+            }
+            let mut top = self.pi[self.head[r] as usize];
+            for k in self.arc_base[r]..self.arc_base[r + 1] {
+                let j = self.col_of(r, k);
+                let cand = ck(self.weight(r, k).add_c(self.pi[self.nr + j]))?;
+                if cand > top {
+                    top = cand;
+                }
+            }
+            self.pi[r] = top;
+        }
         // Rows: keep the consistent ones, take the others out.
         self.active.fill(true);
         for r in 0..self.nr {
