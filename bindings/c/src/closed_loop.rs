@@ -32,7 +32,7 @@ use crate::error::{Failure, aidmatch_error};
 use crate::matching::aidmatch_interrupt;
 use crate::status::aidmatch_status;
 use crate::two_lists::{
-    c_string_of, json_inputs, optional_path, path, read_policy, run_date, run_options,
+    c_string_of, match_json_inputs, optional_path, path, read_policy, run_date, run_options,
 };
 
 /// Flag of `aidmatch_rematch_json` and `aidmatch_rematch_files`: solve the re-match cold
@@ -135,13 +135,17 @@ pub unsafe extern "C" fn aidmatch_match_json_with_state(
     run(err, || {
         args::out_pointer(result_json, "result_json")?;
         args::out_pointer(state_json, "state_json")?;
-        // SAFETY: the caller's contract on the strings.
-        let (inputs, policy) =
-            unsafe { json_inputs(needs_json, supply_json, exclusions_json, policy) }?;
-        // SAFETY (both): NULL or NUL-terminated; `interrupt` NULL or live.
-        let as_of = unsafe { args::optional_utf8(as_of, "as_of") }?;
-        let options = unsafe { run_options(as_of, interrupt) }?;
-        let result = aidmatch_engine::run(&inputs, &policy, &options)?;
+        // SAFETY: the caller's contract on the strings and `interrupt`.
+        let (inputs, policy, result) = unsafe {
+            match_json_inputs(
+                needs_json,
+                supply_json,
+                exclusions_json,
+                policy,
+                as_of,
+                interrupt,
+            )
+        }?;
         let state = State::from_run(&inputs, &policy, &LoopRules::default(), &result);
         let state = state.to_json()?;
         // SAFETY: both checked by args::out_pointer above.

@@ -154,19 +154,45 @@ pub unsafe extern "C" fn aidmatch_match_json(
     let err = unsafe { error_object(err) };
     run(err, || {
         args::out_pointer(result_json, "result_json")?;
-        // SAFETY: the caller's contract on the strings.
-        let (inputs, policy) =
-            unsafe { json_inputs(needs_json, supply_json, exclusions_json, policy) }?;
-        // SAFETY: NULL or a NUL-terminated string valid for the call.
-        let as_of = unsafe { args::optional_utf8(as_of, "as_of") }?;
-        // SAFETY: `interrupt` is NULL or a live handle, by the caller's contract.
-        let options = unsafe { run_options(as_of, interrupt) }?;
-        let result = aidmatch_engine::run(&inputs, &policy, &options)?;
+        // SAFETY: the caller's contract on the strings and `interrupt`.
+        let (_, _, result) = unsafe {
+            match_json_inputs(
+                needs_json,
+                supply_json,
+                exclusions_json,
+                policy,
+                as_of,
+                interrupt,
+            )
+        }?;
         let json = c_json(&result)?;
         // SAFETY: checked non-NULL and aligned; writable by contract.
         unsafe { result_json.write(json.into_raw()) };
         Ok(())
     })
+}
+
+/// Reads the lists, policy and date of a JSON call and runs the engine on them (the
+/// common part of `aidmatch_match_json` and `aidmatch_match_json_with_state`).
+///
+/// # Safety
+/// Each string pointer is NULL or a NUL-terminated string valid for the call;
+/// `interrupt` is NULL or a live handle.
+pub(crate) unsafe fn match_json_inputs(
+    needs_json: *const c_char,
+    supply_json: *const c_char,
+    exclusions_json: *const c_char,
+    policy: *const c_char,
+    as_of: *const c_char,
+    interrupt: *const aidmatch_interrupt,
+) -> Result<(Inputs, Policy, MatchResult), Failure> {
+    // SAFETY (all three): forwarded contract.
+    let (inputs, policy) =
+        unsafe { json_inputs(needs_json, supply_json, exclusions_json, policy) }?;
+    let as_of = unsafe { args::optional_utf8(as_of, "as_of") }?;
+    let options = unsafe { run_options(as_of, interrupt) }?;
+    let result = aidmatch_engine::run(&inputs, &policy, &options)?;
+    Ok((inputs, policy, result))
 }
 
 /// The lists and policy of a JSON call: needs, supply, optional exclusions (NULL =
