@@ -227,12 +227,24 @@ impl Problem {
     ///
     /// With `W = Σ_rows supply_i · max_a |w_a|` (an upper bound on how much the total
     /// weight of two feasible solutions can differ, plus one) the last tier `T` gets
-    /// bonus `2W + 1` and tier `t < T` gets `Q_{>t} · B_{t+1} + 2W + 1`, summed over the lower
-    /// tiers, where `Q_{>t}` is the total supply of rows of tiers below `t` in priority.
-    /// One more matched unit of tier `t` then outweighs any change in every later tier
-    /// and in the weights. When tiers are set, even if every row is tier 1, the optimum
-    /// matches the most units first; without tiers it maximises the weight alone and
-    /// every bonus is 0.
+    /// bonus `2W + 1` and tier `t < T` gets `Σ_{s > t} K_s · B_s + 2W + 1`, where `K_s`
+    /// bounds how many units of tier `s` one simple cycle of the flow network can add
+    /// or remove. One more matched unit of tier `t` then outweighs any change in every
+    /// later tier and in the weights, cycle by cycle, and so (the difference of two
+    /// flows splits into such cycles, and one of them must improve the lexicographic
+    /// objective if the difference does) the weighted optimum is lexicographic.
+    ///
+    /// `K_s` is `Q_s`, the total supply of tier `s`, or less: a simple cycle changes
+    /// what a row receives only on the arc from its head (the hub, or its group) and
+    /// visits every head once, each visit adding one unit to one row and removing one
+    /// from another; only the hub, and groups that can be full (their rows can receive
+    /// more than the group's capacity) holding rows of tier `s` and of another tier,
+    /// can trade tier-`s` units for others, so `K_s ≤ 2 + M_s` with `M_s` the number of
+    /// such groups. Without mixed groups the bonuses grow linearly with the tiers, not
+    /// geometrically, and stay small enough for 64-bit arithmetic at any scale.
+    ///
+    /// When tiers are set, even if every row is tier 1, the optimum matches the most
+    /// units first; without tiers it maximises the weight alone and every bonus is 0.
     ///
     /// # Errors
     /// [`AssignError::TierOverflow`] when the bonuses do not fit in `i128`.
@@ -262,13 +274,15 @@ impl Problem {
             .checked_mul(2)
             .and_then(|s| s.checked_add(1))
             .ok_or_else(overflow)?;
+        let mixed = self.mixed_groups_by_tier(tiers);
         let mut bonus = vec![0u128; tiers];
-        // `lower` accumulates Σ_{s > t} Q_s · B_s: the most that all later tiers can add.
+        // `lower` accumulates Σ_{s > t} K_s · B_s: the most that all later tiers can add.
         let mut lower: u128 = 0;
         for t in (1..=tiers).rev() {
             let b = lower.checked_add(base).ok_or_else(overflow)?;
             bonus[t - 1] = b;
-            lower = quantity[t]
+            let k = quantity[t].min(2 + mixed[t]);
+            lower = k
                 .checked_mul(b)
                 .and_then(|x| x.checked_add(lower))
                 .ok_or_else(overflow)?;
@@ -279,6 +293,43 @@ impl Problem {
             return Err(overflow());
         }
         Ok(bonus.into_iter().map(|b| b as i128).collect())
+    }
+
+    /// `M_t` of [`Problem::tier_bonuses`], indexed by tier (index 0 unused): how many
+    /// groups that can be full hold rows of tier `t` and of another tier. O(rows + arcs).
+    fn mixed_groups_by_tier(&self, tiers: usize) -> Vec<u128> {
+        let mut mixed = vec![0u128; tiers + 1];
+        let Some(row_group) = self.row_group.as_ref() else {
+            return mixed;
+        };
+        let ng = self.group_capacity.len();
+        let mut room = vec![0u64; ng];
+        let mut low = vec![u32::MAX; ng];
+        let mut high = vec![0u32; ng];
+        for (row, &g) in row_group.iter().enumerate() {
+            if g != NO_GROUP {
+                let g = g as usize;
+                let arcs: u64 = self.arcs_of(row).map(|a| u64::from(self.arc_cap(a))).sum();
+                room[g] += arcs.min(u64::from(self.row_supply(row)));
+                let t = self.row_tier(row);
+                low[g] = low[g].min(t);
+                high[g] = high[g].max(t);
+            }
+        }
+        let counted = |g: usize| room[g] > u64::from(self.group_capacity[g]) && low[g] < high[g];
+        // (group, tier) pairs of the mixed groups, each counted once.
+        let mut pairs: Vec<(u32, u32)> = row_group
+            .iter()
+            .enumerate()
+            .filter(|&(_, &g)| g != NO_GROUP && counted(g as usize))
+            .map(|(row, &g)| (g, self.row_tier(row)))
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        for (_, t) in pairs {
+            mixed[t as usize] += 1;
+        }
+        mixed
     }
 }
 

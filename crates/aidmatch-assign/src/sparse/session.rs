@@ -298,8 +298,11 @@ impl Session {
         }
         self.problem.set_arc_cap_at(a, 0);
         // An arc without flow can go without repair: the flow stays feasible and
-        // the prices still satisfy every remaining arc.
-        if self.matching.flow.get(a).copied().unwrap_or(0) > 0 {
+        // the prices still satisfy every remaining arc. With tiers and groups the
+        // row is still noted: the arc may decide whether its group can be full, on
+        // which the tier bonuses depend (`resolve` recomputes them for noted edits).
+        let grouped_tiers = self.problem.has_tiers() && self.problem.row_group(row).is_some();
+        if grouped_tiers || self.matching.flow.get(a).copied().unwrap_or(0) > 0 {
             self.rows.push(row as u32);
         }
         Ok(())
