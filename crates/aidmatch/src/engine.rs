@@ -679,7 +679,7 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
 
     // 4. Network and solve, with the budget method of `network`.
     let mut order: Vec<u32> = (0..needs.len() as u32).collect();
-    order.sort_by_key(|&i| (tier[i as usize], i));
+    order.sort_by_key(|&i| (tier[i as usize], needs[i as usize].region, i));
     let shape = Shape {
         arcs: &arcs,
         order: &order,
