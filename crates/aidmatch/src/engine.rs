@@ -715,11 +715,11 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         n_households,
         &order,
     );
-    let (problem, matching) = loop {
-        let clock = Instant::now();
-        let problem = build_problem_checked(&shape, &caps)?;
-        times.network += clock.elapsed();
-        report_stage(Stage::Network, clock.elapsed());
+    let clock = Instant::now();
+    let mut problem = build_problem_checked(&shape, &caps)?;
+    times.network += clock.elapsed();
+    report_stage(Stage::Network, clock.elapsed());
+    let matching = loop {
         check_cancel(&options.cancel)?;
         let clock = Instant::now();
         // Re-solves after a budget tightening start from the previous optimum (same rows,
@@ -736,7 +736,7 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
             bound = Some((m.quantity_by_tier(&problem), m.weight(&problem)));
         }
         if budgeted == 0 {
-            break (problem, m);
+            break m;
         }
         let mut given: Vec<Vec<u64>> = vec![Vec::new(); resources.len()];
         for (row, col, _) in m.pairs(&problem) {
@@ -747,7 +747,7 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         }
         let changed = network::tighten(&resources, &mut given, &mut caps);
         if changed.is_empty() {
-            break (problem, m);
+            break m;
         }
         for j in changed {
             tightened[j] = true;
@@ -756,7 +756,8 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         if budget.solves >= network::MAX_BUDGET_SOLVES {
             caps = network::safe_capacities(&resources, &range, &caps);
         }
-        check_cancel(&options.cancel)?;
+        // Only capacities change: the same problem, re-capped in place.
+        problem.set_col_capacities(&caps).map_err(Error::Solver)?;
     };
     budget.tightened_resources = tightened.iter().filter(|&&t| t).count() as u64;
 
