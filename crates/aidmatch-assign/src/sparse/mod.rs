@@ -292,14 +292,19 @@ fn components(problem: &Problem, cancel: Option<&AtomicBool>) -> Result<Split, A
         }
         parts[comp_of_root[root] as usize].rows.push(row as u32);
     }
+    // Local columns are numbered in the order the part's rows first reach them, so
+    // that columns serving the same rows (the same place, when rows are sorted by
+    // place) sit together in the solver's per-node arrays.
     let mut col_local = vec![NO; nc];
-    for (col, slot) in col_local.iter_mut().enumerate() {
-        let root = find(&mut parent, (nr + col) as u32) as usize;
-        let c = comp_of_root[root];
-        if c != NO {
-            let part = &mut parts[c as usize];
-            *slot = part.cols.len() as u32;
-            part.cols.push(col as u32);
+    for part in parts.iter_mut() {
+        for &row in &part.rows {
+            for a in problem.arcs_of(row as usize) {
+                let col = cols[a] as usize;
+                if col_local[col] == NO {
+                    col_local[col] = part.cols.len() as u32;
+                    part.cols.push(col as u32);
+                }
+            }
         }
     }
     let mut group_local = vec![NO; ng];
@@ -492,9 +497,11 @@ fn run(
             .collect::<Result<_, _>>()?
     };
     drop(gw);
+    let in_order =
+        |v: &[u32], n: usize| v.len() == n && v.iter().enumerate().all(|(i, &x)| i == x as usize);
     let identity = parts.len() == 1
         && parts[0].rows.len() == problem.n_rows()
-        && parts[0].cols.len() == problem.n_cols()
+        && in_order(&parts[0].cols, problem.n_cols())
         && parts[0].groups.len() == problem.n_groups();
     let mut outcomes = outcomes;
     if identity {
@@ -582,11 +589,15 @@ mod tests {
             crate::verify::verify(&p, &a).expect("rows verifies");
             crate::verify::verify(&p, &b).expect("cols verifies");
             assert_eq!(a.weight(&p), b.weight(&p), "seed {seed}");
-            assert_eq!(
-                a.quantity_by_tier(&p),
-                b.quantity_by_tier(&p),
-                "seed {seed}"
-            );
+            // Without tiers only the weight is optimised: optima of equal weight may
+            // match different quantities (arcs of weight 0).
+            if p.has_tiers() {
+                assert_eq!(
+                    a.quantity_by_tier(&p),
+                    b.quantity_by_tier(&p),
+                    "seed {seed}"
+                );
+            }
         }
     }
 }
