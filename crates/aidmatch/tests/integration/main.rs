@@ -6,6 +6,7 @@ mod engine_support;
 mod generate_lists;
 mod hostile_inputs;
 mod io_lists;
+mod loop_desk;
 mod loop_outcomes;
 mod loop_rematch;
 mod loop_urgent;
