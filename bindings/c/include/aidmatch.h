@@ -85,6 +85,23 @@ typedef uint32_t aidmatch_status;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// An emergency desk: a round's state and the capacity it has left, prepared once.
+//
+// **Ownership:** created by `aidmatch_desk_open` or `aidmatch_desk_open_dir`, owned by
+// the caller, freed at most once by `aidmatch_desk_free`. Passing a freed handle to any
+// function is undefined behaviour (it cannot be detected); NULL is
+// `AIDMATCH_STATUS_NULL_PARAMETER` (a no-op for `aidmatch_desk_free`).
+//
+// **Thread safety:** any number of threads may call `aidmatch_desk_insert`,
+// `aidmatch_desk_state` and `aidmatch_desk_save` on one desk at once; the calls are
+// serialised (each insertion sees the ones before it). It must not be freed while
+// another thread uses it.
+//
+// **After an internal error** (`AIDMATCH_STATUS_PANIC` from a call on the desk) the desk
+// may be half-updated: every later call on it returns `AIDMATCH_STATUS_INTERNAL`. Free it
+// and open a new one from the last stored state.
+typedef struct aidmatch_desk aidmatch_desk;
+
 // Details of the last failure of a call that was given this object: the message (the
 // same words as the Rust error), and where known the row, column and offending value.
 //
@@ -313,6 +330,135 @@ aidmatch_status aidmatch_urgent_files(const char *previous_dir,
                                       const char *as_of,
                                       const char *out_dir,
                                       struct aidmatch_error *err);
+
+// Opens an emergency desk on a state document (as returned by
+// `aidmatch_match_json_with_state`, `aidmatch_rematch_json`, `aidmatch_urgent_json` or
+// `aidmatch_desk_state`), for insertions dated `as_of` (`"YYYY-MM-DD"`; NULL = today in
+// UTC: pass it for reproducible results). Proposals of the state that have expired by
+// then hold no place.
+//
+// On success stores a new handle in `*out`; free it with `aidmatch_desk_free`. On
+// failure `*out` is untouched.
+//
+// Time: O(resources · areas + pairs + needs), once (milliseconds for a county, about a
+// second for a province), besides reading the document.
+//
+// Returns `AIDMATCH_STATUS_OK`; `AIDMATCH_STATUS_NULL_PARAMETER` (`state_json` or
+// `out`); `AIDMATCH_STATUS_INVALID_UTF8`; `AIDMATCH_STATUS_MALFORMED_JSON`;
+// `AIDMATCH_STATUS_INVALID_INPUT` (not an aidmatch state, a bad list value located by
+// row, column and value, an invalid policy or date).
+//
+// Thread-safe: calls may run at once.
+//
+// # Safety
+// `state_json` and `as_of` are NULL or NUL-terminated strings valid for the call; `out`
+// is NULL or valid for writing one pointer; `err` is NULL or a live error object not in
+// use by another thread.
+aidmatch_status aidmatch_desk_open(const char *state_json,
+                                   const char *as_of,
+                                   struct aidmatch_desk **out,
+                                   struct aidmatch_error *err);
+
+// Opens an emergency desk on a state folder (`snapshot.json`, the lists, `policy.toml`,
+// as `aidmatch_match_files_with_state`, `aidmatch_rematch_files`, `aidmatch_desk_save`
+// or the command line write it), as `aidmatch_desk_open` does on a document.
+//
+// Returns the statuses of `aidmatch_desk_open`, and `AIDMATCH_STATUS_IO` when a file
+// cannot be read (the message names the path).
+//
+// Thread-safe: calls may run at once.
+//
+// # Safety
+// As for `aidmatch_desk_open`, `state_dir` in place of `state_json`.
+aidmatch_status aidmatch_desk_open_dir(const char *state_dir,
+                                       const char *as_of,
+                                       struct aidmatch_desk **out,
+                                       struct aidmatch_error *err);
+
+// Inserts one emergency need (急难) into the desk: the best-scored eligible resource
+// with a free place in what the desk has left, every other pair unchanged; the desk
+// records the new proposal (places, budget, household limit) for the next insertion.
+// When no eligible resource has room and the state's rules allow it, a lower-tier open
+// proposal is displaced by an exact re-match of the desk's state with the need added
+// (slow: a whole engine run), after which the desk prepares itself again.
+//
+// * `need_json`: the need, one JSON object with the needs list's keys (or a JSON array
+//   holding exactly one); its `need_id` must not be in the desk's state yet.
+//
+// On success stores a new string in `*result_json`: the same object as
+// `aidmatch_urgent_json`'s result, `{need_id, mode, resource_id, score, tier, reason,
+// changes, insert_ms}`; free it with `aidmatch_string_free`. On failure it is not
+// written and the desk is unchanged.
+//
+// Time: O(candidates of the need) without displacement (microseconds).
+//
+// Returns `AIDMATCH_STATUS_OK`; `AIDMATCH_STATUS_NULL_PARAMETER` (`desk`, `need_json`
+// or `result_json`); `AIDMATCH_STATUS_INVALID_UTF8`; `AIDMATCH_STATUS_MALFORMED_JSON`;
+// `AIDMATCH_STATUS_INVALID_INPUT` (a bad need value located by row, column and value;
+// no need or several, the value being the number found; a need id the desk already has,
+// column `need_id`); `AIDMATCH_STATUS_INTERNAL` for a desk left unusable by an earlier
+// internal error.
+//
+// Thread-safe: insertions into one desk are serialised.
+//
+// # Safety
+// `desk` is NULL or a live handle; `need_json` is NULL or a NUL-terminated string valid
+// for the call; `result_json` is NULL or valid for writing one pointer; `err` is NULL or
+// a live error object not in use by another thread.
+aidmatch_status aidmatch_desk_insert(const struct aidmatch_desk *desk,
+                                     const char *need_json,
+                                     char **result_json,
+                                     struct aidmatch_error *err);
+
+// The desk's next state as one JSON document (the need of every insertion added, its
+// pair proposed), to store and hand back to `aidmatch_rematch_json`,
+// `aidmatch_urgent_json` or `aidmatch_desk_open`. The same document as successive
+// `aidmatch_urgent_json` calls would have returned.
+//
+// On success stores a new string in `*state_json`; free it with
+// `aidmatch_string_free`. On failure it is not written.
+//
+// Time: O(state) (the whole document is written).
+//
+// Returns `AIDMATCH_STATUS_OK`; `AIDMATCH_STATUS_NULL_PARAMETER` (`desk` or
+// `state_json`); `AIDMATCH_STATUS_INTERNAL` for a desk left unusable by an earlier
+// internal error.
+//
+// Thread-safe, serialised with the desk's other calls.
+//
+// # Safety
+// `desk` is NULL or a live handle; `state_json` is NULL or valid for writing one
+// pointer; `err` is NULL or a live error object not in use by another thread.
+aidmatch_status aidmatch_desk_state(const struct aidmatch_desk *desk,
+                                    char **state_json,
+                                    struct aidmatch_error *err);
+
+// Writes the desk's next state into the folder `out_dir` (`snapshot.json`,
+// `needs.json`, `supply.json`, `exclusions.json`, `policy.toml`; created if missing;
+// each file atomically), the folder that `aidmatch_rematch_files`,
+// `aidmatch_urgent_files`, `aidmatch_desk_open_dir` and the command line read.
+//
+// Returns `AIDMATCH_STATUS_OK`; `AIDMATCH_STATUS_NULL_PARAMETER` (`desk` or `out_dir`);
+// `AIDMATCH_STATUS_IO` when a file cannot be written (the message names the path);
+// `AIDMATCH_STATUS_INTERNAL` for a desk left unusable by an earlier internal error.
+//
+// Thread-safe, serialised with the desk's other calls; two calls must not write the
+// same `out_dir` at once.
+//
+// # Safety
+// `desk` is NULL or a live handle; `out_dir` is NULL or a NUL-terminated string valid
+// for the call; `err` is NULL or a live error object not in use by another thread.
+aidmatch_status aidmatch_desk_save(const struct aidmatch_desk *desk,
+                                   const char *out_dir,
+                                   struct aidmatch_error *err);
+
+// Frees a desk. NULL is a no-op. Free it at most once, and not while another thread
+// uses it.
+//
+// # Safety
+// `desk` is NULL or a handle from `aidmatch_desk_open` or `aidmatch_desk_open_dir` not
+// yet freed.
+void aidmatch_desk_free(struct aidmatch_desk *desk);
 
 // Creates an empty error object (message `""`, row -1, column and value NULL).
 //

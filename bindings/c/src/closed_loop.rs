@@ -67,7 +67,7 @@ unsafe fn rematch_options(
 }
 
 /// A state document, read.
-fn state_of(text: &str) -> Result<State, Failure> {
+pub(crate) fn state_of(text: &str) -> Result<State, Failure> {
     Ok(State::from_json(text, "state_json")?)
 }
 
@@ -83,6 +83,22 @@ fn one_need(needs: Vec<Need>, label: &str) -> Result<Need, Failure> {
                 .value(found.to_string()),
         ),
     }
+}
+
+/// The one need of `need_json`: a JSON object with the needs list's keys, or a JSON
+/// array holding exactly one.
+pub(crate) fn need_of(need_json: &str) -> Result<Need, Failure> {
+    let trimmed = need_json.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    let opts = ReadOptions {
+        label: Some("need_json".to_owned()),
+        ..ReadOptions::default()
+    };
+    let needs = if trimmed.starts_with('{') {
+        io::needs_from_bytes(format!("[{trimmed}]").as_bytes(), Format::Json, &opts)?
+    } else {
+        io::needs_from_bytes(need_json.as_bytes(), Format::Json, &opts)?
+    };
+    one_need(needs, "need_json")
 }
 
 /// Writes two strings to their output pointers, both or neither.
@@ -291,17 +307,7 @@ pub unsafe extern "C" fn aidmatch_urgent_json(
         let as_of = unsafe { args::optional_utf8(as_of, "as_of") }?;
 
         let state = state_of(state_json)?;
-        let trimmed = need_json.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
-        let opts = ReadOptions {
-            label: Some("need_json".to_owned()),
-            ..ReadOptions::default()
-        };
-        let needs = if trimmed.starts_with('{') {
-            io::needs_from_bytes(format!("[{trimmed}]").as_bytes(), Format::Json, &opts)?
-        } else {
-            io::needs_from_bytes(need_json.as_bytes(), Format::Json, &opts)?
-        };
-        let need = one_need(needs, "need_json")?;
+        let need = need_of(need_json)?;
         let u = insert_urgent(&state, need, run_date(as_of)?)?;
         let next = u.state.to_json()?;
         // SAFETY: both checked by args::out_pointer above.

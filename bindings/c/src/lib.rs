@@ -28,6 +28,7 @@
 mod args;
 mod boundary;
 mod closed_loop;
+mod desk;
 mod error;
 mod lsap;
 mod matching;
@@ -41,6 +42,10 @@ use std::ffi::c_char;
 pub use closed_loop::{
     AIDMATCH_REMATCH_COLD, aidmatch_match_files_with_state, aidmatch_match_json_with_state,
     aidmatch_rematch_files, aidmatch_rematch_json, aidmatch_urgent_files, aidmatch_urgent_json,
+};
+pub use desk::{
+    aidmatch_desk, aidmatch_desk_free, aidmatch_desk_insert, aidmatch_desk_open,
+    aidmatch_desk_open_dir, aidmatch_desk_save, aidmatch_desk_state,
 };
 pub use error::{
     aidmatch_error, aidmatch_error_column, aidmatch_error_free, aidmatch_error_message,

@@ -628,6 +628,108 @@ static void test_closed_loop_files(const char *data) {
     aidmatch_error_free(err);
 }
 
+/* Two result objects equal but for their insert_ms timing (the last key). */
+static int same_but_timing(const char *a, const char *b) {
+    const char *ta = a ? strstr(a, "\"insert_ms\":") : NULL;
+    const char *tb = b ? strstr(b, "\"insert_ms\":") : NULL;
+    return ta != NULL && tb != NULL && ta - a == tb - b && strncmp(a, b, (size_t)(ta - a)) == 0;
+}
+
+/* The emergency desk: opened once on a state, it gives what successive
+ * aidmatch_urgent_json calls give; its state as a document or a folder. */
+static void test_desk(const char *data) {
+    aidmatch_error *err = aidmatch_error_new();
+    char *needs = read_file(data, "needs.json");
+    char *supply = read_file(data, "supply.json");
+    char *policy = read_file(data, "policy.toml");
+    char *urgent = read_file(data, "urgent_need.json");
+    char *result = NULL, *state = NULL, *by_call = NULL, *next = NULL, *by_desk = NULL, *desk_state = NULL;
+    aidmatch_desk *desk = NULL, *again = NULL;
+    char tmp[] = "/tmp/aidmatch-c-desk-XXXXXX", saved[4096];
+    CHECK(needs && supply && policy && urgent);
+    CHECK(mkdtemp(tmp) != NULL);
+    snprintf(saved, sizeof saved, "%s/saved", tmp);
+    if (!(needs && supply && policy && urgent)) {
+        goto done;
+    }
+    CHECK_STATUS(aidmatch_match_json_with_state(needs, supply, NULL, policy, "2024-10-01", NULL, &result,
+                                                &state, err),
+                 AIDMATCH_STATUS_OK);
+    if (state == NULL) {
+        goto done;
+    }
+    CHECK_STATUS(aidmatch_desk_open(state, "2024-10-09", &desk, err), AIDMATCH_STATUS_OK);
+    CHECK(desk != NULL);
+    CHECK_STATUS(aidmatch_desk_insert(desk, urgent, &by_desk, err), AIDMATCH_STATUS_OK);
+    CHECK_STATUS(aidmatch_urgent_json(state, urgent, "2024-10-09", &by_call, &next, err), AIDMATCH_STATUS_OK);
+    CHECK(by_desk != NULL && strstr(by_desk, "\"need_id\":\"U1\",\"mode\":\"free_place\"") != NULL);
+    CHECK(same_but_timing(by_desk, by_call));
+    CHECK_STATUS(aidmatch_desk_state(desk, &desk_state, err), AIDMATCH_STATUS_OK);
+    CHECK(desk_state != NULL && next != NULL && strcmp(desk_state, next) == 0);
+    /* The same need again: refused, the desk unchanged. */
+    {
+        char *r = NULL;
+        CHECK_STATUS(aidmatch_desk_insert(desk, urgent, &r, err), AIDMATCH_STATUS_INVALID_INPUT);
+        CHECK(streq(aidmatch_error_column(err), "need_id"));
+        CHECK(streq(aidmatch_error_value(err), "U1"));
+        CHECK(r == NULL);
+        CHECK_STATUS(aidmatch_desk_insert(desk, "[]", &r, err), AIDMATCH_STATUS_INVALID_INPUT);
+        CHECK_STATUS(aidmatch_desk_insert(desk, NULL, &r, err), AIDMATCH_STATUS_NULL_PARAMETER);
+        CHECK_STATUS(aidmatch_desk_insert(desk, urgent, NULL, err), AIDMATCH_STATUS_NULL_PARAMETER);
+        CHECK_STATUS(aidmatch_desk_state(desk, &r, err), AIDMATCH_STATUS_OK);
+        CHECK(r != NULL && desk_state != NULL && strcmp(r, desk_state) == 0);
+        aidmatch_string_free(r);
+    }
+    /* The state as a folder, and a desk opened from it. */
+    CHECK_STATUS(aidmatch_desk_save(desk, saved, err), AIDMATCH_STATUS_OK);
+    CHECK(file_exists(saved, "snapshot.json"));
+    CHECK_STATUS(aidmatch_desk_open_dir(saved, "2024-10-09", &again, err), AIDMATCH_STATUS_OK);
+    {
+        char *r = NULL;
+        CHECK_STATUS(aidmatch_desk_state(again, &r, err), AIDMATCH_STATUS_OK);
+        CHECK(r != NULL && desk_state != NULL && strcmp(r, desk_state) == 0);
+        aidmatch_string_free(r);
+    }
+    /* Hostile arguments: status codes, outputs untouched. */
+    {
+        char *r = NULL;
+        aidmatch_desk *d = NULL;
+        CHECK_STATUS(aidmatch_desk_insert(NULL, urgent, &r, err), AIDMATCH_STATUS_NULL_PARAMETER);
+        CHECK(streq(aidmatch_error_message(err), "argument `desk` is NULL"));
+        CHECK_STATUS(aidmatch_desk_state(NULL, &r, err), AIDMATCH_STATUS_NULL_PARAMETER);
+        CHECK_STATUS(aidmatch_desk_save(NULL, saved, err), AIDMATCH_STATUS_NULL_PARAMETER);
+        CHECK_STATUS(aidmatch_desk_open(NULL, NULL, &d, err), AIDMATCH_STATUS_NULL_PARAMETER);
+        CHECK_STATUS(aidmatch_desk_open(state, NULL, NULL, err), AIDMATCH_STATUS_NULL_PARAMETER);
+        CHECK_STATUS(aidmatch_desk_open("{}", NULL, &d, err), AIDMATCH_STATUS_INVALID_INPUT);
+        CHECK_STATUS(aidmatch_desk_open(state, "2024-02-30", &d, err), AIDMATCH_STATUS_INVALID_INPUT);
+        CHECK(streq(aidmatch_error_column(err), "as_of"));
+        CHECK_STATUS(aidmatch_desk_open_dir(tmp, NULL, &d, err), AIDMATCH_STATUS_IO);
+        CHECK(r == NULL && d == NULL);
+        aidmatch_desk_free(NULL);
+    }
+done:
+    aidmatch_desk_free(desk);
+    aidmatch_desk_free(again);
+    remove_file(saved, "snapshot.json");
+    remove_file(saved, "needs.json");
+    remove_file(saved, "supply.json");
+    remove_file(saved, "exclusions.json");
+    remove_file(saved, "policy.toml");
+    rmdir(saved);
+    CHECK(rmdir(tmp) == 0);
+    aidmatch_string_free(result);
+    aidmatch_string_free(state);
+    aidmatch_string_free(by_call);
+    aidmatch_string_free(next);
+    aidmatch_string_free(by_desk);
+    aidmatch_string_free(desk_state);
+    free(needs);
+    free(supply);
+    free(policy);
+    free(urgent);
+    aidmatch_error_free(err);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s DATA_DIR\n", argv[0]);
@@ -642,6 +744,7 @@ int main(int argc, char **argv) {
     test_match_files(argv[1]);
     test_closed_loop_json(argv[1]);
     test_closed_loop_files(argv[1]);
+    test_desk(argv[1]);
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

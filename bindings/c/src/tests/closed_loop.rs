@@ -21,17 +21,17 @@ const SUPPLY: &str = include_str!("../../tests/data/supply.json");
 const EXCLUSIONS: &str = include_str!("../../tests/data/exclusions.json");
 const POLICY: &str = include_str!("../../tests/data/policy.toml");
 const AS_OF: &str = "2024-10-01";
-const NEXT: &str = "2024-10-08";
+pub(super) const NEXT: &str = "2024-10-08";
 
 /// Feedback on the first round: N1 accepted, N2 declined by its provider.
 const OUTCOMES: &str = include_str!("../../tests/data/outcomes.json");
 /// A new need for the cadre's visits.
 const NEW_NEEDS: &str = include_str!("../../tests/data/new_needs.json");
 /// An emergency need between rounds (an array of one).
-const URGENT_FILE: &str = include_str!("../../tests/data/urgent_need.json");
+pub(super) const URGENT_FILE: &str = include_str!("../../tests/data/urgent_need.json");
 
 /// The emergency need as one JSON object.
-fn urgent() -> String {
+pub(super) fn urgent() -> String {
     let t = URGENT_FILE.trim();
     t.strip_prefix('[')
         .and_then(|t| t.strip_suffix(']'))
@@ -40,16 +40,16 @@ fn urgent() -> String {
         .to_owned()
 }
 
-fn c(s: &str) -> CString {
+pub(super) fn c(s: &str) -> CString {
     CString::new(s).expect("no NUL")
 }
 
-fn p(s: &Option<CString>) -> *const c_char {
+pub(super) fn p(s: &Option<CString>) -> *const c_char {
     s.as_ref().map_or(std::ptr::null(), |s| s.as_ptr())
 }
 
 /// Takes a string returned by the library (NULL = None) and frees it.
-fn take(s: *mut c_char) -> Option<String> {
+pub(super) fn take(s: *mut c_char) -> Option<String> {
     if s.is_null() {
         return None;
     }
@@ -63,12 +63,12 @@ fn take(s: *mut c_char) -> Option<String> {
     Some(text)
 }
 
-fn date(s: &str) -> Date {
+pub(super) fn date(s: &str) -> Date {
     Date::parse(s).expect("date")
 }
 
 /// The engine's first round and its state on the test data.
-fn engine_first_round() -> (aidmatch_engine::MatchResult, State) {
+pub(super) fn engine_first_round() -> (aidmatch_engine::MatchResult, State) {
     let opts = ReadOptions::default();
     let inputs = Inputs {
         needs: io::needs_from_bytes(NEEDS.as_bytes(), Format::Json, &opts).expect("needs"),
@@ -84,7 +84,7 @@ fn engine_first_round() -> (aidmatch_engine::MatchResult, State) {
 }
 
 /// aidmatch_match_json_with_state on the test data: (status, result, state).
-fn first_round(err: &ErrObj) -> (aidmatch_status, Option<String>, Option<String>) {
+pub(super) fn first_round(err: &ErrObj) -> (aidmatch_status, Option<String>, Option<String>) {
     let (needs, supply, excl, policy, as_of) =
         (c(NEEDS), c(SUPPLY), c(EXCLUSIONS), c(POLICY), c(AS_OF));
     let mut result: *mut c_char = std::ptr::null_mut();
@@ -159,7 +159,7 @@ fn call_rematch(
     (s, take(result), take(next))
 }
 
-fn call_urgent(
+pub(super) fn call_urgent(
     state: Option<&str>,
     need: Option<&[u8]>,
     as_of: Option<&str>,
@@ -184,7 +184,7 @@ fn call_urgent(
     (s, take(result), take(next))
 }
 
-fn json(text: &str) -> serde_json::Value {
+pub(super) fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).expect("JSON")
 }
 
@@ -562,17 +562,17 @@ fn urgent_json_places_one_need_as_the_engine_does() {
 }
 
 /// A fresh directory under the system's temporary directory, removed when dropped.
-struct TempDir(PathBuf);
+pub(super) struct TempDir(pub(super) PathBuf);
 
 impl TempDir {
-    fn new(name: &str) -> Self {
+    pub(super) fn new(name: &str) -> Self {
         let dir =
             std::env::temp_dir().join(format!("aidmatch-capi-loop-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("create temp dir");
         Self(dir)
     }
-    fn c(&self, sub: &str) -> CString {
+    pub(super) fn c(&self, sub: &str) -> CString {
         c(self.0.join(sub).to_str().expect("utf-8"))
     }
 }
@@ -583,14 +583,14 @@ impl Drop for TempDir {
     }
 }
 
-fn data(name: &str) -> CString {
+pub(super) fn data(name: &str) -> CString {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data")
         .join(name);
     c(path.to_str().expect("utf-8 path"))
 }
 
-fn read(dir: &Path, name: &str) -> String {
+pub(super) fn read(dir: &Path, name: &str) -> String {
     std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 

@@ -70,6 +70,12 @@ fn header_declares_every_export_and_the_version() {
         "aidmatch_match_files_with_state",
         "aidmatch_rematch_files",
         "aidmatch_urgent_files",
+        "aidmatch_desk_open",
+        "aidmatch_desk_open_dir",
+        "aidmatch_desk_insert",
+        "aidmatch_desk_state",
+        "aidmatch_desk_save",
+        "aidmatch_desk_free",
     ] {
         assert!(header.contains(&format!("{name}(")), "header lacks {name}");
     }

@@ -5,6 +5,7 @@
 
 mod boundary;
 mod closed_loop;
+mod desk;
 mod error;
 mod header;
 mod lsap;

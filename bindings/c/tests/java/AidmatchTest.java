@@ -71,6 +71,14 @@ public final class AidmatchTest {
 
         int aidmatch_urgent_files(byte[] previousDir, byte[] needPath, byte[] asOf, byte[] outDir, Pointer err);
 
+        int aidmatch_desk_open(byte[] stateJson, byte[] asOf, PointerByReference out, Pointer err);
+
+        int aidmatch_desk_insert(Pointer desk, byte[] needJson, PointerByReference resultJson, Pointer err);
+
+        int aidmatch_desk_state(Pointer desk, PointerByReference stateJson, Pointer err);
+
+        void aidmatch_desk_free(Pointer desk);
+
         void aidmatch_string_free(Pointer s);
     }
 
@@ -229,6 +237,71 @@ public final class AidmatchTest {
                 Aidmatch.AIDMATCH_STATUS_NULL_PARAMETER, err, "NULL state");
     }
 
+    /** The emergency desk: what aidmatch_urgent_json gives, then inserts from several threads. */
+    private static void testDesk(Path data, Pointer err) throws Exception {
+        Aidmatch lib = Aidmatch.LIB;
+        String needs = Files.readString(data.resolve("needs.json"), StandardCharsets.UTF_8);
+        String supply = Files.readString(data.resolve("supply.json"), StandardCharsets.UTF_8);
+        String urgent = Files.readString(data.resolve("urgent_need.json"), StandardCharsets.UTF_8);
+        PointerByReference result = new PointerByReference();
+        PointerByReference state = new PointerByReference();
+        checkStatus(lib.aidmatch_match_json_with_state(utf8z(needs), utf8z(supply), null, null,
+                utf8z("2024-10-01"), null, result, state, err), Aidmatch.AIDMATCH_STATUS_OK, err, "desk round");
+        take(result);
+        String stored = take(state);
+        PointerByReference handle = new PointerByReference();
+        checkStatus(lib.aidmatch_desk_open(utf8z(stored), utf8z("2024-10-09"), handle, err),
+                Aidmatch.AIDMATCH_STATUS_OK, err, "desk open");
+        Pointer desk = handle.getValue();
+        check(desk != null, "desk handle");
+        if (desk == null) {
+            return;
+        }
+        try {
+            checkStatus(lib.aidmatch_desk_insert(desk, utf8z(urgent), result, err), Aidmatch.AIDMATCH_STATUS_OK,
+                    err, "desk insert");
+            String byDesk = take(result);
+            checkStatus(lib.aidmatch_urgent_json(utf8z(stored), utf8z(urgent), utf8z("2024-10-09"), result, state,
+                    err), Aidmatch.AIDMATCH_STATUS_OK, err, "urgent for the desk");
+            String byCall = take(result);
+            String next = take(state);
+            check(byDesk != null && byCall != null
+                    && byDesk.substring(0, byDesk.indexOf("\"insert_ms\""))
+                            .equals(byCall.substring(0, byCall.indexOf("\"insert_ms\""))),
+                    "desk result " + byDesk + " vs " + byCall);
+            checkStatus(lib.aidmatch_desk_state(desk, state, err), Aidmatch.AIDMATCH_STATUS_OK, err, "desk state");
+            check(next != null && next.equals(take(state)), "desk state equals urgent_json's");
+            checkStatus(lib.aidmatch_desk_insert(desk, utf8z(urgent), result, err),
+                    Aidmatch.AIDMATCH_STATUS_INVALID_INPUT, err, "desk duplicate");
+            check("need_id".equals(column(err)) && "U1".equals(value(err)), "duplicate located");
+            // Four threads insert at once; every insertion is recorded.
+            Thread[] workers = new Thread[4];
+            int[] statuses = new int[4];
+            for (int t = 0; t < 4; t++) {
+                final int k = t;
+                workers[t] = new Thread(() -> {
+                    String need = urgent.replace("\"U1\"", "\"T" + k + "\"").replace("\"H9\"", "\"HT" + k + "\"");
+                    PointerByReference out = new PointerByReference();
+                    statuses[k] = lib.aidmatch_desk_insert(desk, utf8z(need), out, null);
+                    take(out);
+                });
+                workers[t].start();
+            }
+            for (Thread w : workers) {
+                w.join();
+            }
+            check(Arrays.stream(statuses).allMatch(s -> s == Aidmatch.AIDMATCH_STATUS_OK),
+                    "threaded inserts " + Arrays.toString(statuses));
+            checkStatus(lib.aidmatch_desk_state(desk, state, err), Aidmatch.AIDMATCH_STATUS_OK, err, "desk state 2");
+            String last = take(state);
+            check(last != null && last.contains("\"T0\"") && last.contains("\"T3\""), "threaded needs recorded");
+            checkStatus(lib.aidmatch_desk_insert(null, utf8z(urgent), result, err),
+                    Aidmatch.AIDMATCH_STATUS_NULL_PARAMETER, err, "NULL desk");
+        } finally {
+            lib.aidmatch_desk_free(desk);
+        }
+    }
+
     /** The closed loop with the state as a folder. */
     private static void testClosedLoopFiles(Path data, Pointer err) throws IOException {
         Aidmatch lib = Aidmatch.LIB;
@@ -270,7 +343,7 @@ public final class AidmatchTest {
         }
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws Exception {
         if (args.length != 1) {
             System.err.println("usage: AidmatchTest DATA_DIR");
             System.exit(2);
@@ -325,6 +398,7 @@ public final class AidmatchTest {
             testMatchJson(Path.of(args[0]), err);
             testClosedLoopJson(Path.of(args[0]), err);
             testClosedLoopFiles(Path.of(args[0]), err);
+            testDesk(Path.of(args[0]), err);
         } finally {
             lib.aidmatch_error_free(err);
         }
