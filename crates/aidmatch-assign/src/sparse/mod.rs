@@ -44,6 +44,12 @@
 //!   give is below the heap's minimum; in a crowded market a search touches a handful
 //!   of entries of a column of hundreds.
 //!
+//! A search pushes no label at or above its target's current label. In a row search,
+//! a column with room labels the hub as soon as the column itself is labelled
+//! (through that tentative path, improved with it), so the nearest free capacity bounds
+//! the search from the moment it is seen; labels beyond it are never pushed (on the
+//! province network this halves the labels a search pushes and the first solve's time).
+//!
 //! Each augmentation or failed search ends with the usual potential update, which
 //! keeps every residual reduced cost non-negative; at the end the potentials are the
 //! certificate's prices. Backward arcs are never materialised: a column keeps the

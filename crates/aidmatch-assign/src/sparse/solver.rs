@@ -169,6 +169,10 @@ pub(super) struct Solver<'a, C: Cost> {
     pred: Vec<(u32, u32)>,
     heap: BinaryHeap<Reverse<(C, u32)>>,
     settled: Vec<u32>,
+    /// The current search's target, and the label it has so far (or the search's
+    /// bound): no label at or above `cut` can matter, so none is pushed.
+    target: u32,
+    cut: C,
     ticks: u32,
     /// Scratch space of `zero_path_to_group`.
     zero: ZeroPaths,
@@ -306,6 +310,8 @@ impl<'a, C: Cost> Solver<'a, C> {
             pred: vec![(NONE, NONE); n_nodes],
             heap: BinaryHeap::new(),
             settled: Vec::new(),
+            target: NONE,
+            cut: C::ZERO,
             ticks: 0,
             zero: ZeroPaths::default(),
         })
@@ -450,19 +456,25 @@ impl<'a, C: Cost> Solver<'a, C> {
         self.stamp[vi] = self.epoch;
         self.dist[vi] = nd;
         self.pred[vi] = (link, arc);
+        if v == self.target {
+            // Labels at or above the target's can no longer matter.
+            self.cut = self.cut.min(nd);
+        }
         self.heap.push(Reverse((nd, v)));
     }
 
     /// Relaxes the residual arc `u → v` of reduced cost `rc` in a forward search, or
     /// the arc `v → u` in a backward one (`u` is the settled node at distance `d`).
     #[inline]
-    fn relax(&mut self, v: u32, d: C, rc: C, bound: C, u: u32, arc: u32) -> Result<(), Fail> {
+    fn relax(&mut self, v: u32, d: C, rc: C, bound: C, u: u32, arc: u32) -> Result<bool, Fail> {
         debug_assert!(rc >= C::ZERO, "negative reduced cost {rc:?}");
         let nd = ck(d.add_c(rc))?;
-        if nd < bound {
+        let vi = v as usize;
+        if nd < bound && nd < self.cut && (self.stamp[vi] != self.epoch || nd < self.dist[vi]) {
             self.label(v, nd, u, arc);
+            return Ok(true);
         }
-        Ok(())
+        Ok(false)
     }
 
     /// Runs Dijkstra from `src` to `target` over reduced costs, ignoring labels
@@ -476,6 +488,8 @@ impl<'a, C: Cost> Solver<'a, C> {
         forward: bool,
     ) -> Result<Option<C>, Fail> {
         self.begin_search();
+        self.target = target;
+        self.cut = bound;
 
         self.label(src, C::ZERO, NONE, NONE);
         let hub = self.hub;
@@ -749,10 +763,21 @@ impl<'a, C: Cost> Solver<'a, C> {
                     if self.flow[k] >= cap {
                         continue;
                     }
-                    let w = self.col_node(self.sh.col_local[p.arc_col(ga)] as usize);
+                    let j = self.sh.col_local[p.arc_col(ga)] as usize;
+                    let w = self.col_node(j);
                     let c = C::from_i64(p.arc_weight(ga)) + rb;
-                    let rc = ck(ck(pv.sub_c(c))?.sub_c(self.pi[w as usize]))?;
-                    self.relax(w, d, rc, bound, v, k as u32)?;
+                    let pw = self.pi[w as usize];
+                    let rc = ck(ck(pv.sub_c(c))?.sub_c(pw))?;
+                    if self.relax(w, d, rc, bound, v, k as u32)?
+                        && self.col_flow[j] < self.col_cap[j]
+                    {
+                        // A column with room leads to the hub: label the hub now, through
+                        // this tentative path, so that its label bounds the search early
+                        // (when the hub is the target) instead of once the column settles.
+                        let rh = ck(pw.sub_c(self.pi[self.hub as usize]))?;
+                        let dw = self.dist[w as usize];
+                        self.relax(self.hub, dw, rh, bound, w, NONE)?;
+                    }
                 }
                 if self.row_flow[r] > 0 {
                     let h = self.head[r];
@@ -1523,7 +1548,7 @@ owned_state! {
     t_sorted: Vec<usize>, cursor: Vec<usize>, t_extra: Vec<Vec<(C, u32, u32)>>,
     keep_index: bool, index_for_zero: bool, track: bool, dirty: Vec<u32>, price_hub: C, pi: Vec<C>, dist: Vec<C>, stamp: Vec<u32>, epoch: u32,
     pred: Vec<(u32, u32)>, heap: BinaryHeap<Reverse<(C, u32)>>, settled: Vec<u32>,
-    ticks: u32, zero: ZeroPaths,
+    target: u32, cut: C, ticks: u32, zero: ZeroPaths,
 }
 
 impl<C: Cost> State<C> {
