@@ -12,8 +12,8 @@
 //! next round starts from `aidmatch::snapshot::State` as the command line's would.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
 
 use aidmatch::date::Date;
 use aidmatch::engine::{MatchResult, RunOptions, run};
@@ -22,7 +22,7 @@ use aidmatch::model::{Inputs, Need, Outcome, Resource};
 use aidmatch::outcome::LoopRules;
 use aidmatch::rematch::{Rematch, RematchOptions, rematch};
 use aidmatch::snapshot::State;
-use aidmatch::urgent::{UrgentResult, insert_urgent};
+use aidmatch::urgent::{UrgentDesk, UrgentResult, insert_urgent};
 use aidmatch::{Error as EngineError, Policy};
 use pyo3::prelude::*;
 
@@ -34,6 +34,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<RunResult>()?;
     m.add_class::<UrgentRun>()?;
     m.add_class::<LoopState>()?;
+    m.add_class::<PyDesk>()?;
     m.add_function(wrap_pyfunction!(load_state, m)?)?;
     m.add_function(wrap_pyfunction!(run_match, m)?)?;
     m.add("MAX_ARCS", aidmatch::engine::MAX_ARCS)?;
@@ -240,9 +241,8 @@ fn rematch_state(
     })
 }
 
-/// Inserts one emergency need into `state` (see ``MatchResult.insert_urgent``).
-fn urgent_state(py: Python<'_>, state: &State, need: ListArg, as_of: &str) -> PyResult<UrgentRun> {
-    let as_of = parse_date(py, "as_of", as_of)?;
+/// The one need of `need` (bytes, format, label), parsed with the GIL released.
+fn one_need(py: Python<'_>, need: &ListArg) -> PyResult<Need> {
     let fmt = format_of(py, &need.1)?;
     let label = need.2.clone();
     let mut needs = detached(py, || {
@@ -261,9 +261,24 @@ fn urgent_state(py: Python<'_>, state: &State, need: ListArg, as_of: &str) -> Py
         .value(Value::Int(needs.len() as i128))
         .into_pyerr(py));
     }
-    let one = needs.remove(0);
+    Ok(needs.remove(0))
+}
+
+/// Inserts one emergency need into `state` (see ``MatchResult.insert_urgent``).
+fn urgent_state(py: Python<'_>, state: &State, need: ListArg, as_of: &str) -> PyResult<UrgentRun> {
+    let as_of = parse_date(py, "as_of", as_of)?;
+    let one = one_need(py, &need)?;
     let inner = detached(py, || insert_urgent(state, one, as_of))?;
     Ok(UrgentRun { inner })
+}
+
+/// Opens an emergency desk on a copy of `state` (see ``aidmatch.UrgentDesk``).
+fn desk_of(py: Python<'_>, state: &State, as_of: &str) -> PyResult<PyDesk> {
+    let as_of = parse_date(py, "as_of", as_of)?;
+    let desk = detached(py, || UrgentDesk::open(state.clone(), as_of))?;
+    Ok(PyDesk {
+        inner: Mutex::new(desk),
+    })
 }
 
 #[pymethods]
@@ -336,6 +351,12 @@ impl RunResult {
         let state = self.state();
         urgent_state(py, &state, need, as_of)
     }
+
+    /// An emergency desk on the state after this result (use ``aidmatch.UrgentDesk``).
+    fn urgent_desk(&self, py: Python<'_>, as_of: &str) -> PyResult<PyDesk> {
+        let state = self.state();
+        desk_of(py, &state, as_of)
+    }
 }
 
 /// An emergency insertion's outcome and the state after it. Use it through
@@ -378,6 +399,11 @@ impl UrgentRun {
     fn insert_urgent(&self, py: Python<'_>, need: ListArg, as_of: &str) -> PyResult<UrgentRun> {
         urgent_state(py, &self.inner.state, need, as_of)
     }
+
+    /// An emergency desk on the state after the insertion (use ``aidmatch.UrgentDesk``).
+    fn urgent_desk(&self, py: Python<'_>, as_of: &str) -> PyResult<PyDesk> {
+        desk_of(py, &self.inner.state, as_of)
+    }
 }
 
 /// A stored loop state (a folder written by ``to_dir(path, snapshot=True)``, ``aidmatch
@@ -409,6 +435,93 @@ impl LoopState {
     /// Inserts one emergency need into the stored state.
     fn insert_urgent(&self, py: Python<'_>, need: ListArg, as_of: &str) -> PyResult<UrgentRun> {
         urgent_state(py, &self.inner, need, as_of)
+    }
+
+    /// An emergency desk on the stored state (use ``aidmatch.UrgentDesk``).
+    fn urgent_desk(&self, py: Python<'_>, as_of: &str) -> PyResult<PyDesk> {
+        desk_of(py, &self.inner, as_of)
+    }
+}
+
+/// An emergency desk: a state kept in memory, prepared once, into which emergency needs
+/// are inserted one at a time (``aidmatch::urgent::UrgentDesk``). Use it through
+/// ``aidmatch.UrgentDesk``.
+///
+/// Frozen with a lock inside: calls from several Python threads are serialised, each
+/// taking the lock with the GIL released (so a thread waiting for the desk never holds
+/// the GIL, and a displacement's re-match never blocks other Python threads).
+#[pyclass(name = "UrgentDesk", module = "aidmatch._aidmatch", frozen)]
+#[derive(Debug)]
+pub(crate) struct PyDesk {
+    inner: Mutex<UrgentDesk>,
+}
+
+/// The message of a desk whose lock was poisoned by a panic.
+const POISONED: &str = "the emergency desk was left inconsistent by an earlier internal \
+                        error; open a new one from the last stored state";
+
+impl PyDesk {
+    /// Runs `work` on the locked desk with the GIL released, mapping errors and panics.
+    fn with<T: Send>(
+        &self,
+        py: Python<'_>,
+        work: impl FnOnce(&mut UrgentDesk) -> Result<T, EngineError> + Send,
+    ) -> PyResult<T> {
+        let out = py.detach(|| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                match self.inner.lock() {
+                    Ok(mut d) => Some(work(&mut d)),
+                    Err(_poisoned) => None,
+                }
+            }))
+        });
+        match out {
+            Ok(Some(Ok(v))) => Ok(v),
+            Ok(Some(Err(e))) => Err(engine_error(e).into_pyerr(py)),
+            Ok(None) => Err(Raise::new(Kind::Internal, POISONED).into_pyerr(py)),
+            Err(payload) => Err(panic_error(payload).into_pyerr(py)),
+        }
+    }
+}
+
+#[pymethods]
+impl PyDesk {
+    /// Opens a desk on a state folder (use ``aidmatch.UrgentDesk``).
+    #[staticmethod]
+    fn open_dir(py: Python<'_>, path: PathBuf, as_of: &str) -> PyResult<PyDesk> {
+        let as_of = parse_date(py, "as_of", as_of)?;
+        let desk = detached(py, || UrgentDesk::open(State::load(&path)?, as_of))?;
+        Ok(PyDesk {
+            inner: Mutex::new(desk),
+        })
+    }
+
+    /// Inserts one emergency need; returns ``urgent.json`` of it (use
+    /// ``UrgentDesk.insert``).
+    fn insert(&self, py: Python<'_>, need: ListArg) -> PyResult<String> {
+        let one = one_need(py, &need)?;
+        self.with(py, |d| d.insert(one).map(|o| o.to_json()))
+    }
+
+    /// The next state, a copy (use ``UrgentDesk.state``).
+    fn state(&self, py: Python<'_>) -> PyResult<LoopState> {
+        let inner = self.with(py, |d| Ok(d.state().clone()))?;
+        Ok(LoopState { inner })
+    }
+
+    /// Writes the next state into ``path`` (use ``UrgentDesk.to_dir``).
+    fn write_dir(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
+        self.with(py, |d| d.state().save(&path))
+    }
+
+    /// The run date of the insertions, ``YYYY-MM-DD``.
+    fn as_of(&self, py: Python<'_>) -> PyResult<String> {
+        self.with(py, |d| Ok(d.as_of().to_string()))
+    }
+
+    /// Needs in the desk's state (those inserted included).
+    fn needs(&self, py: Python<'_>) -> PyResult<usize> {
+        self.with(py, |d| Ok(d.needs()))
     }
 }
 

@@ -13,7 +13,14 @@
 //! when the budget step attains its bound). Then emergency insertion: the time to
 //! prepare the index of a state, and the latency of `UrgentIndex::place` over N
 //! emergency needs (clones of random needs with new ids), plus one whole
-//! `insert_urgent` call (prepare, place, next state). `--no-budgets` drops every
+//! `insert_urgent` call (prepare, place, next state). Then the emergency desk
+//! (`UrgentDesk`): the one-time open cost (the state copy apart), the latency of
+//! `UrgentDesk::insert` over `--desk-inserts N` (default 200) emergency needs inserted one
+//! after the other (each sees the places the earlier ones took; a displacement, when one
+//! happens, is a whole re-match and is reported apart), and the time to materialise the
+//! next state. `--desk-no-displace` turns displacement off in the desk's copy of the
+//! state (each displacement is a whole re-match: minutes over many insertions at
+//! province scale), so that the placement path alone is measured. `--no-budgets` drops every
 //! resource budget, so that each run is one solve and the warm start is measured alone;
 //! `--same-day` re-matches on the first round's date (no waiting-time change of the
 //! scores) and `--no-arrivals` adds no needs (the same rows, so the same tier bonuses):
@@ -29,7 +36,7 @@ use aidmatch::outcome::LoopRules;
 use aidmatch::rematch::{RematchOptions, rematch};
 use aidmatch::snapshot::State;
 use aidmatch::taxonomy::{DeclineReason, DeclinedBy, OutcomeStatus, Urgency};
-use aidmatch::urgent::{UrgentIndex, insert_urgent};
+use aidmatch::urgent::{UrgentDesk, UrgentIndex, UrgentMode, insert_urgent};
 use aidmatch::{Policy, RunOptions, Stage};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -42,6 +49,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut scales = Vec::new();
     let mut seed = 1u64;
     let mut inserts = 1000usize;
+    let mut desk_inserts = 200usize;
+    let mut desk_no_displace = false;
     let mut no_budgets = false;
     let mut same_day = false;
     let mut no_arrivals = false;
@@ -50,7 +59,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         match a.as_str() {
             "--seed" => seed = args.next().ok_or("--seed needs a value")?.parse()?,
             "--inserts" => inserts = args.next().ok_or("--inserts needs a value")?.parse()?,
+            "--desk-inserts" => {
+                desk_inserts = args.next().ok_or("--desk-inserts needs a value")?.parse()?;
+            }
             "--no-budgets" => no_budgets = true,
+            "--desk-no-displace" => desk_no_displace = true,
             "--same-day" => same_day = true,
             "--no-arrivals" => no_arrivals = true,
             "county" => scales.push(Scale::County),
@@ -219,6 +232,65 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ms(u.prepare_time),
             ms(u.insert_time),
             u.mode
+        );
+
+        // The emergency desk: open once, then insert one need after the other.
+        let clock = Instant::now();
+        let mut copy = next.clone();
+        let copy_time = clock.elapsed();
+        if desk_no_displace {
+            copy.snapshot.rules.urgent_may_displace = false;
+        }
+        let mut desk = UrgentDesk::open(copy, day)?;
+        let open_time = desk.open_time();
+        let mut lat: Vec<Duration> = Vec::with_capacity(desk_inserts);
+        let mut displaced: Vec<Duration> = Vec::new();
+        let mut modes = [0usize; 3];
+        for k in 0..desk_inserts {
+            let mut e = next.inputs.needs[rng.random_range(0..next.inputs.needs.len())].clone();
+            e.need_id = format!("DESK-{k}");
+            e.household_id = format!("H-DESK-{k}");
+            e.urgency = Urgency::Emergency;
+            let clock = Instant::now();
+            let o = desk.insert(e)?;
+            let took = clock.elapsed();
+            match o.mode {
+                UrgentMode::FreePlace => modes[0] += 1,
+                UrgentMode::Displaced => modes[1] += 1,
+                UrgentMode::Unmatched => modes[2] += 1,
+            }
+            if o.changes.is_empty() {
+                lat.push(took);
+            } else {
+                displaced.push(took);
+            }
+        }
+        lat.sort();
+        let pct = |q: f64| {
+            lat.get(((lat.len() as f64 - 1.0) * q) as usize)
+                .map_or(0.0, |d| d.as_secs_f64() * 1e6)
+        };
+        let clock = Instant::now();
+        let pairs = desk.state().snapshot.pairs.len();
+        let state_time = clock.elapsed();
+        println!(
+            "desk{}: open {:.1} ms once (+ {:.1} ms to copy the state in); insert() over {} emergency needs without displacement: median {:.1} us, p99 {:.1} us, max {:.1} us; modes free_place {} displaced {} unmatched {}; displacements (whole re-matches) {:.1?} ms; next state ({pairs} pairs) materialised in {:.1} ms",
+            if desk_no_displace {
+                " (displacement off)"
+            } else {
+                ""
+            },
+            ms(open_time),
+            ms(copy_time),
+            lat.len(),
+            pct(0.5),
+            pct(0.99),
+            pct(1.0),
+            modes[0],
+            modes[1],
+            modes[2],
+            displaced.iter().map(|d| ms(*d)).collect::<Vec<_>>(),
+            ms(state_time)
         );
     }
     Ok(())

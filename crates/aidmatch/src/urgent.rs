@@ -87,21 +87,28 @@ struct Remaining {
     budget_left: Vec<Option<u64>>,
     /// Highest (least urgent) tier of an open, not kept proposal per resource (0 = none).
     worst_open_tier: Vec<u8>,
-    /// Index of each household id met in pairs, exclusions and insertions.
+    /// Index of each household id met in the state's pairs and exclusions.
     household_ix: HashMap<String, u32>,
+    /// Index of each household id first met in an insertion (kept apart so that the
+    /// large map above never grows, hence never rehashes, during insertions).
+    added_households: HashMap<String, u32>,
     /// Active (place-holding) pairs per household index.
     household_active: Vec<u32>,
-    /// Index of each provider id met in the supply, pairs and exclusions.
-    provider_ix: HashMap<String, u32>,
     /// Provider index of each resource.
     provider_of: Vec<u32>,
     /// Excluded (household, provider) pairs.
     excluded: PairSet,
     /// Continuing (household, provider) relations: kept and hard-kept pairs.
     continuing: PairSet,
-    /// Every need id of the state.
+    /// Every need id of the state when prepared.
     need_ids: HashSet<String>,
+    /// The need ids inserted since (apart, for the same reason as `added_households`).
+    added_ids: HashSet<String>,
 }
+
+/// Room reserved at preparation for the households of this many insertions, so that
+/// the usual day of emergencies never reallocates the per-household counts.
+const RESERVED_INSERTIONS: usize = 4096;
 
 fn intern(map: &mut HashMap<String, u32>, id: &str) -> u32 {
     if let Some(&k) = map.get(id) {
@@ -177,6 +184,7 @@ impl Remaining {
             excluded.insert(h, pr);
         }
         household_active.resize(household_ix.len(), 0);
+        household_active.reserve(RESERVED_INSERTIONS);
         let need_ids = state
             .inputs
             .needs
@@ -194,12 +202,13 @@ impl Remaining {
                 budget_left,
                 worst_open_tier,
                 household_ix,
+                added_households: HashMap::new(),
                 household_active,
-                provider_ix,
                 provider_of,
                 excluded,
                 continuing,
                 need_ids,
+                added_ids: HashSet::new(),
             },
             pairs,
         ))
@@ -216,7 +225,7 @@ impl Remaining {
             as_of: self.as_of,
             excluded: &no_exclusions,
         };
-        let h = self.household_ix.get(need.household_id.as_str()).copied();
+        let h = self.household(&need.household_id);
         let active = h.map_or(0, |h| self.household_active[h as usize]);
         let household_full = active >= self.policy.household.max_needs_per_round;
         let nt = self.scorer.need_terms(need);
@@ -265,10 +274,16 @@ impl Remaining {
     /// Records a new proposal `pair` of resource `j`: what [`Remaining::new`] would
     /// count for it on a state that holds it. O(1) expected.
     fn take(&mut self, resources: &[Resource], j: usize, pair: &Pair) {
-        let h = intern(&mut self.household_ix, &pair.household_id) as usize;
-        if h >= self.household_active.len() {
-            self.household_active.resize(h + 1, 0);
-        }
+        let h = match self.household(&pair.household_id) {
+            Some(h) => h as usize,
+            None => {
+                let h = self.household_ix.len() + self.added_households.len();
+                self.added_households
+                    .insert(pair.household_id.clone(), h as u32);
+                self.household_active.push(0);
+                h
+            }
+        };
         self.household_active[h] += 1;
         let hard_kept = self.rules.continuity == Continuity::Keep
             && self
@@ -276,8 +291,8 @@ impl Remaining {
                 .continuing_kinds
                 .contains(&resources[j].provider_kind);
         if hard_kept {
-            let pr = intern(&mut self.provider_ix, &pair.provider_id);
-            self.continuing.insert(h as u32, pr);
+            // The pair's provider is its resource's.
+            self.continuing.insert(h as u32, self.provider_of[j]);
         } else {
             self.worst_open_tier[j] = self.worst_open_tier[j].max(pair.tier);
         }
@@ -287,9 +302,18 @@ impl Remaining {
         }
     }
 
+    /// The index of a household, if met before. O(1) expected.
+    fn household(&self, id: &str) -> Option<u32> {
+        self.household_ix
+            .get(id)
+            .or_else(|| self.added_households.get(id))
+            .copied()
+    }
+
     /// The duplicate-id error of `need`, if its id is in the state.
     fn check_new(&self, need: &Need) -> Result<(), Error> {
-        if !self.need_ids.contains(need.need_id.as_str()) {
+        let id = need.need_id.as_str();
+        if !self.need_ids.contains(id) && !self.added_ids.contains(id) {
             return Ok(());
         }
         Err(Error::Invalid {
@@ -426,6 +450,9 @@ pub struct UrgentDesk {
     core: Remaining,
     /// Pairs proposed by insertions, not yet merged into the state's pair list.
     pending: Vec<Pair>,
+    /// Needs inserted, not yet appended to the state's needs (a push onto the state's
+    /// own list could reallocate and copy it: milliseconds at province scale).
+    pending_needs: Vec<Need>,
     as_of: Date,
     open_time: Duration,
 }
@@ -444,6 +471,7 @@ impl UrgentDesk {
             state,
             core,
             pending: Vec::new(),
+            pending_needs: Vec::new(),
             as_of,
             open_time: clock.elapsed(),
         })
@@ -462,7 +490,7 @@ impl UrgentDesk {
 
     /// Needs in the desk's state (those inserted included).
     pub fn needs(&self) -> usize {
-        self.state.inputs.needs.len()
+        self.state.inputs.needs.len() + self.pending_needs.len()
     }
 
     /// Places `need` and records it (see the module docs).
@@ -495,8 +523,8 @@ impl UrgentDesk {
             let resource_id = Some(pair.resource_id.clone());
             self.pending.push(pair);
             let need_id = need.need_id.clone();
-            self.core.need_ids.insert(need.need_id.clone());
-            self.state.inputs.needs.push(need);
+            self.core.added_ids.insert(need.need_id.clone());
+            self.pending_needs.push(need);
             return Ok(DeskOutcome {
                 need_id,
                 mode: UrgentMode::FreePlace,
@@ -519,8 +547,8 @@ impl UrgentDesk {
             "capacity_exhausted"
         };
         let need_id = need.need_id.clone();
-        self.core.need_ids.insert(need.need_id.clone());
-        self.state.inputs.needs.push(need);
+        self.core.added_ids.insert(need.need_id.clone());
+        self.pending_needs.push(need);
         Ok(DeskOutcome {
             need_id,
             mode: UrgentMode::Unmatched,
@@ -581,8 +609,10 @@ impl UrgentDesk {
         Ok(outcome)
     }
 
-    /// Merges the pending pairs into the state's pair list (the snapshot's order).
+    /// Appends the pending needs to the state's needs, and merges the pending pairs
+    /// into its pair list (the snapshot's order).
     fn merge_pending(&mut self) {
+        self.state.inputs.needs.append(&mut self.pending_needs);
         if self.pending.is_empty() {
             return;
         }

@@ -42,7 +42,16 @@ from numpy.typing import ArrayLike
 from . import _aidmatch
 from ._aidmatch import MAX_ARCS, MAX_ROWS, __version__, linear_sum_assignment
 from ._convert import MAX_WEIGHT, sparse_problem, side_vector
-from ._engine import LoopState, MatchResult, Policy, UrgentResult, load_state, match
+from ._engine import (
+    DeskOutcome,
+    LoopState,
+    MatchResult,
+    Policy,
+    UrgentDesk,
+    UrgentResult,
+    load_state,
+    match,
+)
 from .exceptions import (
     AidmatchError,
     FileError,
@@ -61,6 +70,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "AidmatchError",
+    "DeskOutcome",
     "FileError",
     "InfeasibleError",
     "InputError",
@@ -76,6 +86,7 @@ __all__ = [
     "Policy",
     "PolicyError",
     "SolveInterrupted",
+    "UrgentDesk",
     "UrgentResult",
     "__version__",
     "assignment_frame",

@@ -20,7 +20,16 @@ from .exceptions import InputError, InputTypeError
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["LoopState", "MatchResult", "Policy", "UrgentResult", "load_state", "match"]
+__all__ = [
+    "DeskOutcome",
+    "LoopState",
+    "MatchResult",
+    "Policy",
+    "UrgentDesk",
+    "UrgentResult",
+    "load_state",
+    "match",
+]
 
 ListLike = Union["pd.DataFrame", Sequence[Dict[str, Any]], str, "os.PathLike[str]"]
 
@@ -433,19 +442,11 @@ class MatchResult(_Loop):
         )
 
 
-class UrgentResult(_Loop):
-    """The outcome of :meth:`MatchResult.insert_urgent` (``urgent.json``) and the
-    state after it, from which the loop goes on (:meth:`rematch`,
-    :meth:`insert_urgent`)."""
+class _UrgentReport:
+    """The fields of ``urgent.json``, read from ``self._doc``."""
 
-    __slots__ = ("_inner", "_doc")
-
-    def __init__(self, inner: "_aidmatch.UrgentRun") -> None:
-        self._inner = inner
-        self._doc: Dict[str, Any] = json.loads(inner.report_json())
-
-    def _state_owner(self) -> Any:
-        return self._inner
+    __slots__ = ()
+    _doc: Dict[str, Any]
 
     @property
     def need_id(self) -> str:
@@ -497,12 +498,129 @@ class UrgentResult(_Loop):
         doc: Dict[str, Any] = json.loads(json.dumps(self._doc))
         return doc
 
+
+class UrgentResult(_UrgentReport, _Loop):
+    """The outcome of :meth:`MatchResult.insert_urgent` (``urgent.json``) and the
+    state after it, from which the loop goes on (:meth:`rematch`,
+    :meth:`insert_urgent`)."""
+
+    __slots__ = ("_inner", "_doc")
+
+    def __init__(self, inner: "_aidmatch.UrgentRun") -> None:
+        self._inner = inner
+        self._doc = json.loads(inner.report_json())
+
+    def _state_owner(self) -> Any:
+        return self._inner
+
     def to_dir(self, path: Union[str, "os.PathLike[str]"]) -> None:
         """Writes the next state and ``urgent.json`` into ``path``, as ``aidmatch urgent``."""
         self._inner.write_dir(os.fspath(path))
 
     def __repr__(self) -> str:
         return f"UrgentResult(need_id={self.need_id!r}, mode={self.mode!r}, resource_id={self.resource_id!r})"
+
+
+class DeskOutcome(_UrgentReport):
+    """Where one need inserted into an :class:`UrgentDesk` went: the fields of
+    ``urgent.json`` (``need_id``, ``mode``, ``resource_id``, ``score``, ``tier``,
+    ``reason``, ``changes``, ``insert_ms``). The state stays in the desk."""
+
+    __slots__ = ("_doc",)
+
+    def __init__(self, doc: Dict[str, Any]) -> None:
+        self._doc = doc
+
+    def __repr__(self) -> str:
+        return f"DeskOutcome(need_id={self.need_id!r}, mode={self.mode!r}, resource_id={self.resource_id!r})"
+
+
+class UrgentDesk:
+    """An emergency desk (急难): a loop state kept in memory and prepared once, into
+    which emergency needs are inserted one at a time.
+
+    ``result.insert_urgent(need)`` copies and prepares the whole state for every
+    need (seconds at province scale). A desk prepares it once; each
+    :meth:`insert` then costs the placement alone (microseconds: the best eligible
+    resource with a place and budget left, every other pair unchanged) and records
+    the new proposal for the next insertion. When no resource has room and the loop
+    rules allow it, a lower-tier open proposal is displaced by an exact re-match of
+    the desk's state (slow: a whole engine run), after which the desk prepares
+    itself again. The outcomes and states are those of successive
+    ``insert_urgent`` calls.
+
+    Parameters
+    ----------
+    state
+        A :class:`MatchResult`, :class:`UrgentResult` or :class:`LoopState` (the desk
+        works on a copy of its state), or the path of a state folder.
+    as_of
+        The date of the insertions; default today. Proposals expired by then hold
+        no place.
+
+    Calls from several threads are serialised; the GIL is released while the desk
+    works, so a displacement does not block other Python threads.
+
+    Example: ``desk = aidmatch.UrgentDesk(result, as_of="2024-10-02")``, then
+    ``desk.insert(need).resource_id`` per emergency, and ``desk.to_dir(path)`` or
+    ``desk.state.rematch(...)`` when the round goes on.
+    """
+
+    __slots__ = ("_inner",)
+
+    def __init__(
+        self,
+        state: Union["MatchResult", "UrgentResult", "LoopState", str, "os.PathLike[str]"],
+        *,
+        as_of: Union[None, str, _dt.date] = None,
+    ) -> None:
+        day = _date_arg(as_of)
+        if isinstance(state, (str, os.PathLike)):
+            self._inner = _aidmatch.UrgentDesk.open_dir(os.fspath(state), day)
+        elif isinstance(state, _Loop):
+            self._inner = state._state_owner().urgent_desk(day)
+        else:
+            raise InputTypeError(
+                "state must be a MatchResult, UrgentResult, LoopState or a state folder, "
+                f"got {type(state).__name__}"
+            )
+
+    def insert(self, need: Any) -> DeskOutcome:
+        """Places one emergency need (a dict, a one-row DataFrame, a list of one dict
+        or a path) and records it in the desk.
+
+        Raises
+        ------
+        InputError
+            The need is invalid, its id is already in the desk's state (the desk is
+            unchanged), or the list does not hold exactly one need.
+        """
+        return DeskOutcome(json.loads(self._inner.insert(_need_arg(need))))
+
+    @property
+    def state(self) -> LoopState:
+        """The next state (a copy; O(state)): every insertion so far, the pairs
+        proposed on :attr:`as_of`. Re-match it or insert into it as any
+        :class:`LoopState`."""
+        return LoopState(self._inner.state())
+
+    def to_dir(self, path: Union[str, "os.PathLike[str]"]) -> None:
+        """Writes the next state into ``path`` (a state folder, as ``aidmatch urgent``
+        writes it, without ``urgent.json``)."""
+        self._inner.write_dir(os.fspath(path))
+
+    @property
+    def as_of(self) -> str:
+        """The date of the insertions, ``YYYY-MM-DD``."""
+        return self._inner.as_of()
+
+    @property
+    def needs(self) -> int:
+        """Needs in the desk's state, those inserted included."""
+        return self._inner.needs()
+
+    def __repr__(self) -> str:
+        return f"UrgentDesk(as_of={self.as_of!r}, needs={self.needs})"
 
 
 class LoopState(_Loop):
