@@ -428,11 +428,47 @@ impl DeskOutcome {
 /// An emergency desk: a state and its remaining capacity, prepared once, into which
 /// emergency needs are inserted one at a time (see the module docs).
 ///
-/// ```text
-/// county official: "E-17, flood victim, needs living help now"
-///   desk.insert(E-17) -> free_place at R-0412 (score 9120, tier 1)   [~1 us]
-///   desk.insert(E-18) -> unmatched, household_limit                    [~1 us]
-///   desk.into_state()  -> the next state to store                      [O(state)]
+/// # Example
+///
+/// One charity place left in a village; two emergencies arrive.
+///
+/// ```
+/// use aidmatch::date::Date;
+/// use aidmatch::division::{AreaPrefix, Division};
+/// use aidmatch::model::{Inputs, Need, Resource};
+/// use aidmatch::outcome::LoopRules;
+/// use aidmatch::snapshot::State;
+/// use aidmatch::taxonomy::{Category, ProviderKind, Urgency};
+/// use aidmatch::urgent::{UrgentDesk, UrgentMode};
+/// use aidmatch::{Policy, RunOptions};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let day = Date::parse("2024-10-01")?;
+/// let village = Division::parse("610122100201")?;
+/// let need = |id: &str, household: &str| Need::new(id, household, village, Category::Living, true);
+/// let places = Resource::new(
+///     "R1", "P1", ProviderKind::Charity,
+///     [Category::Living].into_iter().collect(), 2,
+///     vec![AreaPrefix::parse("610122")?],
+/// );
+/// let inputs = Inputs { needs: vec![need("N1", "H1")], resources: vec![places], exclusions: vec![] };
+/// let policy = Policy::default();
+/// let round = aidmatch::run(&inputs, &policy, &RunOptions::new(day))?;
+/// let state = State::from_run(&inputs, &policy, &LoopRules::default(), &round);
+///
+/// let mut desk = UrgentDesk::open(state, day)?; // once per state
+/// let mut e1 = need("E1", "H2");
+/// e1.urgency = Urgency::Emergency;
+/// let o = desk.insert(e1)?; // R1's free place, microseconds
+/// assert_eq!((o.mode, o.resource_id.as_deref()), (UrgentMode::FreePlace, Some("R1")));
+/// let mut e2 = need("E2", "H3");
+/// e2.urgency = Urgency::Emergency;
+/// let o = desk.insert(e2)?; // R1 is full: N1's lower-tier proposal is displaced
+/// assert_eq!(o.mode, UrgentMode::Displaced);
+/// assert!(o.changes.iter().any(|c| c.need_id == "N1"));
+/// let next = desk.into_state(); // to store
+/// assert_eq!(next.inputs.needs.len(), 3);
+/// # Ok(())
+/// # }
 /// ```
 ///
 /// # Complexity
