@@ -50,7 +50,7 @@ use crate::date::Date;
 use crate::eligibility::{CheckEnv, PairSet, ResourceIndex, amount, check_rest};
 use crate::error::{Error, InputProblem, ProblemKind};
 use crate::model::{Need, Resource};
-use crate::outcome::{Continuity, LoopRules, Pair, PairStatus, apply_outcomes};
+use crate::outcome::{Continuity, LoopRules, Pair, PairStatus};
 use crate::policy::Policy;
 use crate::rematch::{Change, ChangeKind, RematchOptions, rematch};
 use crate::scoring::{Scorer, score};
@@ -119,16 +119,39 @@ fn intern(map: &mut HashMap<String, u32>, id: &str) -> u32 {
     k
 }
 
+/// The status of `p` on `as_of`: `Expired` for a proposal unanswered past
+/// `rules.proposal_expiry_days`, exactly as [`crate::outcome::apply_outcomes`] sets it; else its own.
+fn status_on(p: &Pair, rules: &LoopRules, as_of: Date) -> PairStatus {
+    let expired = p.status == PairStatus::Proposed
+        && p.proposed_at
+            .add_days(rules.proposal_expiry_days as i32)
+            .is_some_and(|end| as_of > end);
+    if expired {
+        PairStatus::Expired
+    } else {
+        p.status
+    }
+}
+
+/// Expires the proposals of `pairs` on `as_of` in place (what [`crate::outcome::apply_outcomes`] does
+/// without feedback rows, with no copy of the pairs). O(pairs).
+fn expire(pairs: &mut [Pair], rules: &LoopRules, as_of: Date) {
+    for p in pairs {
+        if status_on(p, rules, as_of) == PairStatus::Expired && p.status != PairStatus::Expired {
+            p.status = PairStatus::Expired;
+            p.updated_at = as_of;
+        }
+    }
+}
+
 impl Remaining {
-    /// Prepares the remaining capacity of `state` on `as_of`; also returns the state's
-    /// pairs after expiry at `as_of`. O(resources · areas + pairs + needs).
-    fn new(state: &State, as_of: Date) -> Result<(Remaining, Vec<Pair>), Error> {
+    /// Prepares the remaining capacity of `state` on `as_of` (proposals expired by then
+    /// hold no place; the state is not changed). O(resources · areas + pairs + needs).
+    fn new(state: &State, as_of: Date) -> Result<Remaining, Error> {
         state.policy.validate()?;
         let policy = state.policy.normalized();
         let rules = state.snapshot.rules.clone();
-        let mut pairs = state.snapshot.pairs.clone();
-        // Expiry only (no feedback rows): cannot fail.
-        apply_outcomes(&mut pairs, &[], &rules, as_of)?;
+        let pairs = &state.snapshot.pairs;
         let resources = &state.inputs.resources;
         let pos: HashMap<&str, usize> = resources
             .iter()
@@ -149,8 +172,9 @@ impl Remaining {
             .collect();
         let mut worst_open_tier = vec![0u8; resources.len()];
         let mut continuing = PairSet::default();
-        for p in &pairs {
-            if !p.status.holds_place() {
+        for p in pairs {
+            let status = status_on(p, &rules, as_of);
+            if !status.holds_place() {
                 continue;
             }
             let h = intern(&mut household_ix, &p.household_id) as usize;
@@ -161,9 +185,9 @@ impl Remaining {
             let j = pos.get(p.resource_id.as_str()).copied();
             // Continuity relations as in a re-match: kept pairs.
             let hard_kept = rules.continuity == Continuity::Keep
-                && p.status == PairStatus::Proposed
+                && status == PairStatus::Proposed
                 && j.is_some_and(|j| rules.continuing_kinds.contains(&resources[j].provider_kind));
-            if p.status.is_kept() || hard_kept {
+            if status.is_kept() || hard_kept {
                 let pr = intern(&mut provider_ix, &p.provider_id);
                 continuing.insert(h as u32, pr);
             }
@@ -172,7 +196,7 @@ impl Remaining {
                 if let Some(b) = &mut budget_left[j] {
                     *b = b.saturating_sub(p.amount.hundredths());
                 }
-                if p.status == PairStatus::Proposed && !hard_kept {
+                if status == PairStatus::Proposed && !hard_kept {
                     worst_open_tier[j] = worst_open_tier[j].max(p.tier);
                 }
             }
@@ -191,27 +215,24 @@ impl Remaining {
             .iter()
             .map(|n| n.need_id.clone())
             .collect();
-        Ok((
-            Remaining {
-                scorer: Scorer::new(&policy.score, as_of),
-                index: ResourceIndex::build(resources),
-                policy,
-                rules,
-                as_of,
-                room,
-                budget_left,
-                worst_open_tier,
-                household_ix,
-                added_households: HashMap::new(),
-                household_active,
-                provider_of,
-                excluded,
-                continuing,
-                need_ids,
-                added_ids: HashSet::new(),
-            },
-            pairs,
-        ))
+        Ok(Remaining {
+            scorer: Scorer::new(&policy.score, as_of),
+            index: ResourceIndex::build(resources),
+            policy,
+            rules,
+            as_of,
+            room,
+            budget_left,
+            worst_open_tier,
+            household_ix,
+            added_households: HashMap::new(),
+            household_active,
+            provider_of,
+            excluded,
+            continuing,
+            need_ids,
+            added_ids: HashSet::new(),
+        })
     }
 
     /// The best free place for `need` among `resources` (those the index was built
@@ -343,7 +364,7 @@ impl<'a> UrgentIndex<'a> {
     /// # Errors
     /// [`Error::Policy`] if the state's policy is invalid.
     pub fn new(state: &'a State, as_of: Date) -> Result<UrgentIndex<'a>, Error> {
-        let (core, _) = Remaining::new(state, as_of)?;
+        let core = Remaining::new(state, as_of)?;
         Ok(UrgentIndex { state, core })
     }
 
@@ -501,8 +522,9 @@ impl UrgentDesk {
     /// [`Error::Policy`] if the state's policy is invalid.
     pub fn open(mut state: State, as_of: Date) -> Result<UrgentDesk, Error> {
         let clock = Instant::now();
-        let (core, pairs) = Remaining::new(&state, as_of)?;
-        state.snapshot.pairs = pairs;
+        let core = Remaining::new(&state, as_of)?;
+        let snapshot = &mut state.snapshot;
+        expire(&mut snapshot.pairs, &snapshot.rules, as_of);
         Ok(UrgentDesk {
             state,
             core,
@@ -637,8 +659,9 @@ impl UrgentDesk {
         };
         let clock = Instant::now();
         let mut state = r.state;
-        let (core, pairs) = Remaining::new(&state, self.as_of)?;
-        state.snapshot.pairs = pairs;
+        let core = Remaining::new(&state, self.as_of)?;
+        let snapshot = &mut state.snapshot;
+        expire(&mut snapshot.pairs, &snapshot.rules, self.as_of);
         self.state = state;
         self.core = core;
         self.open_time = clock.elapsed();
@@ -766,4 +789,42 @@ pub fn insert_urgent(state: &State, need: Need, as_of: Date) -> Result<UrgentRes
         prepare_time,
         insert_time: o.insert_time,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::{AS_OF, Scale, generate};
+    use crate::outcome::{OutcomeError, apply_outcomes};
+
+    /// `expire` and `status_on` agree with `apply_outcomes` without feedback, on every
+    /// pair of a generated round, before, at and after the expiry.
+    #[test]
+    fn expiry_is_that_of_apply_outcomes() -> Result<(), OutcomeError> {
+        let inputs = generate(Scale::Sample, 3);
+        let policy = Policy::default();
+        let r = crate::run(&inputs, &policy, &crate::RunOptions::new(AS_OF)).expect("run");
+        let mut state = State::from_run(&inputs, &policy, &LoopRules::default(), &r);
+        // Pairs of several proposal dates and statuses.
+        for (k, p) in state.snapshot.pairs.iter_mut().enumerate() {
+            p.proposed_at = AS_OF.add_days(-((k % 40) as i32)).expect("date");
+            if k % 7 == 3 {
+                p.status = PairStatus::Accepted;
+            }
+        }
+        let rules = &state.snapshot.rules;
+        assert!(!state.snapshot.pairs.is_empty());
+        for days in [0, 13, 14, 15, 30, 60] {
+            let day = AS_OF.add_days(days).expect("date");
+            let mut by_outcomes = state.snapshot.pairs.clone();
+            apply_outcomes(&mut by_outcomes, &[], rules, day)?;
+            let mut by_expire = state.snapshot.pairs.clone();
+            expire(&mut by_expire, rules, day);
+            assert_eq!(by_expire, by_outcomes, "on day {days}");
+            for (p, q) in state.snapshot.pairs.iter().zip(&by_outcomes) {
+                assert_eq!(status_on(p, rules, day), q.status);
+            }
+        }
+        Ok(())
+    }
 }

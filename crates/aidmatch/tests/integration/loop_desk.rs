@@ -11,7 +11,7 @@ use aidmatch::model::{Inputs, Need, Quantity, Resource};
 use aidmatch::outcome::{Continuity, LoopRules, PairStatus};
 use aidmatch::snapshot::State;
 use aidmatch::taxonomy::{Category, CategorySet, ProviderKind, Status, Urgency};
-use aidmatch::urgent::{DeskOutcome, UrgentDesk, UrgentMode, insert_urgent};
+use aidmatch::urgent::{DeskOutcome, UrgentDesk, UrgentIndex, UrgentMode, insert_urgent};
 use aidmatch::{Policy, RunOptions};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -193,6 +193,13 @@ fn hard_kept_cadre_pairings_and_expiry_as_successive_calls() {
     let late = AS_OF.add_days(30).expect("date");
     let out = same_as_successive_calls(&state, &needs, late);
     assert!(out.iter().all(|o| o.is_ok()));
+    // The index over the borrowed state expires the same proposals.
+    let idx = UrgentIndex::new(&state, late).expect("index");
+    let best = idx.place(&needs[0]).best.expect("a place");
+    assert_eq!(
+        Some(state.inputs.resources[best.0].resource_id.as_str()),
+        out[0].as_ref().expect("E1").resource_id.as_deref()
+    );
     let mut desk = UrgentDesk::open(state, late).expect("open");
     for n in &needs {
         desk.insert(n.clone()).expect("insert");
