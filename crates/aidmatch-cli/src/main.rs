@@ -356,23 +356,8 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
             let one = needs.remove(0);
             let need_id = one.need_id.clone();
             let u = insert_urgent(&state, one, as_of.unwrap_or_else(today))?;
-            let run_failure = |e: aidmatch::Error| Failure::Run(e.to_string());
-            u.state.save(&out).map_err(run_failure)?;
-            let report = serde_json::json!({
-                "need_id": need_id,
-                "mode": u.mode,
-                "resource_id": u.resource_id,
-                "score": u.score,
-                "tier": u.tier,
-                "reason": u.reason,
-                "changes": u.changes,
-                "insert_ms": u.insert_time.as_secs_f64() * 1e3,
-            });
-            let text =
-                serde_json::to_string_pretty(&report).map_err(|e| Failure::Run(e.to_string()))?;
-            let path = out.join("urgent.json");
-            std::fs::write(&path, text + "\n")
-                .map_err(|e| Failure::Run(format!("{}: {e}", path.display())))?;
+            // The next state and urgent.json, as the C ABI and Python write them.
+            u.write_dir(&out).map_err(|e| Failure::Run(e.to_string()))?;
             ui.say(format!(
                 "{need_id}: {:?} {}",
                 u.mode,
