@@ -5,53 +5,23 @@
 //! eligible resource, and displacement.
 
 use aidmatch::date::Date;
-use aidmatch::division::{AreaPrefix, Division};
+use aidmatch::division::AreaPrefix;
 use aidmatch::generate::{AS_OF, Scale, generate};
-use aidmatch::model::{Inputs, Need, Quantity, Resource};
+use aidmatch::model::{Need, Quantity};
 use aidmatch::outcome::{Continuity, LoopRules, PairStatus};
 use aidmatch::snapshot::State;
-use aidmatch::taxonomy::{Category, CategorySet, ProviderKind, Status, Urgency};
+use aidmatch::taxonomy::{Category, ProviderKind, Status, Urgency};
 use aidmatch::urgent::{DeskOutcome, UrgentDesk, UrgentIndex, UrgentMode, insert_urgent};
 use aidmatch::{Policy, RunOptions};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-fn need(id: &str, household: &str) -> Need {
-    Need::new(
-        id,
-        household,
-        Division::parse("610122100201").expect("region"),
-        Category::Living,
-        true,
-    )
-}
+use super::loop_support::{need, res, state_of};
 
 fn emergency(id: &str, household: &str) -> Need {
     let mut n = need(id, household);
     n.urgency = Urgency::Emergency;
     n
-}
-
-fn res(id: &str, kind: ProviderKind, capacity: u32) -> Resource {
-    Resource::new(
-        id,
-        format!("P-{id}"),
-        kind,
-        [Category::Living].into_iter().collect::<CategorySet>(),
-        capacity,
-        vec![AreaPrefix::parse("610122").expect("area")],
-    )
-}
-
-fn state_of(needs: Vec<Need>, resources: Vec<Resource>, rules: LoopRules) -> State {
-    let inputs = Inputs {
-        needs,
-        resources,
-        exclusions: Vec::new(),
-    };
-    let policy = Policy::default();
-    let r = aidmatch::run(&inputs, &policy, &RunOptions::new(AS_OF)).expect("run");
-    State::from_run(&inputs, &policy, &rules, &r)
 }
 
 /// The outcome without its timing.

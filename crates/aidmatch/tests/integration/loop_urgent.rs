@@ -2,47 +2,17 @@
 //! displacement of a lower-tier proposal re-matched in the same call, refusals, and
 //! continuity by hard keep and by bonus.
 
-use aidmatch::division::{AreaPrefix, Division};
+use aidmatch::division::AreaPrefix;
 use aidmatch::generate::{AS_OF, Scale, generate};
-use aidmatch::model::{Inputs, Need, Outcome, Resource};
+use aidmatch::model::{Inputs, Need, Outcome};
 use aidmatch::outcome::{Continuity, LoopRules, PairStatus};
 use aidmatch::rematch::{ChangeKind, RematchOptions, rematch};
 use aidmatch::snapshot::State;
-use aidmatch::taxonomy::{Category, CategorySet, OutcomeStatus, ProviderKind, Status, Urgency};
+use aidmatch::taxonomy::{Category, OutcomeStatus, ProviderKind, Status, Urgency};
 use aidmatch::urgent::{UrgentIndex, UrgentMode, insert_urgent};
 use aidmatch::{Policy, RunOptions};
 
-fn need(id: &str, household: &str) -> Need {
-    Need::new(
-        id,
-        household,
-        Division::parse("610122100201").expect("region"),
-        Category::Living,
-        true,
-    )
-}
-
-fn res(id: &str, kind: ProviderKind, capacity: u32) -> Resource {
-    Resource::new(
-        id,
-        format!("P-{id}"),
-        kind,
-        [Category::Living].into_iter().collect::<CategorySet>(),
-        capacity,
-        vec![AreaPrefix::parse("610122").expect("area")],
-    )
-}
-
-fn state_of(needs: Vec<Need>, resources: Vec<Resource>, rules: LoopRules) -> State {
-    let inputs = Inputs {
-        needs,
-        resources,
-        exclusions: Vec::new(),
-    };
-    let policy = Policy::default();
-    let r = aidmatch::run(&inputs, &policy, &RunOptions::new(AS_OF)).expect("run");
-    State::from_run(&inputs, &policy, &rules, &r)
-}
+use super::loop_support::{need, res, state_of};
 
 fn emergency(id: &str) -> Need {
     let mut n = need(id, &format!("H-{id}"));

@@ -9,4 +9,5 @@ mod io_lists;
 mod loop_desk;
 mod loop_outcomes;
 mod loop_rematch;
+mod loop_support;
 mod loop_urgent;
