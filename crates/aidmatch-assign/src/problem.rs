@@ -205,13 +205,7 @@ impl Problem {
         let Some(row_group) = self.row_group.as_ref() else {
             return std::borrow::Cow::Borrowed(self);
         };
-        let mut room = vec![0u64; self.group_capacity.len()];
-        for (row, &g) in row_group.iter().enumerate() {
-            if g != NO_GROUP {
-                let arcs: u64 = self.arcs_of(row).map(|a| u64::from(self.arc_cap(a))).sum();
-                room[g as usize] += arcs.min(u64::from(self.row_supply(row)));
-            }
-        }
+        let room = self.group_room(row_group);
         let slack = |g: u32| {
             g != NO_GROUP && room[g as usize] <= u64::from(self.group_capacity[g as usize])
         };
@@ -312,6 +306,19 @@ impl Problem {
         Ok(bonus.into_iter().map(|b| b as i128).collect())
     }
 
+    /// What the rows of each group can receive in all, `Σ min(supply_i, Σ_a cap_a)`: a
+    /// group whose capacity covers it can never be full. O(rows + arcs).
+    fn group_room(&self, row_group: &[u32]) -> Vec<u64> {
+        let mut room = vec![0u64; self.group_capacity.len()];
+        for (row, &g) in row_group.iter().enumerate() {
+            if g != NO_GROUP {
+                let arcs: u64 = self.arcs_of(row).map(|a| u64::from(self.arc_cap(a))).sum();
+                room[g as usize] += arcs.min(u64::from(self.row_supply(row)));
+            }
+        }
+        room
+    }
+
     /// `M_t` of [`Problem::tier_bonuses`], indexed by tier (index 0 unused): how many
     /// groups that can be full hold rows of tier `t` and of another tier. O(rows + arcs).
     fn mixed_groups_by_tier(&self, tiers: usize) -> Vec<u128> {
@@ -320,14 +327,12 @@ impl Problem {
             return mixed;
         };
         let ng = self.group_capacity.len();
-        let mut room = vec![0u64; ng];
+        let room = self.group_room(row_group);
         let mut low = vec![u32::MAX; ng];
         let mut high = vec![0u32; ng];
         for (row, &g) in row_group.iter().enumerate() {
             if g != NO_GROUP {
                 let g = g as usize;
-                let arcs: u64 = self.arcs_of(row).map(|a| u64::from(self.arc_cap(a))).sum();
-                room[g] += arcs.min(u64::from(self.row_supply(row)));
                 let t = self.row_tier(row);
                 low[g] = low[g].min(t);
                 high[g] = high[g].max(t);

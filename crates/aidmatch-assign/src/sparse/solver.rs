@@ -447,11 +447,12 @@ impl<'a, C: Cost> Solver<'a, C> {
         self.settled.clear();
     }
 
+    /// Labels `v` at `nd` unless it already has a label at most `nd`; whether it did.
     #[inline]
-    fn label(&mut self, v: u32, nd: C, link: u32, arc: u32) {
+    fn label(&mut self, v: u32, nd: C, link: u32, arc: u32) -> bool {
         let vi = v as usize;
         if self.stamp[vi] == self.epoch && self.dist[vi] <= nd {
-            return;
+            return false;
         }
         self.stamp[vi] = self.epoch;
         self.dist[vi] = nd;
@@ -461,6 +462,7 @@ impl<'a, C: Cost> Solver<'a, C> {
             self.cut = self.cut.min(nd);
         }
         self.heap.push(Reverse((nd, v)));
+        true
     }
 
     /// Relaxes the residual arc `u → v` of reduced cost `rc` in a forward search, or
@@ -469,12 +471,7 @@ impl<'a, C: Cost> Solver<'a, C> {
     fn relax(&mut self, v: u32, d: C, rc: C, bound: C, u: u32, arc: u32) -> Result<bool, Fail> {
         debug_assert!(rc >= C::ZERO, "negative reduced cost {rc:?}");
         let nd = ck(d.add_c(rc))?;
-        let vi = v as usize;
-        if nd < bound && nd < self.cut && (self.stamp[vi] != self.epoch || nd < self.dist[vi]) {
-            self.label(v, nd, u, arc);
-            return Ok(true);
-        }
-        Ok(false)
+        Ok(nd < bound && nd < self.cut && self.label(v, nd, u, arc))
     }
 
     /// Runs Dijkstra from `src` to `target` over reduced costs, ignoring labels
