@@ -16,7 +16,7 @@ use aidmatch::{Policy, RunOptions};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::loop_support::{need, res, state_of};
+use super::loop_support::{displacement_state, need, res, state_of};
 
 fn emergency(id: &str, household: &str) -> Need {
     let mut n = need(id, household);
@@ -189,16 +189,7 @@ fn a_displacement_rebuilds_the_desk_as_successive_calls_do() {
     // A (tier 3, disabled) holds R1; R2 takes only disabled people: E1 can only go to
     // R1 and A moves to R2. Then E2 finds nothing (E1 is tier 1, not displaceable), a
     // second desk insertion of the same household reaches its limit.
-    let mut a = need("A", "HA");
-    a.statuses = [Status::Disabled].into_iter().collect();
-    let mut r2 = res("R2", ProviderKind::Charity, 1);
-    r2.eligible_statuses = [Status::Disabled].into_iter().collect();
-    r2.area = vec![AreaPrefix::parse("61").expect("area")];
-    let state = state_of(
-        vec![a],
-        vec![res("R1", ProviderKind::Charity, 1), r2],
-        LoopRules::default(),
-    );
+    let state = displacement_state();
     let mut d = emergency("D", "HD");
     d.statuses = [Status::Disabled].into_iter().collect();
     let needs = vec![

@@ -6,7 +6,7 @@ use aidmatch::generate::AS_OF;
 use aidmatch::model::{Inputs, Need, Resource};
 use aidmatch::outcome::LoopRules;
 use aidmatch::snapshot::State;
-use aidmatch::taxonomy::{Category, CategorySet, ProviderKind};
+use aidmatch::taxonomy::{Category, CategorySet, ProviderKind, Status};
 use aidmatch::{Policy, RunOptions};
 
 /// A need for living support in a village of 610122, with consent.
@@ -42,4 +42,19 @@ pub fn state_of(needs: Vec<Need>, resources: Vec<Resource>, rules: LoopRules) ->
     let policy = Policy::default();
     let r = aidmatch::run(&inputs, &policy, &RunOptions::new(AS_OF)).expect("run");
     State::from_run(&inputs, &policy, &rules, &r)
+}
+
+/// Need A (tier 3, disabled) holds R1 (one place); R2 (one place) takes only disabled
+/// people: an emergency that can only use R1 displaces A, who moves to R2.
+pub fn displacement_state() -> State {
+    let mut a = need("A", "HA");
+    a.statuses = [Status::Disabled].into_iter().collect();
+    let mut r2 = res("R2", ProviderKind::Charity, 1);
+    r2.eligible_statuses = [Status::Disabled].into_iter().collect();
+    r2.area = vec![AreaPrefix::parse("61").expect("area")];
+    state_of(
+        vec![a],
+        vec![res("R1", ProviderKind::Charity, 1), r2],
+        LoopRules::default(),
+    )
 }

@@ -12,7 +12,7 @@ use aidmatch::taxonomy::{Category, OutcomeStatus, ProviderKind, Status, Urgency}
 use aidmatch::urgent::{UrgentIndex, UrgentMode, insert_urgent};
 use aidmatch::{Policy, RunOptions};
 
-use super::loop_support::{need, res, state_of};
+use super::loop_support::{displacement_state, need, res, state_of};
 
 fn emergency(id: &str) -> Need {
     let mut n = need(id, &format!("H-{id}"));
@@ -79,16 +79,7 @@ fn the_best_free_place_is_the_best_scored_eligible_one() {
 fn a_lower_tier_proposal_is_displaced_and_rematched_in_the_same_call() {
     // A (tier 3, disabled) holds R1; R2 takes only disabled people, so E can only go to
     // R1 and A must move to R2.
-    let mut a = need("A", "HA");
-    a.statuses = [Status::Disabled].into_iter().collect();
-    let mut r2 = res("R2", ProviderKind::Charity, 1);
-    r2.eligible_statuses = [Status::Disabled].into_iter().collect();
-    r2.area = vec![AreaPrefix::parse("61").expect("area")];
-    let state = state_of(
-        vec![a],
-        vec![res("R1", ProviderKind::Charity, 1), r2],
-        LoopRules::default(),
-    );
+    let state = displacement_state();
     assert_eq!(state.snapshot.pairs[0].resource_id, "R1");
     let u = insert_urgent(&state, emergency("E"), AS_OF).expect("insert");
     assert_eq!(u.mode, UrgentMode::Displaced);
