@@ -28,8 +28,9 @@
 //! columns), no faster than [`super::solve`].
 //!
 //! Two cases fall back to a full warm solve ([`super::solve_warm`]'s machinery on
-//! the session's state): the tier bonuses changed (with tiers, any change of supply
-//! or of the rows changes them, and with them every compound weight), or the `i64`
+//! the session's state): the tier bonuses changed (with them every compound weight;
+//! rounded up to powers of two, they change only when an edit moves their bound past
+//! one, see [`Problem::tier_bonuses`]), or the `i64`
 //! arithmetic overflowed (the session then continues in `i128`). An interrupted
 //! resolve leaves the session consistent: the next resolve rebuilds it warm.
 //!

@@ -69,8 +69,9 @@ fn grouped_problem(group_capacity: u32) -> Problem {
 ///
 /// Row 0 (tier 1) wants column 0 with weight 1, row 1 (tier 2) with weight 10. By the
 /// formula of `Problem::tier_bonuses`: W = 1·1 + 1·10 = 11, base 2W + 1 = 23, tier 2
-/// bonus 23, tier 1 bonus 1·23 + 23 = 46. Compound weights 47 and 33: the tier-1 row
-/// wins although its weight is lower. Duals: z0 = 47, y = 0.
+/// bonus 23 rounded up to 32, tier 1 bonus 1·32 + 23 = 55 rounded up to 64. Compound
+/// weights 65 and 42: the tier-1 row wins although its weight is lower. Duals: z0 = 65,
+/// y = 0.
 fn tiered() -> (Problem, Matching) {
     let mut b = ProblemBuilder::new(2, 1);
     b.arc(0, 0, 1).arc(1, 0, 10).row_tier(vec![1, 2]);
@@ -78,9 +79,9 @@ fn tiered() -> (Problem, Matching) {
     let m = Matching {
         flow: vec![1, 0],
         row_price: vec![0, 0],
-        col_price: vec![47],
+        col_price: vec![65],
         group_price: vec![],
-        tier_bonus: vec![46, 23],
+        tier_bonus: vec![64, 32],
     };
     (p, m)
 }
@@ -101,12 +102,12 @@ fn accepts_hand_made_optima() {
     assert_eq!(verify(&p, &other), Ok(()));
     assert_eq!(other.weight(&p), 19);
     let (p, m) = tiered();
-    assert_eq!(p.tier_bonuses(), Ok(vec![46, 23]));
+    assert_eq!(p.tier_bonuses(), Ok(vec![64, 32]));
     assert_eq!(verify(&p, &m), Ok(()));
-    // Another valid price split on the tight column: z0 = 33, y0 = 14.
+    // Another valid price split on the tight column: z0 = 42, y0 = 23.
     let split = Matching {
-        row_price: vec![14, 0],
-        col_price: vec![33],
+        row_price: vec![23, 0],
+        col_price: vec![42],
         ..m
     };
     assert_eq!(verify(&p, &split), Ok(()));
@@ -369,14 +370,14 @@ fn rejects_wrong_tier_bonuses() {
         verify(&p, &m),
         Err(Violation::TierBonus {
             tier: 1,
-            expected: 46,
+            expected: 64,
             got: 0
         })
     );
     // With the right bonuses that flow is refuted by the reduced weights.
     let m = Matching {
-        tier_bonus: vec![46, 23],
-        col_price: vec![33],
+        tier_bonus: vec![64, 32],
+        col_price: vec![42],
         ..m
     };
     assert_eq!(
@@ -385,7 +386,7 @@ fn rejects_wrong_tier_bonuses() {
             arc: 0,
             row: 0,
             col: 0,
-            reduced: 14,
+            reduced: 23,
             flow: 0,
             cap: 1
         })
