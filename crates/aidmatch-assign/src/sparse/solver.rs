@@ -45,7 +45,8 @@ pub(super) enum Fail {
 }
 
 const NONE: u32 = u32::MAX;
-/// Entries of a column list sorted at a time by backward searches.
+/// Entries of a column list sorted at a time by backward searches, at the least (the
+/// sorted prefix of a column at least doubles each time: see `ensure_sorted`).
 const SORT_CHUNK: usize = 8;
 /// Check the cancel flag after this many heap pops or rows.
 const CANCEL_EVERY: u32 = 1 << 12;
@@ -909,7 +910,10 @@ impl<'a, C: Cost> Solver<'a, C> {
         let end = self.t_start[j + 1];
         let rest = &mut self.t_list[idx..end];
         let order = |a: &(C, u32, u32), b: &(C, u32, u32)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
-        let chunk = SORT_CHUNK.min(rest.len());
+        // The sorted prefix at least doubles each time: a scan that passes many entries
+        // it cannot use (arcs already full, rows taken out) costs O(len log len) in all,
+        // not a selection over the whole rest per chunk of SORT_CHUNK.
+        let chunk = SORT_CHUNK.max(idx - self.t_start[j]).min(rest.len());
         if chunk < rest.len() {
             rest.select_nth_unstable_by(chunk - 1, order);
         }
