@@ -126,6 +126,40 @@ fn negative_weights_are_never_used_without_tiers() {
     assert!(pairs(&p, &m).iter().all(|&(r, c, _)| (r, c) == (1, 0)));
 }
 
+/// A tiered problem of `rows` rows over 20 columns, one arc per (row, column) with
+/// `col % 7 != row % 7`, weights from a seeded stream; row `drop` loses its heaviest arc.
+fn tiered_grid(rows: usize, drop: Option<usize>) -> Problem {
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let mut b = ProblemBuilder::new(rows, 20);
+    for r in 0..rows {
+        let arcs: Vec<(usize, i64)> = (0..20)
+            .filter(|c| c % 7 != r % 7)
+            .map(|c| (c, rng.random_range(1..1000)))
+            .collect();
+        let heaviest = arcs.iter().map(|&(_, w)| w).max().unwrap_or(0);
+        for (c, w) in arcs {
+            if drop != Some(r) || w != heaviest {
+                b.arc(r, c, w);
+            }
+        }
+    }
+    b.row_tier((0..rows).map(|r| 1 + (r % 3) as u32).collect());
+    b.build().expect("valid problem")
+}
+
+#[test]
+fn tier_bonuses_survive_small_edits() {
+    // Forbidding one row's best arc, or adding a row, moves the bound on the bonuses
+    // (W, Q_s) a little; rounded up to powers of two, the bonuses stay, so a warm
+    // start's prices still fit every unchanged arc.
+    let base = tiered_grid(300, None);
+    let bonus = base.tier_bonuses().expect("no overflow");
+    assert!(bonus.iter().all(|b| b.count_ones() == 1), "{bonus:?}");
+    for edited in [tiered_grid(300, Some(17)), tiered_grid(301, None)] {
+        assert_eq!(edited.tier_bonuses(), Ok(bonus.clone()));
+    }
+}
+
 #[test]
 fn tier_one_count_beats_weight() {
     // Row 0 (tier 1) can only use a negative arc; rows 1 and 2 (tier 2) are worth more.
