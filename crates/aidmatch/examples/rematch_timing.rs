@@ -116,26 +116,32 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             AS_OF.add_days(7).ok_or("date")?
         };
         let arrivals = if no_arrivals { Vec::new() } else { arrivals };
-        // Each solve's time, through the engine's stage callback.
-        let solves = Arc::new(Mutex::new(Vec::new()));
-        let recorder = |sink: Arc<Mutex<Vec<f64>>>| -> StageCallback {
+        // Every stage's time, through the engine's stage callback.
+        let stages = Arc::new(Mutex::new(Vec::new()));
+        let recorder = |sink: Arc<Mutex<Vec<(Stage, f64)>>>| -> StageCallback {
             Arc::new(move |stage, took: Duration| {
-                if stage == Stage::Solve
-                    && let Ok(mut v) = sink.lock()
-                {
-                    v.push(ms(took));
+                if let Ok(mut v) = sink.lock() {
+                    v.push((stage, ms(took)));
                 }
             })
         };
         let mut warm_opts = RematchOptions::new(day);
-        warm_opts.on_stage = Some(recorder(solves.clone()));
+        warm_opts.on_stage = Some(recorder(stages.clone()));
         let warm = rematch(&state, &outcomes, arrivals.clone(), None, &warm_opts)?;
-        let warm_solves = std::mem::take(&mut *solves.lock().map_err(|_| "lock")?);
+        let warm_stages = std::mem::take(&mut *stages.lock().map_err(|_| "lock")?);
         let mut cold_opts = RematchOptions::new(day);
         cold_opts.warm = false;
-        cold_opts.on_stage = Some(recorder(solves.clone()));
+        cold_opts.on_stage = Some(recorder(stages.clone()));
         let cold = rematch(&state, &outcomes, arrivals, None, &cold_opts)?;
-        let cold_solves = std::mem::take(&mut *solves.lock().map_err(|_| "lock")?);
+        let cold_stages = std::mem::take(&mut *stages.lock().map_err(|_| "lock")?);
+        let solves_of = |stages: &[(Stage, f64)]| -> Vec<f64> {
+            stages
+                .iter()
+                .filter(|(s, _)| *s == Stage::Solve)
+                .map(|&(_, t)| t)
+                .collect()
+        };
+        let (warm_solves, cold_solves) = (solves_of(&warm_stages), solves_of(&cold_stages));
         let (wb, cb) = (&warm.result.summary.budget, &cold.result.summary.budget);
         let same_bound = wb.bound_assigned_by_tier == cb.bound_assigned_by_tier
             && wb.bound_total_score == cb.bound_total_score;
@@ -167,6 +173,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "cold: engine run {:.1} ms, solve stage {:.1} ms, each solve {:.1?} ms",
             cold.summary.run_ms, cold.summary.solve_ms, cold_solves
         );
+        // Where a warm re-match spends what is not solving: every other stage is
+        // recomputed in full, which bounds what any warm start can gain.
+        let others: Vec<String> = warm_stages
+            .iter()
+            .filter(|(s, _)| *s != Stage::Solve)
+            .map(|(s, t)| format!("{} {t:.1}", s.as_str()))
+            .collect();
+        println!("warm: other stages (ms): {}", others.join(", "));
         if let (Some(w), Some(c)) = (warm_solves.first(), cold_solves.first()) {
             println!("ratio cold/warm, first solve: {:.2}x", c / w.max(1e-9));
         }
