@@ -147,6 +147,12 @@ pub(super) struct Solver<'a, C: Cost> {
     /// Per column: entries before this index are sorted, heaviest first, and heavier
     /// than all after it (the list is sorted lazily, a chunk at a time).
     t_sorted: Vec<usize>,
+    /// Per column: every sorted entry before this index is dead (a full arc, or a row
+    /// taken out), so backward searches start their scan there instead of at the top,
+    /// where the column's own holders (the heaviest entries) sit. Any change that can
+    /// make an entry usable again (flow leaving an arc, a row activated, flows
+    /// replaced) resets it to the column's start.
+    live: Vec<usize>,
     /// Next entry to scan of every column during a lazy backward search.
     cursor: Vec<usize>,
     /// Entries added to the column index after it was built (rows appended by a
@@ -297,6 +303,7 @@ impl<'a, C: Cost> Solver<'a, C> {
             t_start: Vec::new(),
             t_list: Vec::new(),
             t_sorted: Vec::new(),
+            live: Vec::new(),
             cursor: Vec::new(),
             t_extra: Vec::new(),
             keep_index: false,
@@ -396,8 +403,29 @@ impl<'a, C: Cost> Solver<'a, C> {
         self.flow[k] += delta;
     }
 
+    /// The column index may have usable entries of row `r` before `live` again.
+    fn row_entries_live(&mut self, r: usize) {
+        if self.live.is_empty() {
+            return;
+        }
+        let p = self.sh.problem;
+        for ga in p.arcs_of(self.part.rows[r] as usize) {
+            let j = self.sh.col_local[p.arc_col(ga)] as usize;
+            self.live[j] = self.t_start[j];
+        }
+    }
+
+    /// Every column may have usable entries anywhere (flows or activity replaced).
+    pub(super) fn all_entries_live(&mut self) {
+        let n = self.live.len();
+        self.live.copy_from_slice(&self.t_start[..n]);
+    }
+
     fn sub_arc_flow(&mut self, k: usize, j: usize, delta: u32) {
         self.flow[k] -= delta;
+        if let Some(at) = self.live.get_mut(j) {
+            *at = self.t_start[j];
+        }
         if self.flow[k] == 0 {
             let list = &mut self.assigned[j];
             if let Some(pos) = list.iter().position(|&(a, _, _)| a as usize == k) {
@@ -866,7 +894,7 @@ impl<'a, C: Cost> Solver<'a, C> {
                     let rc = ck(self.pi[self.hub as usize].sub_c(pv))?;
                     self.relax(self.hub, d, rc, bound, v, NONE)?;
                 }
-                self.cursor[j] = self.t_start[j];
+                self.cursor[j] = self.live[j];
                 self.continue_col(j, bound)?;
                 let extra = self.t_extra.get(j).map_or(0, Vec::len);
                 {
@@ -950,6 +978,9 @@ impl<'a, C: Cost> Solver<'a, C> {
             idx += 1;
             let (k, r) = (k as usize, r as usize);
             if !self.active[r] || self.flow[k] >= self.cap(r, k) {
+                if self.live[j] == idx - 1 {
+                    self.live[j] = idx;
+                }
                 continue;
             }
             debug_assert!(self.pi[r] >= self.pi[self.hub as usize]);
@@ -984,6 +1015,7 @@ impl<'a, C: Cost> Solver<'a, C> {
     fn activate_row(&mut self, r: usize) -> Result<(), Fail> {
         let p = self.sh.problem;
         self.active[r] = true;
+        self.row_entries_live(r);
         let h = self.head[r] as usize;
         let mut top = self.pi[h];
         let gr = self.part.rows[r] as usize;
@@ -1084,6 +1116,7 @@ impl<'a, C: Cost> Solver<'a, C> {
     /// the searches early, and no search ever has to scan the hub.
     pub(super) fn run_cold_by_cols(&mut self) -> Result<(), Fail> {
         self.active.fill(true);
+        self.all_entries_live();
         for r in 0..self.nr {
             if r % 4096 == 0 {
                 self.check_cancel()?;
@@ -1231,6 +1264,7 @@ impl<'a, C: Cost> Solver<'a, C> {
             slices.into_par_iter().try_for_each(fill_range)?;
         }
         self.t_sorted = start[..self.nc].to_vec();
+        self.live = start[..self.nc].to_vec();
         self.t_extra = Vec::new();
         self.t_start = start;
         self.t_list = list;
@@ -1253,6 +1287,7 @@ impl<'a, C: Cost> Solver<'a, C> {
         self.t_start = Vec::new();
         self.t_list = Vec::new();
         self.t_sorted = Vec::new();
+        self.live = Vec::new();
         self.cursor = Vec::new();
         self.t_extra = Vec::new();
     }
@@ -1418,6 +1453,7 @@ impl<'a, C: Cost> Solver<'a, C> {
         }
         // Rows: keep the consistent ones, take the others out.
         self.active.fill(true);
+        self.all_entries_live();
         for r in 0..self.nr {
             self.tick()?;
             if !self.row_consistent(r)? {
@@ -1546,7 +1582,7 @@ owned_state! {
     col_flow: Vec<u32>, group_flow: Vec<u32>, active: Vec<bool>,
     group_start: Vec<usize>, group_rows: Vec<u32>, ungrouped: Vec<u32>,
     assigned: Vec<Vec<(u32, u32, C)>>, t_start: Vec<usize>, t_list: Vec<(C, u32, u32)>,
-    t_sorted: Vec<usize>, cursor: Vec<usize>, t_extra: Vec<Vec<(C, u32, u32)>>,
+    t_sorted: Vec<usize>, live: Vec<usize>, cursor: Vec<usize>, t_extra: Vec<Vec<(C, u32, u32)>>,
     keep_index: bool, index_for_zero: bool, track: bool, dirty: Vec<u32>, price_hub: C, pi: Vec<C>, dist: Vec<C>, stamp: Vec<u32>, epoch: u32,
     pred: Vec<(u32, u32)>, heap: BinaryHeap<Reverse<(C, u32)>>, settled: Vec<u32>,
     target: u32, cut: C, ticks: u32, zero: ZeroPaths,
@@ -1559,6 +1595,8 @@ impl<C: Cost> State<C> {
     }
     pub(super) fn put_flow(&mut self, flow: Vec<u32>) {
         self.flow = flow;
+        let n = self.live.len();
+        self.live.copy_from_slice(&self.t_start[..n]);
     }
 }
 

@@ -168,6 +168,7 @@ impl<C: Cost> Solver<'_, C> {
                 self.active[r as usize] = true;
                 self.pi[r as usize] = ph;
             }
+            self.all_entries_live();
             if !built {
                 self.build_transpose()?;
                 built = true;
