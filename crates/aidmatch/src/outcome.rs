@@ -130,6 +130,41 @@ pub struct LoopRules {
     pub urgent_may_displace: bool,
 }
 
+impl LoopRules {
+    /// The last day a proposal made on `proposed_at` can be answered (`None` past the
+    /// calendar's end).
+    fn answer_by(&self, proposed_at: Date) -> Option<Date> {
+        proposed_at.add_days(self.proposal_expiry_days as i32)
+    }
+
+    /// The status of `p` on `as_of`: `Expired` for a proposal unanswered past
+    /// `proposal_expiry_days`, else its own (what [`apply_outcomes`] sets, without
+    /// changing `p`).
+    pub(crate) fn status_on(&self, p: &Pair, as_of: Date) -> PairStatus {
+        let expired = p.status == PairStatus::Proposed
+            && self.answer_by(p.proposed_at).is_some_and(|end| as_of > end);
+        if expired {
+            PairStatus::Expired
+        } else {
+            p.status
+        }
+    }
+}
+
+/// Expires the proposals of `pairs` unanswered on `as_of`, in place: [`apply_outcomes`]
+/// without feedback rows, with no copy of the pairs. Returns how many expired. O(pairs).
+pub(crate) fn expire(pairs: &mut [Pair], rules: &LoopRules, as_of: Date) -> u64 {
+    let mut expired = 0;
+    for p in pairs {
+        if p.status != PairStatus::Expired && rules.status_on(p, as_of) == PairStatus::Expired {
+            p.status = PairStatus::Expired;
+            p.updated_at = as_of;
+            expired += 1;
+        }
+    }
+    expired
+}
+
 impl Default for LoopRules {
     fn default() -> Self {
         LoopRules {
@@ -256,7 +291,6 @@ pub fn apply_outcomes(
     for (k, p) in pairs.iter().enumerate() {
         latest.insert((p.need_id.as_str(), p.resource_id.as_str()), k);
     }
-    let expiry = |p: &Pair| p.proposed_at.add_days(rules.proposal_expiry_days as i32);
     // Work on a copy of the states so that an error leaves `pairs` unchanged.
     let mut state: Vec<(PairStatus, Date, Option<DeclinedBy>, Option<DeclineReason>)> = pairs
         .iter()
@@ -282,7 +316,7 @@ pub fn apply_outcomes(
         }
         let mut from = state[k].0;
         if from == PairStatus::Proposed
-            && let (Some(at), Some(end)) = (o.at, expiry(&pairs[k]))
+            && let (Some(at), Some(end)) = (o.at, rules.answer_by(pairs[k].proposed_at))
             && at > end
         {
             from = PairStatus::Expired;
@@ -316,12 +350,8 @@ pub fn apply_outcomes(
         p.updated_at = at;
         p.declined_by = by;
         p.reason = reason;
-        if p.status == PairStatus::Proposed && expiry(p).is_some_and(|end| as_of > end) {
-            p.status = PairStatus::Expired;
-            p.updated_at = as_of;
-            counts.expired += 1;
-        }
     }
+    counts.expired = expire(pairs, rules, as_of);
     Ok(counts)
 }
 

@@ -50,7 +50,7 @@ use crate::date::Date;
 use crate::eligibility::{CheckEnv, PairSet, ResourceIndex, amount, check_rest};
 use crate::error::{Error, InputProblem, ProblemKind};
 use crate::model::{Need, Resource};
-use crate::outcome::{Continuity, LoopRules, Pair, PairStatus};
+use crate::outcome::{Continuity, LoopRules, Pair, PairStatus, expire};
 use crate::policy::Policy;
 use crate::rematch::{Change, ChangeKind, RematchOptions, rematch};
 use crate::scoring::{Scorer, score};
@@ -119,32 +119,16 @@ fn intern(map: &mut HashMap<String, u32>, id: &str) -> u32 {
     k
 }
 
-/// The status of `p` on `as_of`: `Expired` for a proposal unanswered past
-/// `rules.proposal_expiry_days`, exactly as [`crate::outcome::apply_outcomes`] sets it; else its own.
-fn status_on(p: &Pair, rules: &LoopRules, as_of: Date) -> PairStatus {
-    let expired = p.status == PairStatus::Proposed
-        && p.proposed_at
-            .add_days(rules.proposal_expiry_days as i32)
-            .is_some_and(|end| as_of > end);
-    if expired {
-        PairStatus::Expired
-    } else {
-        p.status
-    }
-}
-
-/// Expires the proposals of `pairs` on `as_of` in place (what [`crate::outcome::apply_outcomes`] does
-/// without feedback rows, with no copy of the pairs). O(pairs).
-fn expire(pairs: &mut [Pair], rules: &LoopRules, as_of: Date) {
-    for p in pairs {
-        if status_on(p, rules, as_of) == PairStatus::Expired && p.status != PairStatus::Expired {
-            p.status = PairStatus::Expired;
-            p.updated_at = as_of;
-        }
-    }
-}
-
 impl Remaining {
+    /// [`Remaining::new`] for a desk that owns `state`: the proposals expired on
+    /// `as_of` are also marked so in the state.
+    fn open(state: &mut State, as_of: Date) -> Result<Remaining, Error> {
+        let core = Remaining::new(state, as_of)?;
+        let snapshot = &mut state.snapshot;
+        expire(&mut snapshot.pairs, &snapshot.rules, as_of);
+        Ok(core)
+    }
+
     /// Prepares the remaining capacity of `state` on `as_of` (proposals expired by then
     /// hold no place; the state is not changed). O(resources · areas + pairs + needs).
     fn new(state: &State, as_of: Date) -> Result<Remaining, Error> {
@@ -173,7 +157,7 @@ impl Remaining {
         let mut worst_open_tier = vec![0u8; resources.len()];
         let mut continuing = PairSet::default();
         for p in pairs {
-            let status = status_on(p, &rules, as_of);
+            let status = rules.status_on(p, as_of);
             if !status.holds_place() {
                 continue;
             }
@@ -522,9 +506,7 @@ impl UrgentDesk {
     /// [`Error::Policy`] if the state's policy is invalid.
     pub fn open(mut state: State, as_of: Date) -> Result<UrgentDesk, Error> {
         let clock = Instant::now();
-        let core = Remaining::new(&state, as_of)?;
-        let snapshot = &mut state.snapshot;
-        expire(&mut snapshot.pairs, &snapshot.rules, as_of);
+        let core = Remaining::open(&mut state, as_of)?;
         Ok(UrgentDesk {
             state,
             core,
@@ -659,9 +641,7 @@ impl UrgentDesk {
         };
         let clock = Instant::now();
         let mut state = r.state;
-        let core = Remaining::new(&state, self.as_of)?;
-        let snapshot = &mut state.snapshot;
-        expire(&mut snapshot.pairs, &snapshot.rules, self.as_of);
+        let core = Remaining::open(&mut state, self.as_of)?;
         self.state = state;
         self.core = core;
         self.open_time = clock.elapsed();
@@ -822,7 +802,7 @@ mod tests {
             expire(&mut by_expire, rules, day);
             assert_eq!(by_expire, by_outcomes, "on day {days}");
             for (p, q) in state.snapshot.pairs.iter().zip(&by_outcomes) {
-                assert_eq!(status_on(p, rules, day), q.status);
+                assert_eq!(rules.status_on(p, day), q.status);
             }
         }
         Ok(())
