@@ -206,6 +206,12 @@ impl<C: Cost> std::fmt::Debug for Solver<'_, C> {
     }
 }
 
+/// Resets every column's `live` index to its start (empty without the column index).
+fn all_live(live: &mut [usize], t_start: &[usize]) {
+    let n = live.len();
+    live.copy_from_slice(&t_start[..n]);
+}
+
 #[inline]
 fn ck<T>(v: Option<T>) -> Result<T, Fail> {
     v.ok_or(Fail::Overflow)
@@ -403,29 +409,29 @@ impl<'a, C: Cost> Solver<'a, C> {
         self.flow[k] += delta;
     }
 
-    /// The column index may have usable entries of row `r` before `live` again.
-    fn row_entries_live(&mut self, r: usize) {
-        if self.live.is_empty() {
-            return;
-        }
-        let p = self.sh.problem;
-        for ga in p.arcs_of(self.part.rows[r] as usize) {
-            let j = self.sh.col_local[p.arc_col(ga)] as usize;
-            self.live[j] = self.t_start[j];
+    /// Column `j` may have usable entries before `live[j]` again (no-op without the
+    /// column index).
+    #[inline]
+    fn column_entries_live(&mut self, j: usize) {
+        if let Some(at) = self.live.get_mut(j) {
+            *at = self.t_start[j];
         }
     }
 
     /// Every column may have usable entries anywhere (flows or activity replaced).
     pub(super) fn all_entries_live(&mut self) {
-        let n = self.live.len();
-        self.live.copy_from_slice(&self.t_start[..n]);
+        all_live(&mut self.live, &self.t_start);
+    }
+
+    /// Marks every row active (without adding flow); their entries are usable again.
+    fn activate_all(&mut self) {
+        self.active.fill(true);
+        self.all_entries_live();
     }
 
     fn sub_arc_flow(&mut self, k: usize, j: usize, delta: u32) {
         self.flow[k] -= delta;
-        if let Some(at) = self.live.get_mut(j) {
-            *at = self.t_start[j];
-        }
+        self.column_entries_live(j);
         if self.flow[k] == 0 {
             let list = &mut self.assigned[j];
             if let Some(pos) = list.iter().position(|&(a, _, _)| a as usize == k) {
@@ -1015,13 +1021,14 @@ impl<'a, C: Cost> Solver<'a, C> {
     fn activate_row(&mut self, r: usize) -> Result<(), Fail> {
         let p = self.sh.problem;
         self.active[r] = true;
-        self.row_entries_live(r);
         let h = self.head[r] as usize;
         let mut top = self.pi[h];
         let gr = self.part.rows[r] as usize;
         let rb = self.row_bonus[r];
         for ga in p.arcs_of(gr) {
             let j = self.sh.col_local[p.arc_col(ga)] as usize;
+            // The row's entries in the column index are usable again.
+            self.column_entries_live(j);
             let c = C::from_i64(p.arc_weight(ga)) + rb;
             let cand = ck(self.pi[self.nr + j].add_c(c))?;
             if cand > top {
@@ -1115,8 +1122,7 @@ impl<'a, C: Cost> Solver<'a, C> {
     /// Preferred when the columns are the scarce side: free rows then abound and end
     /// the searches early, and no search ever has to scan the hub.
     pub(super) fn run_cold_by_cols(&mut self) -> Result<(), Fail> {
-        self.active.fill(true);
-        self.all_entries_live();
+        self.activate_all();
         for r in 0..self.nr {
             if r % 4096 == 0 {
                 self.check_cancel()?;
@@ -1452,8 +1458,7 @@ impl<'a, C: Cost> Solver<'a, C> {
             self.pi[r] = top;
         }
         // Rows: keep the consistent ones, take the others out.
-        self.active.fill(true);
-        self.all_entries_live();
+        self.activate_all();
         for r in 0..self.nr {
             self.tick()?;
             if !self.row_consistent(r)? {
@@ -1595,8 +1600,7 @@ impl<C: Cost> State<C> {
     }
     pub(super) fn put_flow(&mut self, flow: Vec<u32>) {
         self.flow = flow;
-        let n = self.live.len();
-        self.live.copy_from_slice(&self.t_start[..n]);
+        all_live(&mut self.live, &self.t_start);
     }
 }
 
