@@ -164,23 +164,6 @@ impl Problem {
     pub fn col_capacity(&self, col: usize) -> u32 {
         self.col_capacity[col]
     }
-    /// Replaces the column capacities in place: cheaper than building the problem
-    /// again when only capacities change between solves (warm-start the next solve
-    /// from the previous matching with [`crate::sparse::WarmStart`]).
-    ///
-    /// # Errors
-    /// [`AssignError::Length`] when `capacity` does not have one entry per column.
-    pub fn set_col_capacities(&mut self, capacity: &[u32]) -> Result<(), AssignError> {
-        if capacity.len() != self.n_cols {
-            return Err(AssignError::Length {
-                what: "column capacities",
-                expected: self.n_cols,
-                got: capacity.len(),
-            });
-        }
-        self.col_capacity.copy_from_slice(capacity);
-        Ok(())
-    }
     /// Tier of a row, 1 = most urgent (1 unless set).
     #[inline]
     pub fn row_tier(&self, row: usize) -> u32 {

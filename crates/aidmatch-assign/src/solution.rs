@@ -16,7 +16,7 @@
 ///   `col_price[j] > 0` only for full columns and `group_price[g] > 0` only for full groups.
 ///
 /// [`crate::verify::verify`] checks all of this in O(arcs) on its own code path.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Matching {
     /// Units of flow on every arc, indexed like the problem's arcs.
     pub flow: Vec<u32>,

@@ -706,8 +706,7 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         ..BudgetReport::default()
     };
     let mut tightened = vec![false; resources.len()];
-    let mut bound: Option<(Vec<u64>, i128)> = None;
-    let mut warm: Option<sparse::WarmStart> = crate::rematch::warm_start(
+    let warm: Option<sparse::WarmStart> = crate::rematch::warm_start(
         options.rematch.as_deref(),
         &needs,
         &resources,
@@ -716,30 +715,31 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         &order,
     );
     let clock = Instant::now();
-    let mut problem = build_problem_checked(&shape, &caps)?;
+    let problem = build_problem_checked(&shape, &caps)?;
     times.network += clock.elapsed();
     report_stage(Stage::Network, clock.elapsed());
-    let matching = loop {
-        check_cancel(&options.cancel)?;
-        let clock = Instant::now();
-        // Re-solves after a budget tightening start from the previous optimum (same rows,
-        // columns and arcs; only some capacities are lower).
-        let m = match &warm {
-            None => sparse::solve(&problem, &solver_options),
-            Some(w) => sparse::solve_warm(&problem, w, &solver_options),
-        }
-        .map_err(solver_err)?;
-        times.solve += clock.elapsed();
-        report_stage(Stage::Solve, clock.elapsed());
-        budget.solves += 1;
-        if bound.is_none() {
-            bound = Some((m.quantity_by_tier(&problem), m.weight(&problem)));
-        }
+    check_cancel(&options.cancel)?;
+    let clock = Instant::now();
+    let m = match &warm {
+        None => sparse::solve(&problem, &solver_options),
+        Some(w) => sparse::solve_warm(&problem, w, &solver_options),
+    }
+    .map_err(solver_err)?;
+    drop(warm);
+    times.solve += clock.elapsed();
+    report_stage(Stage::Solve, clock.elapsed());
+    budget.solves += 1;
+    let bound = (m.quantity_by_tier(&problem), m.weight(&problem));
+    // Budget re-solves: only some capacities drop, so a session repairs just the needs
+    // over a lowered capacity (no pass over the arcs per re-solve).
+    let mut solved = Solved::Once(problem, m);
+    loop {
         if budgeted == 0 {
-            break m;
+            break;
         }
+        let (problem, m) = solved.parts();
         let mut given: Vec<Vec<u64>> = vec![Vec::new(); resources.len()];
-        for (row, col, _) in m.pairs(&problem) {
+        for (row, col, _) in m.pairs(problem) {
             if resources[col].budget.is_some() {
                 let need = &needs[order[row] as usize];
                 given[col].push(amount(need, &resources[col]).hundredths());
@@ -747,18 +747,32 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         }
         let changed = network::tighten(&resources, &mut given, &mut caps);
         if changed.is_empty() {
-            break m;
+            break;
         }
         for j in changed {
             tightened[j] = true;
         }
-        warm = Some(sparse::WarmStart::from_matching(&problem, &m));
         if budget.solves >= network::MAX_BUDGET_SOLVES {
             caps = network::safe_capacities(&resources, &range, &caps);
         }
-        // Only capacities change: the same problem, re-capped in place.
-        problem.set_col_capacities(&caps).map_err(Error::Solver)?;
-    };
+        check_cancel(&options.cancel)?;
+        let clock = Instant::now();
+        let mut session = match solved {
+            Solved::Once(problem, m) => {
+                sparse::Session::from_matching(problem, m, &solver_options).map_err(solver_err)?
+            }
+            Solved::Session(s) => s,
+        };
+        for (j, &cap) in caps.iter().enumerate() {
+            session.set_col_capacity(j, cap).map_err(Error::Solver)?;
+        }
+        session.resolve().map_err(solver_err)?;
+        times.solve += clock.elapsed();
+        report_stage(Stage::Solve, clock.elapsed());
+        budget.solves += 1;
+        solved = Solved::Session(session);
+    }
+    let (problem, matching) = solved.into_parts();
     budget.tightened_resources = tightened.iter().filter(|&&t| t).count() as u64;
 
     // 5. Verify the certificate of the final solve.
@@ -801,7 +815,7 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         &problem, &matching, &order,
     )));
     drop(problem);
-    let (mut bound_tiers, bound_weight) = bound.unwrap_or_default();
+    let (mut bound_tiers, bound_weight) = bound;
     // The solver counts tiers up to the highest one in use; the summary lists them all.
     bound_tiers.resize(result.summary.objective.assigned_by_tier.len(), 0);
     let achieved_tiers = &result.summary.objective.assigned_by_tier;
@@ -823,6 +837,30 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
     report_stage(Stage::Report, times.report);
     result.times = times;
     Ok(result)
+}
+
+/// The final solve of the budget loop: the first one, or a session re-solved after
+/// capacities dropped. One value per run: the size difference of the variants is moot.
+#[allow(clippy::large_enum_variant)]
+enum Solved {
+    Once(Problem, Matching),
+    Session(sparse::Session),
+}
+
+impl Solved {
+    fn parts(&self) -> (&Problem, &Matching) {
+        match self {
+            Solved::Once(p, m) => (p, m),
+            Solved::Session(s) => (s.problem(), s.matching()),
+        }
+    }
+
+    fn into_parts(self) -> (Problem, Matching) {
+        match self {
+            Solved::Once(p, m) => (p, m),
+            Solved::Session(s) => s.into_parts(),
+        }
+    }
 }
 
 fn build_problem_checked(shape: &Shape<'_>, caps: &[u32]) -> Result<Problem, Error> {

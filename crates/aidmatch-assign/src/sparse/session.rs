@@ -24,8 +24,16 @@
 //!
 //! With groups, re-adding a row whose group is full may scan all residual arcs of
 //! the hub, `O(nodes)` per row; a grouped session with more than
-//! `GROUPED_REPAIR_LIMIT` (16) edited rows and columns therefore re-solves cold (by
-//! columns), no faster than [`super::solve`].
+//! `GROUPED_REPAIR_LIMIT` (16) edited or appended rows therefore re-solves cold (by
+//! columns), no faster than [`super::solve`]. Column capacities do not count: a
+//! column is refilled by backward searches, which never expand the hub, and a row
+//! taken out over a lowered capacity gives back its own place in its group (only the
+//! unmatched siblings that a group's price repair takes out with it can meet a full
+//! group again). Lowering many capacities at once, the engine's budget step, is
+//! therefore a repair.
+//!
+//! A session starts cold ([`Session::new`]) or from a matching found elsewhere
+//! ([`Session::from_matching`], one warm solve).
 //!
 //! Two cases fall back to a full warm solve ([`super::solve_warm`]'s machinery on
 //! the session's state): the tier bonuses changed (with them every compound weight;
@@ -44,7 +52,7 @@ use super::solver::{Fail, LocalWarm, Part, Shared, Solver, State};
 use super::{Drive, Options, choose_drive, overflow_error, whole};
 use crate::{AssignError, MAX_TIER, MAX_WEIGHT, Matching, Problem};
 
-/// Above this many edited rows and columns, a grouped session re-solves cold.
+/// Above this many edited or appended rows, a grouped session re-solves cold.
 const GROUPED_REPAIR_LIMIT: usize = 16;
 
 #[derive(Clone)]
@@ -201,6 +209,51 @@ impl Session {
             added: 0,
         };
         s.rebuild(false)?;
+        Ok(s)
+    }
+
+    /// Starts from `matching`, an optimum of `problem` found elsewhere (by
+    /// [`super::solve`], say, which splits components and solves them in parallel):
+    /// one warm solve installs it (a pass over the arcs, no searches when it is
+    /// optimal) and builds the column index, and later edits are repaired as usual.
+    /// Exact whatever `matching` holds: a non-optimal one only costs more searches.
+    ///
+    /// # Errors
+    /// As [`super::solve`], and [`AssignError::WarmStart`] when a vector of `matching`
+    /// has neither the problem's length nor 0, or a price is negative.
+    pub fn from_matching(
+        problem: Problem,
+        matching: Matching,
+        options: &Options,
+    ) -> Result<Session, AssignError> {
+        super::check_size(&problem)?;
+        super::check_prices("row_price", &matching.row_price, problem.n_rows())?;
+        super::check_prices("col_price", &matching.col_price, problem.n_cols())?;
+        super::check_prices("group_price", &matching.group_price, problem.n_groups())?;
+        if !matching.flow.is_empty() && matching.flow.len() != problem.n_arcs() {
+            return Err(bad(format!(
+                "flow has length {}, expected {} or 0",
+                matching.flow.len(),
+                problem.n_arcs()
+            )));
+        }
+        let bonus = problem.tier_bonuses()?;
+        let (mut parts, col_local, group_local) = whole(&problem);
+        let part = parts.pop().unwrap_or_default();
+        let mut s = Session {
+            problem,
+            part,
+            col_local,
+            group_local,
+            bonus,
+            options: options.clone(),
+            engine: None,
+            matching,
+            rows: Vec::new(),
+            cols: Vec::new(),
+            added: 0,
+        };
+        s.rebuild(true)?;
         Ok(s)
     }
 
@@ -422,9 +475,7 @@ impl Session {
         // With groups, a row re-added into a full group may have to scan every
         // residual arc of the hub (`O(nodes)` per row): many such rows cost more than
         // a cold solve by columns, which never scans the hub.
-        if self.problem.grouped()
-            && self.rows.len() + self.added + self.cols.len() > GROUPED_REPAIR_LIMIT
-        {
+        if self.problem.grouped() && self.rows.len() + self.added > GROUPED_REPAIR_LIMIT {
             self.rebuild(false)?;
             return Ok(&self.matching);
         }

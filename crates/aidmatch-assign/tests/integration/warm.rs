@@ -3,7 +3,7 @@
 //! verifies, and on tiny instances it equals the brute-force reference.
 
 use aidmatch_assign::sparse::{self, Options, Session};
-use aidmatch_assign::{AssignError, Problem, ProblemBuilder, reference, verify};
+use aidmatch_assign::{AssignError, Matching, Problem, ProblemBuilder, reference, verify};
 use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -106,7 +106,16 @@ fn check_sequence(seed: u64, rows: usize, cols: usize, steps: usize, brute: bool
         parallel: seed % 4 == 0,
         cancel: None,
     };
-    let mut s = Session::new(p, &opts).expect("session");
+    // Some sessions start from a solution found elsewhere: the cold optimum, or
+    // nothing at all (an empty matching, far from optimal).
+    let mut s = match seed % 5 {
+        3 => {
+            let m = sparse::solve(&p, &opts).expect("cold");
+            Session::from_matching(p, m, &opts).expect("from optimum")
+        }
+        4 => Session::from_matching(p, Matching::default(), &opts).expect("from nothing"),
+        _ => Session::new(p, &opts).expect("session"),
+    };
     verify::verify(s.problem(), s.matching()).expect("initial certificate");
     let mut log = Vec::new();
     for step in 0..steps {
@@ -215,6 +224,23 @@ fn edits_reject_bad_input() {
         Err(AssignError::WarmStart { .. })
     ));
     assert!(!s.is_dirty(), "rejected edits leave nothing pending");
+    let p = s.problem().clone();
+    let negative = Matching {
+        col_price: vec![0, -1],
+        ..Matching::default()
+    };
+    assert!(matches!(
+        Session::from_matching(p.clone(), negative, &Options::default()),
+        Err(AssignError::WarmStart { .. })
+    ));
+    let short = Matching {
+        flow: vec![1; p.n_arcs() + 1],
+        ..Matching::default()
+    };
+    assert!(matches!(
+        Session::from_matching(p, short, &Options::default()),
+        Err(AssignError::WarmStart { .. })
+    ));
     assert_eq!(s.problem().n_rows(), 1);
 }
 
@@ -228,6 +254,38 @@ fn many_edits_on_grouped_problems_equal_cold() {
         for _ in 0..3 {
             for _ in 0..rng.random_range(10..40) {
                 random_edit(&mut rng, &mut s);
+            }
+            let m = s.resolve().expect("resolve").clone();
+            let p = s.problem();
+            verify::verify(p, &m).expect("certificate");
+            let cold = sparse::solve(p, &Options::default()).expect("cold");
+            assert_eq!(m.weight(p), cold.weight(p), "seed {seed}");
+            if p.has_tiers() {
+                assert_eq!(
+                    m.quantity_by_tier(p),
+                    cold.quantity_by_tier(p),
+                    "seed {seed}"
+                );
+            }
+        }
+    }
+}
+
+/// Many lowered column capacities at once on grouped problems (the engine's budget
+/// step) are repaired, not re-solved cold; still exact.
+#[test]
+fn many_capacity_cuts_on_grouped_problems_equal_cold() {
+    for seed in 0..60 {
+        let mut rng = ChaCha8Rng::seed_from_u64(7000 + seed);
+        let p = random_problem(&mut rng, 120, 30, seed % 2 == 1, true);
+        let m = sparse::solve(&p, &Options::default()).expect("cold");
+        let mut s = Session::from_matching(p, m, &Options::default()).expect("session");
+        for _ in 0..4 {
+            for _ in 0..rng.random_range(10..30) {
+                let j = rng.random_range(0..s.problem().n_cols());
+                let cap = s.problem().col_capacity(j);
+                s.set_col_capacity(j, cap.saturating_sub(rng.random_range(0..2)))
+                    .expect("cut");
             }
             let m = s.resolve().expect("resolve").clone();
             let p = s.problem();
