@@ -60,7 +60,8 @@ use sha2::{Digest, Sha256};
 
 use crate::date::Date;
 use crate::eligibility::{
-    self, Check, CheckEnv, Diagnosis, Failures, PairSet, ResourceIndex, amount, check_rest,
+    self, Check, CheckEnv, Diagnosis, Failures, PairSet, ResourceFacts, ResourceIndex, amount,
+    check_facts,
 };
 use crate::error::{Error, InputProblem, ProblemKind};
 use crate::model::{Inputs, Need, Quantity, Resource};
@@ -556,6 +557,10 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
     // 2. Eligibility (the input digest is computed alongside).
     let clock = Instant::now();
     let index = ResourceIndex::build(&resources);
+    let facts: Vec<ResourceFacts> = resources
+        .iter()
+        .map(|r| ResourceFacts::of(r, options.as_of))
+        .collect();
     let env = CheckEnv {
         as_of: options.as_of,
         excluded: &excluded,
@@ -579,11 +584,11 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
                 failed.clear();
                 let before = out.res.len();
                 for &(r, len) in &cand {
-                    let f = check_rest(
+                    let f = check_facts(
                         env,
                         need,
                         household[i],
-                        &resources[r as usize],
+                        &facts[r as usize],
                         provider[r as usize],
                     );
                     let mut f = f;
