@@ -47,6 +47,7 @@
 //! network holds about 13 bytes an arc here plus the solver's own copy; at province scale
 //! (1M needs, 100k resources, ~16M eligible pairs) the whole run stays within a few GiB.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
@@ -72,7 +73,9 @@ use crate::report::{
     self, AssignmentRow, ReferralRow, UnmatchedReason, UnmatchedRow, csv_io, write_atomic,
 };
 use crate::scoring::{Scorer, score};
-use crate::summary::{BudgetReport, Certificate, Counts, Coverage, Objective, Summary};
+use crate::summary::{
+    BudgetReport, Certificate, Counts, Coverage, CoverageCell, Objective, Summary,
+};
 
 /// A (household, provider) pair of the previous round, for the continuity score.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -815,6 +818,7 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         &order,
         n_households,
         n_providers,
+        parallel,
     )?;
     result.prices = Some(Arc::new(crate::rematch::IndexPrices::of(
         &problem, &matching, &order,
@@ -901,6 +905,7 @@ fn assemble(
     order: &[u32],
     n_households: usize,
     n_providers: usize,
+    parallel: bool,
 ) -> Result<MatchResult, Error> {
     let n = s.needs.len();
     let n_res = s.resources.len();
@@ -936,92 +941,142 @@ fn assemble(
         }
     }
 
-    // Rows.
+    // Rows, by chunks of needs (in parallel), then merged in need order.
     let fast: crate::taxonomy::StatusSet = s.policy.fast_track.statuses.iter().copied().collect();
     let limit = s.policy.household.max_needs_per_round;
+    let n_tiers = usize::from(s.policy.n_tiers());
+    let chunks = map_chunks(parallel, n, 4096, |range| {
+        let mut out = RowsChunk {
+            assigned_by_tier: vec![0; n_tiers],
+            ..RowsChunk::default()
+        };
+        for i in range {
+            let need = &s.needs[i];
+            let tier = s.tier[i];
+            let j = assigned_to[i];
+            let matched = j != u32::MAX;
+            out.matched.push(matched);
+            out.by_tier.entry(tier).or_default().add(matched);
+            out.by_category
+                .entry(need.category.as_str())
+                .or_default()
+                .add(matched);
+            out.by_county
+                .entry(need.region.county())
+                .or_default()
+                .add(matched);
+            if matched {
+                let j = j as usize;
+                let res = &s.resources[j];
+                let a = s.arcs.find(i, j as u32).ok_or_else(|| Error::Certificate {
+                    detail: format!("the solver matched row {i} to column {j} without an arc"),
+                })?;
+                let nt = s.scorer.need_terms(need);
+                let cont = s.previous.contains(s.household[i], s.provider[j]);
+                let b = s
+                    .scorer
+                    .breakdown(need, nt, res, s.arcs.prefix_len[a], cont);
+                let q = amount(need, res);
+                let ft = need.statuses.intersects(fast);
+                out.fast_track += u64::from(ft);
+                out.assigned_by_tier[usize::from(tier) - 1] += 1;
+                out.total_score += b.total();
+                add_quantity(
+                    out.quantity_by_form.entry(res.form.as_str()).or_default(),
+                    q,
+                );
+                out.assignments.push(AssignmentRow {
+                    need_id: need.need_id.clone(),
+                    household_id: need.household_id.clone(),
+                    resource_id: res.resource_id.clone(),
+                    provider_id: res.provider_id.clone(),
+                    quantity: q,
+                    score: b.total(),
+                    tier,
+                    fast_track: ft,
+                    why: b.to_string(),
+                });
+            } else {
+                let (reason, detail) = match &s.diagnosis[i] {
+                    Some(d) => (d.reason, d.detail.clone()),
+                    None => (
+                        UnmatchedReason::CapacityExhausted,
+                        capacity_detail(
+                            &s.arcs,
+                            i,
+                            &s.resources,
+                            &res_count,
+                            &res_spent,
+                            &s.caps,
+                            household_matched[s.household[i] as usize] >= limit,
+                            limit,
+                        ),
+                    ),
+                };
+                out.unmatched.push(UnmatchedRow {
+                    need_id: need.need_id.clone(),
+                    household_id: need.household_id.clone(),
+                    reason,
+                    detail,
+                });
+            }
+        }
+        Ok::<_, Error>(out)
+    });
     let mut assignments = Vec::with_capacity(res_needs.len());
     let mut unmatched = Vec::with_capacity(n - res_needs.len());
     let mut row_of = Vec::with_capacity(n);
     let mut coverage = Coverage::default();
     let mut objective = Objective {
-        assigned_by_tier: vec![0; usize::from(s.policy.n_tiers())],
+        assigned_by_tier: vec![0; n_tiers],
         ..Objective::default()
     };
     let mut fast_track_assigned = 0u64;
-    let mut diagnosis = s.diagnosis;
-    for (i, need) in s.needs.iter().enumerate() {
-        let tier = s.tier[i];
-        let j = assigned_to[i];
-        coverage.by_tier.entry(tier).or_default().add(j != u32::MAX);
-        coverage
-            .by_category
-            .entry(need.category.as_str().to_owned())
-            .or_default()
-            .add(j != u32::MAX);
-        coverage
-            .by_county
-            .entry(format!("{:06}", need.region.county()))
-            .or_default()
-            .add(j != u32::MAX);
-        if j != u32::MAX {
-            let j = j as usize;
-            let res = &s.resources[j];
-            let a = s.arcs.find(i, j as u32).ok_or_else(|| Error::Certificate {
-                detail: format!("the solver matched row {i} to column {j} without an arc"),
-            })?;
-            let nt = s.scorer.need_terms(need);
-            let cont = s.previous.contains(s.household[i], s.provider[j]);
-            let b = s
-                .scorer
-                .breakdown(need, nt, res, s.arcs.prefix_len[a], cont);
-            let q = amount(need, res);
-            let ft = need.statuses.intersects(fast);
-            fast_track_assigned += u64::from(ft);
-            objective.assigned_by_tier[usize::from(tier) - 1] += 1;
-            objective.total_score += b.total();
-            let e = objective
-                .quantity_by_form
-                .entry(res.form.as_str().to_owned())
-                .or_insert(Quantity::ZERO);
-            *e = e.checked_add(q).unwrap_or(Quantity(u64::MAX));
-            row_of.push(Ok(assignments.len() as u32));
-            assignments.push(AssignmentRow {
-                need_id: need.need_id.clone(),
-                household_id: need.household_id.clone(),
-                resource_id: res.resource_id.clone(),
-                provider_id: res.provider_id.clone(),
-                quantity: q,
-                score: b.total(),
-                tier,
-                fast_track: ft,
-                why: b.to_string(),
-            });
-        } else {
-            let (reason, detail) = match diagnosis[i].take() {
-                Some(d) => (d.reason, d.detail),
-                None => (
-                    UnmatchedReason::CapacityExhausted,
-                    capacity_detail(
-                        &s.arcs,
-                        i,
-                        &s.resources,
-                        &res_count,
-                        &res_spent,
-                        &s.caps,
-                        household_matched[s.household[i] as usize] >= limit,
-                        limit,
-                    ),
-                ),
-            };
-            row_of.push(Err(unmatched.len() as u32));
-            unmatched.push(UnmatchedRow {
-                need_id: need.need_id.clone(),
-                household_id: need.household_id.clone(),
-                reason,
-                detail,
-            });
+    let mut forms: BTreeMap<&str, Quantity> = BTreeMap::new();
+    for c in chunks {
+        let c = c?;
+        let (mut a, mut u) = (assignments.len() as u32, unmatched.len() as u32);
+        for matched in c.matched {
+            if matched {
+                row_of.push(Ok(a));
+                a += 1;
+            } else {
+                row_of.push(Err(u));
+                u += 1;
+            }
         }
+        assignments.extend(c.assignments);
+        unmatched.extend(c.unmatched);
+        for (tier, cell) in c.by_tier {
+            coverage.by_tier.entry(tier).or_default().merge(&cell);
+        }
+        for (category, cell) in c.by_category {
+            coverage
+                .by_category
+                .entry(category.to_owned())
+                .or_default()
+                .merge(&cell);
+        }
+        for (county, cell) in c.by_county {
+            coverage
+                .by_county
+                .entry(format!("{county:06}"))
+                .or_default()
+                .merge(&cell);
+        }
+        for (t, k) in c.assigned_by_tier.iter().enumerate() {
+            objective.assigned_by_tier[t] += k;
+        }
+        objective.total_score += c.total_score;
+        for (form, q) in c.quantity_by_form {
+            add_quantity(forms.entry(form).or_default(), q);
+        }
+        fast_track_assigned += c.fast_track;
     }
+    objective.quantity_by_form = forms
+        .into_iter()
+        .map(|(form, q)| (form.to_owned(), q))
+        .collect();
     coverage.finish();
     let referrals = referral::referrals(&s.policy.referral, &s.needs, &s.household, n_households);
 
@@ -1105,6 +1160,27 @@ fn assemble(
         times: StageTimes::default(),
         prices: None,
     })
+}
+
+/// One chunk of needs' result rows, and its share of the summary's tallies.
+#[derive(Default)]
+struct RowsChunk {
+    assignments: Vec<AssignmentRow>,
+    unmatched: Vec<UnmatchedRow>,
+    /// Per need of the chunk, in order: matched or not.
+    matched: Vec<bool>,
+    by_tier: BTreeMap<u8, CoverageCell>,
+    by_category: BTreeMap<&'static str, CoverageCell>,
+    by_county: BTreeMap<u32, CoverageCell>,
+    assigned_by_tier: Vec<u64>,
+    total_score: i64,
+    quantity_by_form: BTreeMap<&'static str, Quantity>,
+    fast_track: u64,
+}
+
+/// Adds `q` to a quantity total, saturating.
+fn add_quantity(total: &mut Quantity, q: Quantity) {
+    *total = total.checked_add(q).unwrap_or(Quantity(u64::MAX));
 }
 
 /// Most resources named in a `capacity_exhausted` detail.

@@ -92,6 +92,10 @@ impl CoverageCell {
         self.needs += 1;
         self.assigned += u64::from(assigned);
     }
+    pub(crate) fn merge(&mut self, other: &CoverageCell) {
+        self.needs += other.needs;
+        self.assigned += other.assigned;
+    }
     pub(crate) fn finish(&mut self) {
         self.rate = if self.needs == 0 {
             0.0
