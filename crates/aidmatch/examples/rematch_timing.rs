@@ -127,7 +127,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         let mut warm_opts = RematchOptions::new(day);
         warm_opts.on_stage = Some(recorder(stages.clone()));
-        let warm = rematch(&state, &outcomes, arrivals.clone(), None, &warm_opts)?;
+        let arrivals_copy = arrivals.clone();
+        let clock = Instant::now();
+        let warm = rematch(&state, &outcomes, arrivals_copy, None, &warm_opts)?;
+        let warm_call_ms = ms(clock.elapsed());
         let warm_stages = std::mem::take(&mut *stages.lock().map_err(|_| "lock")?);
         let mut cold_opts = RematchOptions::new(day);
         cold_opts.warm = false;
@@ -181,6 +184,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .map(|(s, t)| format!("{} {t:.1}", s.as_str()))
             .collect();
         println!("warm: other stages (ms): {}", others.join(", "));
+        println!(
+            "warm: whole rematch() call {warm_call_ms:.1} ms (outcomes, preparation, engine run, diff, next state)"
+        );
         if let (Some(w), Some(c)) = (warm_solves.first(), cold_solves.first()) {
             println!("ratio cold/warm, first solve: {:.2}x", c / w.max(1e-9));
         }

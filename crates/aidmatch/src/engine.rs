@@ -243,6 +243,9 @@ pub struct MatchResult {
     /// warm start of a re-match).
     #[serde(skip)]
     pub(crate) prices: Option<Arc<crate::rematch::IndexPrices>>,
+    /// What of a re-match's previous solution mapped onto this run's lists.
+    #[serde(skip)]
+    pub(crate) warm_mapped: Option<crate::rematch::WarmMapped>,
 }
 
 impl std::fmt::Debug for MatchResult {
@@ -714,7 +717,7 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         ..BudgetReport::default()
     };
     let mut tightened = vec![false; resources.len()];
-    let warm: Option<sparse::WarmStart> = crate::rematch::warm_start(
+    let (warm, warm_mapped) = crate::rematch::warm_start(
         options.rematch.as_deref(),
         &needs,
         &resources,
@@ -820,6 +823,7 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         n_providers,
         parallel,
     )?;
+    result.warm_mapped = warm_mapped;
     result.prices = Some(Arc::new(crate::rematch::IndexPrices::of(
         &problem, &matching, &order,
     )));
@@ -1159,6 +1163,7 @@ fn assemble(
         ctx: Arc::new(ctx),
         times: StageTimes::default(),
         prices: None,
+        warm_mapped: None,
     })
 }
 

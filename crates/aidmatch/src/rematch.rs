@@ -65,10 +65,13 @@ use crate::taxonomy::{DeclineReason, DeclinedBy};
 pub struct EngineHook {
     /// (need id, resource id) pairs never matched.
     pub forbidden: Vec<(String, String)>,
-    /// (need id, resource id) pairs of the previous solution to start from.
+    /// (need id, resource id) pairs of the previous solution (the open proposals).
     pub warm_pairs: Vec<(String, String)>,
     /// Dual prices of the previous solve.
     pub prices: Option<IdPrices>,
+    /// Start the solve from `warm_pairs` and `prices`; false: solve cold (what would
+    /// map onto the new lists is still counted, see [`WarmMapped`]).
+    pub warm: bool,
     /// Places of `household.max_needs_per_round` already taken by kept pairs, by
     /// household id (households without a kept pair left out).
     pub household_taken: Vec<(String, u32)>,
@@ -154,9 +157,21 @@ pub(crate) fn forbids(set: &HashSet<u64>, i: usize, r: u32) -> bool {
     !set.is_empty() && set.contains(&key(i, r as usize))
 }
 
+/// What of a hook's previous solution maps onto a run's lists: the engine counts it
+/// while it builds the warm start (by binary search on its sorted lists), so that a
+/// re-match needs no id sets of its own.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct WarmMapped {
+    /// Pairs whose need and resource are both in the run.
+    pub pairs: u64,
+    /// Needs, resources and households of the run with a previous price.
+    pub prices: u64,
+}
+
 /// The warm start of the hook in the new network's index space: row `r` is need
-/// `order[r]`, columns are resources, groups are households. `None` (a cold solve) when
-/// there is no hook or nothing maps. O(pairs · log n + rows + columns).
+/// `order[r]`, columns are resources, groups are households, and what of it maps.
+/// `None` (a cold solve) when there is no hook, its `warm` is false, or nothing maps.
+/// O(pairs · log n + rows + columns).
 pub(crate) fn warm_start(
     hook: Option<&EngineHook>,
     needs: &[Need],
@@ -164,8 +179,10 @@ pub(crate) fn warm_start(
     household: &[u32],
     n_households: usize,
     order: &[u32],
-) -> Option<sparse::WarmStart> {
-    let h = hook?;
+) -> (Option<sparse::WarmStart>, Option<WarmMapped>) {
+    let Some(h) = hook else {
+        return (None, None);
+    };
     let mut row_of = vec![0u32; needs.len()];
     for (r, &i) in order.iter().enumerate() {
         row_of[i as usize] = r as u32;
@@ -176,44 +193,66 @@ pub(crate) fn warm_start(
             pairs.push((row_of[i], j as u32, 1));
         }
     }
+    let mut mapped = WarmMapped {
+        pairs: pairs.len() as u64,
+        prices: 0,
+    };
     let mut warm = sparse::WarmStart {
         pairs,
         ..sparse::WarmStart::default()
     };
     let parse = |s: &String| s.parse::<i128>().ok().filter(|&v| v >= 0);
-    let mut any_price = false;
     if let Some(p) = &h.prices {
         let mut row_price = vec![0i128; needs.len()];
         let mut group_price = vec![0i128; n_households];
+        let mut group_seen = vec![false; n_households];
         for (i, need) in needs.iter().enumerate() {
             if let Some(y) = p.need.get(&need.need_id).and_then(parse) {
                 row_price[row_of[i] as usize] = y;
-                any_price = true;
+                mapped.prices += 1;
             }
+            let g = household[i] as usize;
             if let Some(t) = p.household.get(&need.household_id).and_then(parse)
-                && let Some(slot) = group_price.get_mut(household[i] as usize)
+                && let (Some(slot), Some(seen)) = (group_price.get_mut(g), group_seen.get_mut(g))
             {
                 *slot = t;
-                any_price = true;
+                mapped.prices += u64::from(!*seen);
+                *seen = true;
             }
         }
         let mut col_price = vec![0i128; resources.len()];
         for (j, res) in resources.iter().enumerate() {
             if let Some(z) = p.resource.get(&res.resource_id).and_then(parse) {
                 col_price[j] = z;
-                any_price = true;
+                mapped.prices += 1;
             }
         }
-        if any_price {
+        if mapped.prices > 0 {
             warm.row_price = row_price;
             warm.col_price = col_price;
             warm.group_price = group_price;
         }
     }
-    if warm.pairs.is_empty() && !any_price {
-        return None;
+    let usable = h.warm && (!warm.pairs.is_empty() || mapped.prices > 0);
+    (usable.then_some(warm), Some(mapped))
+}
+
+/// How the solve started, from what the engine mapped.
+fn warm_report(hook: &EngineHook, mapped: WarmMapped, warm: bool) -> WarmReport {
+    let reason = if !warm {
+        Some("cold solve requested")
+    } else if mapped.pairs == 0 && mapped.prices == 0 {
+        Some("no previous pair or price maps onto the new lists")
+    } else {
+        None
+    };
+    WarmReport {
+        mode: if reason.is_some() { "cold" } else { "warm" }.to_owned(),
+        reason: reason.map(str::to_owned),
+        pairs_offered: hook.warm_pairs.len() as u64,
+        pairs_mapped: mapped.pairs,
+        prices_mapped: mapped.prices,
     }
-    Some(warm)
 }
 
 /// How to re-match.
@@ -322,7 +361,8 @@ pub struct WarmReport {
     pub pairs_offered: u64,
     /// Of those, pairs whose need and resource are both in the new lists.
     pub pairs_mapped: u64,
-    /// Prices carried over (needs, resources, households with a non-zero price).
+    /// Prices carried over: needs, resources and households of the run with a previous
+    /// price (0 for a cold solve, which is given none).
     pub prices_mapped: u64,
 }
 
@@ -447,12 +487,11 @@ pub(crate) struct Prepared {
     pub supply: Vec<Resource>,
     /// The engine's input: needs without a fixed pair; supply net of fixed pairs.
     pub run_inputs: Inputs,
-    pub hook: EngineHook,
+    pub hook: Arc<EngineHook>,
     pub previous_pairs: Vec<PreviousPair>,
     pub outcome_counts: OutcomeCounts,
     pub removed_needs: u64,
     pub new_needs: u64,
-    pub warm_report: WarmReport,
 }
 
 /// Steps 1 to 4 of the module docs, and the hook of step 5.
@@ -607,53 +646,14 @@ pub(crate) fn prepare(
             provider_id: p.provider_id.clone(),
         })
         .collect();
-    // Warm start report (the engine maps by id; count what will map).
-    let need_ids: HashSet<&str> = run_needs.iter().map(|n| n.need_id.as_str()).collect();
-    let res_ids: HashSet<&str> = run_resources
-        .iter()
-        .map(|r| r.resource_id.as_str())
-        .collect();
-    let mapped = open
-        .iter()
-        .filter(|(n, r)| need_ids.contains(n.as_str()) && res_ids.contains(r.as_str()))
-        .count() as u64;
-    let households: HashSet<&str> = run_needs.iter().map(|n| n.household_id.as_str()).collect();
-    let prices = &previous.snapshot.prices;
-    let prices_mapped = prices
-        .need
-        .keys()
-        .filter(|k| need_ids.contains(k.as_str()))
-        .count()
-        + prices
-            .resource
-            .keys()
-            .filter(|k| res_ids.contains(k.as_str()))
-            .count()
-        + prices
-            .household
-            .keys()
-            .filter(|k| households.contains(k.as_str()))
-            .count();
-    let mut warm_report = WarmReport {
-        mode: "warm".to_owned(),
-        reason: None,
-        pairs_offered: open.len() as u64,
-        pairs_mapped: mapped,
-        prices_mapped: prices_mapped as u64,
-    };
-    if !options.warm {
-        warm_report.mode = "cold".to_owned();
-        warm_report.reason = Some("cold solve requested".to_owned());
-    } else if mapped == 0 && prices_mapped == 0 {
-        warm_report.mode = "cold".to_owned();
-        warm_report.reason = Some("no previous pair or price maps onto the new lists".to_owned());
-    }
-    let hook = EngineHook {
+    // The engine maps the warm start by id and counts what maps (`WarmMapped`).
+    let hook = Arc::new(EngineHook {
         forbidden,
-        warm_pairs: if options.warm { open } else { Vec::new() },
-        prices: options.warm.then(|| prices.clone()),
+        warm_pairs: open,
+        prices: options.warm.then(|| previous.snapshot.prices.clone()),
         household_taken,
-    };
+        warm: options.warm,
+    });
     let run_inputs = Inputs {
         needs: run_needs,
         resources: run_resources,
@@ -672,7 +672,6 @@ pub(crate) fn prepare(
         outcome_counts,
         removed_needs,
         new_needs: n_new,
-        warm_report,
     })
 }
 
@@ -703,7 +702,7 @@ pub(crate) fn finish(
     run_options.parallel = options.parallel;
     run_options.cancel = options.cancel.clone();
     run_options.previous_pairs = Some(prep.previous_pairs.clone());
-    run_options.rematch = Some(Arc::new(prep.hook.clone()));
+    run_options.rematch = Some(prep.hook.clone());
     run_options.on_stage = options.on_stage.clone();
     let clock = std::time::Instant::now();
     let result = run(&prep.run_inputs, &prep.policy, &run_options)?;
@@ -837,7 +836,11 @@ pub(crate) fn finish(
         new_needs: prep.new_needs,
         removed_needs: prep.removed_needs,
         needs_in_run: prep.run_inputs.needs.len() as u64,
-        warm: prep.warm_report,
+        warm: warm_report(
+            &prep.hook,
+            result.warm_mapped.unwrap_or_default(),
+            options.warm,
+        ),
         changes: counts,
         solve_ms,
         run_ms,
