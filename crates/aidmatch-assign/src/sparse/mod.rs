@@ -91,10 +91,7 @@
 //! sibling swap that costs nothing more (it needs the column index, built on first
 //! use). Untiered grouped components are still solved by columns, whose backward
 //! searches never expand `O`. Warm starts add rows by row searches, with the same
-//! shortcuts; a full group with a row to add has its members taken out too, and the
-//! rows come back most urgent first, so that a row never has to displace a sibling of a
-//! lower tier (a search whose gap is a tier bonus). A full group without a zero-cost
-//! swap can still cost a hub scan.
+//! shortcuts; a *full* group without a zero-cost swap still costs a hub scan.
 //!
 //! # Example
 //!

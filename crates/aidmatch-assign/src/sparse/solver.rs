@@ -1465,7 +1465,6 @@ impl<'a, C: Cost> Solver<'a, C> {
                 self.deactivate_row(r);
             }
         }
-        self.open_full_groups();
         // Groups with free capacity must have price zero; lowering it can only open a
         // gap on the group's rows with free supply.
         for g in 0..self.ng {
@@ -1494,53 +1493,13 @@ impl<'a, C: Cost> Solver<'a, C> {
             }
         }
         self.drop_transpose();
-        self.activate_in_tier_order(
-            (0..self.nr as u32)
-                .filter(|&r| !self.active[r as usize])
-                .collect(),
-        )
-    }
-
-    /// Takes out every member with flow of a full group that has a row waiting to be
-    /// added (inactive, with supply). Such a row must displace a sibling, and when it
-    /// is of a higher tier its gap is a tier bonus: its search may settle everything
-    /// below that through the hub (a warm province re-match had 9 such searches of up
-    /// to 1 s each). With the members out, the rows come back most urgent first (see
-    /// [`Solver::activate_in_tier_order`]): the first find room, and a later one that
-    /// does not beat them has no gap (`lift_group`). Exact: taking rows out is always
-    /// allowed; their columns are repaired like any other.
-    fn open_full_groups(&mut self) {
-        for g in 0..self.ng {
-            if self.group_flow[g] < self.group_cap[g] {
-                continue;
-            }
-            let members = self.group_start[g]..self.group_start[g + 1];
-            let waiting = members.clone().any(|idx| {
-                let r = self.group_rows[idx] as usize;
-                !self.active[r] && self.row_flow[r] < self.supply[r]
-            });
-            if waiting {
-                for idx in members {
-                    let r = self.group_rows[idx] as usize;
-                    if self.row_flow[r] > 0 {
-                        self.deactivate_row(r);
-                    }
-                }
-            }
-        }
-    }
-
-    /// Adds the inactive rows `rows` back by forward searches, highest tier first (then
-    /// by index).
-    fn activate_in_tier_order(&mut self, mut rows: Vec<u32>) -> Result<(), Fail> {
-        rows.sort_by_key(|&r| (std::cmp::Reverse(self.row_bonus[r as usize]), r));
-        for (n, r) in rows.into_iter().enumerate() {
-            if n % 4096 == 0 {
+        for r in 0..self.nr {
+            if r % 4096 == 0 {
                 self.check_cancel()?;
             }
-            if !self.active[r as usize] {
+            if !self.active[r] {
                 self.tick()?;
-                self.activate_row(r as usize)?;
+                self.activate_row(r)?;
             }
         }
         Ok(())
