@@ -184,32 +184,7 @@ impl Session {
     /// # Errors
     /// As [`super::solve`].
     pub fn new(problem: Problem, options: &Options) -> Result<Session, AssignError> {
-        super::check_size(&problem)?;
-        let bonus = problem.tier_bonuses()?;
-        let (mut parts, col_local, group_local) = whole(&problem);
-        let part = parts.pop().unwrap_or_default();
-        let matching = Matching {
-            flow: Vec::new(),
-            row_price: Vec::new(),
-            col_price: Vec::new(),
-            group_price: Vec::new(),
-            tier_bonus: bonus.clone(),
-        };
-        let mut s = Session {
-            problem,
-            part,
-            col_local,
-            group_local,
-            bonus,
-            options: options.clone(),
-            engine: None,
-            matching,
-            rows: Vec::new(),
-            cols: Vec::new(),
-            added: 0,
-        };
-        s.rebuild(false)?;
-        Ok(s)
+        Session::start(problem, Matching::default(), options, false)
     }
 
     /// Starts from `matching`, an optimum of `problem` found elsewhere (by
@@ -226,7 +201,6 @@ impl Session {
         matching: Matching,
         options: &Options,
     ) -> Result<Session, AssignError> {
-        super::check_size(&problem)?;
         super::check_prices("row_price", &matching.row_price, problem.n_rows())?;
         super::check_prices("col_price", &matching.col_price, problem.n_cols())?;
         super::check_prices("group_price", &matching.group_price, problem.n_groups())?;
@@ -237,6 +211,17 @@ impl Session {
                 problem.n_arcs()
             )));
         }
+        Session::start(problem, matching, options, true)
+    }
+
+    /// A session on the whole problem, solved cold or warm from `matching`.
+    fn start(
+        problem: Problem,
+        matching: Matching,
+        options: &Options,
+        warm: bool,
+    ) -> Result<Session, AssignError> {
+        super::check_size(&problem)?;
         let bonus = problem.tier_bonuses()?;
         let (mut parts, col_local, group_local) = whole(&problem);
         let part = parts.pop().unwrap_or_default();
@@ -253,7 +238,7 @@ impl Session {
             cols: Vec::new(),
             added: 0,
         };
-        s.rebuild(true)?;
+        s.rebuild(warm)?;
         Ok(s)
     }
 

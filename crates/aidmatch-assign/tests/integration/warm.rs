@@ -244,6 +244,23 @@ fn edits_reject_bad_input() {
     assert_eq!(s.problem().n_rows(), 1);
 }
 
+/// Resolves `s` and checks it against a cold solve: certificate, weight, and tier
+/// quantities when tiered.
+fn resolve_equals_cold(s: &mut Session, seed: u64) {
+    let m = s.resolve().expect("resolve").clone();
+    let p = s.problem();
+    verify::verify(p, &m).expect("certificate");
+    let cold = sparse::solve(p, &Options::default()).expect("cold");
+    assert_eq!(m.weight(p), cold.weight(p), "seed {seed}");
+    if p.has_tiers() {
+        assert_eq!(
+            m.quantity_by_tier(p),
+            cold.quantity_by_tier(p),
+            "seed {seed}"
+        );
+    }
+}
+
 /// Many edits at once on grouped problems take the cold path; still exact.
 #[test]
 fn many_edits_on_grouped_problems_equal_cold() {
@@ -255,18 +272,7 @@ fn many_edits_on_grouped_problems_equal_cold() {
             for _ in 0..rng.random_range(10..40) {
                 random_edit(&mut rng, &mut s);
             }
-            let m = s.resolve().expect("resolve").clone();
-            let p = s.problem();
-            verify::verify(p, &m).expect("certificate");
-            let cold = sparse::solve(p, &Options::default()).expect("cold");
-            assert_eq!(m.weight(p), cold.weight(p), "seed {seed}");
-            if p.has_tiers() {
-                assert_eq!(
-                    m.quantity_by_tier(p),
-                    cold.quantity_by_tier(p),
-                    "seed {seed}"
-                );
-            }
+            resolve_equals_cold(&mut s, seed);
         }
     }
 }
@@ -287,18 +293,7 @@ fn many_capacity_cuts_on_grouped_problems_equal_cold() {
                 s.set_col_capacity(j, cap.saturating_sub(rng.random_range(0..2)))
                     .expect("cut");
             }
-            let m = s.resolve().expect("resolve").clone();
-            let p = s.problem();
-            verify::verify(p, &m).expect("certificate");
-            let cold = sparse::solve(p, &Options::default()).expect("cold");
-            assert_eq!(m.weight(p), cold.weight(p), "seed {seed}");
-            if p.has_tiers() {
-                assert_eq!(
-                    m.quantity_by_tier(p),
-                    cold.quantity_by_tier(p),
-                    "seed {seed}"
-                );
-            }
+            resolve_equals_cold(&mut s, seed);
         }
     }
 }
