@@ -69,8 +69,8 @@ pub struct EngineHook {
     pub warm_pairs: Vec<(String, String)>,
     /// Dual prices of the previous solve.
     pub prices: Option<IdPrices>,
-    /// Start the solve from `warm_pairs` and `prices`; false: solve cold (what would
-    /// map onto the new lists is still counted, see [`WarmMapped`]).
+    /// Start the solve from `warm_pairs` and `prices`; false: solve cold (nothing is
+    /// mapped).
     pub warm: bool,
     /// Places of `household.max_needs_per_round` already taken by kept pairs, by
     /// household id (households without a kept pair left out).
@@ -170,7 +170,8 @@ pub(crate) struct WarmMapped {
 
 /// The warm start of the hook in the new network's index space: row `r` is need
 /// `order[r]`, columns are resources, groups are households, and what of it maps.
-/// `None` (a cold solve) when there is no hook, its `warm` is false, or nothing maps.
+/// `None` (a cold solve) when there is no hook, its `warm` is false (then nothing is
+/// mapped or counted), or nothing maps.
 /// O(pairs · log n + rows + columns).
 pub(crate) fn warm_start(
     hook: Option<&EngineHook>,
@@ -183,6 +184,9 @@ pub(crate) fn warm_start(
     let Some(h) = hook else {
         return (None, None);
     };
+    if !h.warm {
+        return (None, Some(WarmMapped::default()));
+    }
     let mut row_of = vec![0u32; needs.len()];
     for (r, &i) in order.iter().enumerate() {
         row_of[i as usize] = r as u32;
@@ -233,7 +237,7 @@ pub(crate) fn warm_start(
             warm.group_price = group_price;
         }
     }
-    let usable = h.warm && (!warm.pairs.is_empty() || mapped.prices > 0);
+    let usable = !warm.pairs.is_empty() || mapped.prices > 0;
     (usable.then_some(warm), Some(mapped))
 }
 
@@ -359,10 +363,11 @@ pub struct WarmReport {
     pub reason: Option<String>,
     /// Open proposals offered as the starting solution.
     pub pairs_offered: u64,
-    /// Of those, pairs whose need and resource are both in the new lists.
+    /// Of those, pairs whose need and resource are both in the new lists (0 for a cold
+    /// solve, which maps nothing).
     pub pairs_mapped: u64,
     /// Prices carried over: needs, resources and households of the run with a previous
-    /// price (0 for a cold solve, which is given none).
+    /// price (0 for a cold solve).
     pub prices_mapped: u64,
 }
 
