@@ -216,7 +216,7 @@ pub(crate) struct CheckEnv<'a> {
 /// eligibility pass reads every candidate resource once per need; at province scale
 /// the full records of 100,000 resources do not stay in cache, and the first field
 /// read of each was 30% of the pass's time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct ResourceFacts {
     /// Budget in hundredths; `u64::MAX` without one.
     budget: u64,

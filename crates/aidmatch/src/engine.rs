@@ -959,7 +959,6 @@ fn assemble(
             let tier = s.tier[i];
             let j = assigned_to[i];
             let matched = j != u32::MAX;
-            out.matched.push(matched);
             out.by_tier.entry(tier).or_default().add(matched);
             out.by_category
                 .entry(need.category.as_str())
@@ -1029,26 +1028,28 @@ fn assemble(
     });
     let mut assignments = Vec::with_capacity(res_needs.len());
     let mut unmatched = Vec::with_capacity(n - res_needs.len());
-    let mut row_of = Vec::with_capacity(n);
+    // Each need's row: both lists are in need order.
+    let (mut a, mut u) = (0u32, 0u32);
+    let row_of: Vec<Result<u32, u32>> = assigned_to
+        .iter()
+        .map(|&j| {
+            if j == u32::MAX {
+                u += 1;
+                Err(u - 1)
+            } else {
+                a += 1;
+                Ok(a - 1)
+            }
+        })
+        .collect();
     let mut coverage = Coverage::default();
     let mut objective = Objective {
         assigned_by_tier: vec![0; n_tiers],
         ..Objective::default()
     };
     let mut fast_track_assigned = 0u64;
-    let mut forms: BTreeMap<&str, Quantity> = BTreeMap::new();
     for c in chunks {
         let c = c?;
-        let (mut a, mut u) = (assignments.len() as u32, unmatched.len() as u32);
-        for matched in c.matched {
-            if matched {
-                row_of.push(Ok(a));
-                a += 1;
-            } else {
-                row_of.push(Err(u));
-                u += 1;
-            }
-        }
         assignments.extend(c.assignments);
         unmatched.extend(c.unmatched);
         for (tier, cell) in c.by_tier {
@@ -1073,14 +1074,16 @@ fn assemble(
         }
         objective.total_score += c.total_score;
         for (form, q) in c.quantity_by_form {
-            add_quantity(forms.entry(form).or_default(), q);
+            add_quantity(
+                objective
+                    .quantity_by_form
+                    .entry(form.to_owned())
+                    .or_default(),
+                q,
+            );
         }
         fast_track_assigned += c.fast_track;
     }
-    objective.quantity_by_form = forms
-        .into_iter()
-        .map(|(form, q)| (form.to_owned(), q))
-        .collect();
     coverage.finish();
     let referrals = referral::referrals(&s.policy.referral, &s.needs, &s.household, n_households);
 
@@ -1172,8 +1175,6 @@ fn assemble(
 struct RowsChunk {
     assignments: Vec<AssignmentRow>,
     unmatched: Vec<UnmatchedRow>,
-    /// Per need of the chunk, in order: matched or not.
-    matched: Vec<bool>,
     by_tier: BTreeMap<u8, CoverageCell>,
     by_category: BTreeMap<&'static str, CoverageCell>,
     by_county: BTreeMap<u32, CoverageCell>,
