@@ -194,6 +194,22 @@ pub(super) struct ZeroPaths {
     /// Per visited node: the next node towards the group and the local arc (or NONE).
     next: Vec<(u32, u32)>,
     queue: Vec<u32>,
+    /// `through_hub`: the search tree's nodes within the hub's distance (stamped with
+    /// `tree_epoch`) and their tree predecessors.
+    tree_stamp: Vec<u32>,
+    tree_epoch: u32,
+    tree_pred: Vec<(u32, u32)>,
+}
+
+/// How a [`Solver::search`] ended.
+enum Reach<C> {
+    /// The target, at this distance.
+    Target(C),
+    /// A forward search towards a full group: the hub, final at this distance, and
+    /// no zero-cost path on from it (finished by `Solver::through_hub`).
+    Hub(C),
+    /// Nothing below the bound.
+    Bound,
 }
 
 impl<C: Cost> std::fmt::Debug for Solver<'_, C> {
@@ -511,14 +527,10 @@ impl<'a, C: Cost> Solver<'a, C> {
 
     /// Runs Dijkstra from `src` to `target` over reduced costs, ignoring labels
     /// `>= bound`. Returns the distance of `target` if it is below `bound`; `settled`
-    /// then holds every node of smaller distance (and `target`).
-    fn search(
-        &mut self,
-        src: u32,
-        target: u32,
-        bound: C,
-        forward: bool,
-    ) -> Result<Option<C>, Fail> {
+    /// then holds every node of smaller distance (and `target`). A forward search
+    /// towards a *full* group stops instead when the hub's label is final and no
+    /// zero-cost path leads on from it ([`Reach::Hub`]; see `through_hub`).
+    fn search(&mut self, src: u32, target: u32, bound: C, forward: bool) -> Result<Reach<C>, Fail> {
         self.begin_search();
         self.target = target;
         self.cut = bound;
@@ -542,7 +554,7 @@ impl<'a, C: Cost> Solver<'a, C> {
             // Mark settled: a label can no longer improve once popped.
             self.settled.push(v);
             if v == target {
-                return Ok(Some(d));
+                return Ok(Reach::Target(d));
             }
             self.tick()?;
             if forward {
@@ -560,13 +572,16 @@ impl<'a, C: Cost> Solver<'a, C> {
                     if self.hub_reaches(target) {
                         self.label(target, d, hub, NONE);
                         self.settled.push(target);
-                        return Ok(Some(d));
+                        return Ok(Reach::Target(d));
                     }
                     if !tried_zero {
                         tried_zero = true;
                         if self.hub_to_full_group(target, d)? {
-                            return Ok(Some(d));
+                            return Ok(Reach::Target(d));
                         }
+                    }
+                    if matches!(self.node(target), Node::Group(_)) {
+                        return Ok(Reach::Hub(self.dist[hi]));
                     }
                 }
                 if v == hub {
@@ -581,10 +596,162 @@ impl<'a, C: Cost> Solver<'a, C> {
             let t = target as usize;
             if self.stamp[t] == self.epoch && self.dist[t] <= d {
                 self.settled.push(target);
-                return Ok(Some(self.dist[t]));
+                return Ok(Reach::Target(self.dist[t]));
+            }
+        }
+        Ok(Reach::Bound)
+    }
+
+    /// Finishes a row search that stopped at the hub ([`Reach::Hub`] at distance `a`)
+    /// towards the full group node `g`, without scanning the hub: the scan labels
+    /// every column with flow and every group with room, and the search would then
+    /// settle every node closer than the group, a whole region when the gap is a tier
+    /// bonus. Instead:
+    ///
+    /// 1. the potentials of the nodes settled so far are lowered as after a search to
+    ///    distance `a` (`min(d, a)` is a valid potential change); every node of the
+    ///    search tree within `a`, the set `S` (the hub and the source row in it), is
+    ///    then at distance zero from the row, through tight tree arcs;
+    /// 2. a backward Dijkstra from `g`, which never expands the hub, runs until it
+    ///    settles a node of `S` at distance `m`: every path from the row to `g` leaves
+    ///    `S` for the last time somewhere, so `m` is the remaining shortest distance,
+    ///    and the path is the tree's path to that node followed by the backward one
+    ///    (disjoint: the backward search settles no other node of `S`);
+    /// 3. the nodes it settled are raised as after a backward search to `m` (the
+    ///    backward path becomes tight; `S` is untouched), and the cycle is augmented.
+    ///
+    /// Without a node of `S` below `bound` (what is left of the gap) the same update to
+    /// `bound` closes the row's gap. Exact, like the search it replaces: both updates
+    /// keep every residual reduced cost non-negative. Returns whether it augmented.
+    fn through_hub(&mut self, r: usize, g: u32, a: C, gap: C) -> Result<bool, Fail> {
+        let n = self.pi.len();
+        let z = &mut self.zero;
+        if z.tree_stamp.len() != n {
+            z.tree_stamp = vec![0; n];
+            z.tree_pred = vec![(NONE, NONE); n];
+            z.tree_epoch = 0;
+        }
+        z.tree_epoch = z.tree_epoch.wrapping_add(1);
+        if z.tree_epoch == 0 {
+            z.tree_stamp.fill(0);
+            z.tree_epoch = 1;
+        }
+        let epoch = z.tree_epoch;
+        for idx in 0..self.settled.len() {
+            let v = self.settled[idx] as usize;
+            if self.dist[v] <= a {
+                self.zero.tree_stamp[v] = epoch;
+                self.zero.tree_pred[v] = self.pred[v];
+            }
+        }
+        // The hub's own tree path (its last column may be labelled, not settled).
+        let mut v = self.hub;
+        while v != NONE && self.zero.tree_stamp[v as usize] != epoch {
+            self.zero.tree_stamp[v as usize] = epoch;
+            self.zero.tree_pred[v as usize] = self.pred[v as usize];
+            v = self.pred[v as usize].0;
+        }
+        self.update_potentials(a, true)?;
+        if self.t_start.is_empty() {
+            self.build_transpose()?;
+            self.index_for_zero = true;
+        }
+        let bound = ck(gap.sub_c(a))?;
+        let Some((m, meet)) = self.search_to_tree(g, bound)? else {
+            self.update_potentials(bound, false)?;
+            return Ok(false);
+        };
+        let mut delta = self.supply[r] - self.row_flow[r];
+        let mut v = meet;
+        while v != r as u32 {
+            let (u, k) = self.zero.tree_pred[v as usize];
+            delta = delta.min(self.residual(u, v, k));
+            v = u;
+        }
+        let mut u = meet;
+        while u != g {
+            let (v, k) = self.pred[u as usize];
+            delta = delta.min(self.residual(u, v, k));
+            u = v;
+        }
+        debug_assert!(delta > 0);
+        let mut v = meet;
+        while v != r as u32 {
+            let (u, k) = self.zero.tree_pred[v as usize];
+            self.push(u, v, k, delta);
+            v = u;
+        }
+        let mut u = meet;
+        while u != g {
+            let (v, k) = self.pred[u as usize];
+            self.push(u, v, k, delta);
+            u = v;
+        }
+        self.row_flow[r] += delta;
+        self.update_potentials(m, false)?;
+        Ok(true)
+    }
+
+    /// Backward Dijkstra from group node `g` over the residual arcs into each node,
+    /// until it pops a node of the tree marked by `through_hub`; returns its distance
+    /// and the node (`pred` leads from it to `g`). Labels `>= bound` are dropped; the
+    /// hub is in the tree, so it is never expanded. Columns are scanned whole (the lazy
+    /// scan of `continue_col` assumes every active row at or above `π(O)`, which the
+    /// tree's rows, just lowered, need not be).
+    fn search_to_tree(&mut self, g: u32, bound: C) -> Result<Option<(C, u32)>, Fail> {
+        self.begin_search();
+        self.target = self.hub;
+        self.cut = bound;
+        self.label(g, C::ZERO, NONE, NONE);
+        let epoch = self.zero.tree_epoch;
+        while let Some(Reverse((d, v))) = self.heap.pop() {
+            if d >= bound {
+                break;
+            }
+            let vi = v as usize;
+            if self.dist[vi] < d || self.stamp[vi] != self.epoch {
+                continue;
+            }
+            if self.zero.tree_stamp[vi] == epoch {
+                return Ok(Some((d, v)));
+            }
+            self.settled.push(v);
+            self.tick()?;
+            match self.node(v) {
+                Node::Col(j) => {
+                    let pv = self.pi[vi];
+                    if self.col_flow[j] > 0 {
+                        let rc = ck(self.pi[self.hub as usize].sub_c(pv))?;
+                        self.relax(self.hub, d, rc, bound, v, NONE)?;
+                    }
+                    let extra = self.t_extra.get(j).map_or(0, Vec::len);
+                    let listed = self.t_start[j]..self.t_start[j + 1];
+                    for idx in listed {
+                        let (c, k, r) = self.t_list[idx];
+                        self.relax_into_col(v, d, bound, c, k, r)?;
+                    }
+                    for e in 0..extra {
+                        let (c, k, r) = self.t_extra[j][e];
+                        self.relax_into_col(v, d, bound, c, k, r)?;
+                    }
+                }
+                _ => self.expand_backward(v, d, bound)?,
             }
         }
         Ok(None)
+    }
+
+    /// Relaxes the arc from row `r` (local arc `k`, compound weight `c`) into column
+    /// node `v`, settled at `d`, in a backward search.
+    #[inline]
+    fn relax_into_col(&mut self, v: u32, d: C, bound: C, c: C, k: u32, r: u32) -> Result<(), Fail> {
+        let (ku, ru) = (k as usize, r as usize);
+        if !self.active[ru] || self.flow[ku] >= self.cap(ru, ku) {
+            return Ok(());
+        }
+        let rc = ck(ck(self.pi[ru].sub_c(c))?.sub_c(self.pi[v as usize]))?;
+        self.relax(r, d, rc, bound, v, k)?;
+        Ok(())
     }
 
     /// Whether the arc `O → g` into group node `target` is residual with reduced cost
@@ -1080,7 +1247,12 @@ impl<'a, C: Cost> Solver<'a, C> {
             }
             let res = self.search(r as u32, h, gap, true)?;
             match res {
-                Some(dd) => {
+                Reach::Hub(a) => {
+                    if !self.through_hub(r, h, a, gap)? {
+                        break;
+                    }
+                }
+                Reach::Target(dd) => {
                     let mut delta = self.supply[r] - self.row_flow[r];
                     let mut v = h;
                     while v != r as u32 {
@@ -1098,7 +1270,7 @@ impl<'a, C: Cost> Solver<'a, C> {
                     self.row_flow[r] += delta;
                     self.update_potentials(dd, true)?;
                 }
-                None => {
+                Reach::Bound => {
                     self.update_potentials(gap, true)?;
                     break;
                 }
@@ -1309,7 +1481,7 @@ impl<'a, C: Cost> Solver<'a, C> {
                 break;
             }
             match self.search(src, hub, gap, false)? {
-                Some(dd) => {
+                Reach::Target(dd) => {
                     let mut delta = self.col_cap[j] - self.col_flow[j];
                     let mut u = hub;
                     while u != src {
@@ -1327,7 +1499,8 @@ impl<'a, C: Cost> Solver<'a, C> {
                     self.col_flow[j] += delta;
                     self.update_potentials(dd, false)?;
                 }
-                None => {
+                // Backward searches never stop at the hub short of their target.
+                Reach::Hub(_) | Reach::Bound => {
                     self.update_potentials(gap, false)?;
                     break;
                 }
