@@ -239,10 +239,9 @@ pub struct MatchResult {
     pub(crate) ctx: Arc<Context>,
     #[serde(skip)]
     times: StageTimes,
-    /// Dual prices of the final solve by need, resource and household index (for the
-    /// warm start of a re-match).
+    /// The first solve's prices and assignment (the warm start of a re-match).
     #[serde(skip)]
-    pub(crate) prices: Option<Arc<crate::rematch::IndexPrices>>,
+    pub(crate) first_solve: Option<Arc<crate::rematch::FirstSolve>>,
     /// What of a re-match's previous solution mapped onto this run's lists.
     #[serde(skip)]
     pub(crate) warm_mapped: Option<crate::rematch::WarmMapped>,
@@ -741,6 +740,7 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
     report_stage(Stage::Solve, clock.elapsed());
     budget.solves += 1;
     let bound = (m.quantity_by_tier(&problem), m.weight(&problem));
+    let first_solve = Arc::new(crate::rematch::FirstSolve::of(&problem, &m, &order));
     // Budget re-solves: only some capacities drop, so a session repairs just the needs
     // over a lowered capacity (no pass over the arcs per re-solve).
     let mut solved = Solved::Once(problem, m);
@@ -824,9 +824,7 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         parallel,
     )?;
     result.warm_mapped = warm_mapped;
-    result.prices = Some(Arc::new(crate::rematch::IndexPrices::of(
-        &problem, &matching, &order,
-    )));
+    result.first_solve = Some(first_solve);
     drop(problem);
     let (mut bound_tiers, bound_weight) = bound;
     // The solver counts tiers up to the highest one in use; the summary lists them all.
@@ -1165,7 +1163,7 @@ fn assemble(
         summary,
         ctx: Arc::new(ctx),
         times: StageTimes::default(),
-        prices: None,
+        first_solve: None,
         warm_mapped: None,
     })
 }

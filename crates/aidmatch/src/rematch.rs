@@ -16,9 +16,11 @@
 //!    matched again (failed and expired ones may get the same resource again).
 //!    A need declined by its recipient as `no_longer_needed` leaves the needs list.
 //! 5. **Solve, warm.** The engine runs on this state (new needs added, the supply replaced
-//!    if a new one is given) with the open proposals and the dual prices of the previous
-//!    solve mapped by id onto the new network's rows, columns and groups
-//!    (`aidmatch_assign::sparse::solve_warm`). Proposals whose need or resource is gone,
+//!    if a new one is given) with the previous round's first solve (budgets relaxed: the
+//!    open proposals, but for the needs the budget step moved, and that solve's dual
+//!    prices; see [`crate::snapshot::FirstSolvePair`]) mapped by id onto the new network's
+//!    rows, columns and groups as the warm start of its own first solve
+//!    (`aidmatch_assign::sparse::solve_warm`). Pairs whose need or resource is gone,
 //!    or whose pair is no longer eligible, are dropped from the warm start; with no
 //!    usable pair and no price the solve is cold, and [`RematchSummary::warm`] says so.
 //!    `solve_warm` is exact whatever it starts from and its certificate is verified, so the
@@ -57,7 +59,7 @@ use crate::error::{Error, InputProblem, ProblemKind};
 use crate::model::{Inputs, Need, Outcome, Quantity, Resource};
 use crate::outcome::{Continuity, LoopRules, OutcomeCounts, Pair, PairStatus, apply_outcomes};
 use crate::report::write_atomic;
-use crate::snapshot::{IdPrices, SNAPSHOT_FORMAT, Snapshot, State, sort_pairs};
+use crate::snapshot::{FirstSolvePair, IdPrices, SNAPSHOT_FORMAT, Snapshot, State, sort_pairs};
 use crate::taxonomy::{DeclineReason, DeclinedBy};
 
 /// What a re-match hands to the engine (through `RunOptions::rematch`), by id.
@@ -65,9 +67,10 @@ use crate::taxonomy::{DeclineReason, DeclinedBy};
 pub struct EngineHook {
     /// (need id, resource id) pairs never matched.
     pub forbidden: Vec<(String, String)>,
-    /// (need id, resource id) pairs of the previous solution (the open proposals).
+    /// (need id, resource id) pairs of the previous round's first solve (the open
+    /// proposals, but for the needs the budget step moved: [`crate::snapshot::FirstSolvePair`]).
     pub warm_pairs: Vec<(String, String)>,
-    /// Dual prices of the previous solve.
+    /// Dual prices of the previous round's first solve.
     pub prices: Option<IdPrices>,
     /// Start the solve from `warm_pairs` and `prices`; false: solve cold (nothing is
     /// mapped).
@@ -77,30 +80,42 @@ pub struct EngineHook {
     pub household_taken: Vec<(String, u32)>,
 }
 
-/// Dual prices of a run's final solve, by need, resource and household index of the
-/// run's canonical order.
+/// A run's first solve (budgets relaxed, see [`crate::network`]): its dual prices and
+/// its assignment, by need, resource and household index of the run's canonical order.
+/// The next round's first solve relaxes the budgets again, so this, not the final
+/// (budget-capped) solve, is its warm start: starting from the final one, every column
+/// the budget step capped has room again at a positive price and must be refilled by
+/// searches (about 2,900 columns and 1.7 s at province scale).
 #[derive(Debug, Clone, Default)]
-pub(crate) struct IndexPrices {
+pub(crate) struct FirstSolve {
     pub need: Vec<i128>,
     pub resource: Vec<i128>,
     pub household: Vec<i128>,
+    /// Resource index each need went to (`u32::MAX` = none).
+    pub assigned: Vec<u32>,
 }
 
-impl IndexPrices {
-    /// Re-indexes the solver's prices: row `r` is need `order[r]`, columns are
-    /// resources, groups are households. O(rows + columns + groups).
-    pub(crate) fn of(problem: &Problem, m: &Matching, order: &[u32]) -> IndexPrices {
+impl FirstSolve {
+    /// Re-indexes the solver's solution: row `r` is need `order[r]`, columns are
+    /// resources, groups are households. O(rows + columns + groups + arcs with flow).
+    pub(crate) fn of(problem: &Problem, m: &Matching, order: &[u32]) -> FirstSolve {
         let mut need = vec![0i128; order.len()];
         for (r, &i) in order.iter().enumerate() {
             if let (Some(slot), Some(&y)) = (need.get_mut(i as usize), m.row_price.get(r)) {
                 *slot = y;
             }
         }
-        let _ = problem;
-        IndexPrices {
+        let mut assigned = vec![u32::MAX; order.len()];
+        for (row, col, units) in m.pairs(problem) {
+            if let (true, Some(&i)) = (units > 0, order.get(row)) {
+                assigned[i as usize] = col as u32;
+            }
+        }
+        FirstSolve {
             need,
             resource: m.col_price.clone(),
             household: m.group_price.clone(),
+            assigned,
         }
     }
 }
@@ -632,12 +647,27 @@ pub(crate) fn prepare(
         .filter(|p| p.status == PairStatus::Declined)
         .map(|p| (p.need_id.clone(), p.resource_id.clone()))
         .collect();
-    let open: Vec<(String, String)> = pairs
+    // The warm start is the previous first solve (see `FirstSolve`): the open proposals,
+    // except for the needs it matched otherwise or left out.
+    let first: HashMap<&str, Option<&str>> = previous
+        .snapshot
+        .first_solve
+        .iter()
+        .map(|p| (p.need_id.as_str(), p.resource_id.as_deref()))
+        .collect();
+    let mut warm_pairs: Vec<(String, String)> = pairs
         .iter()
         .zip(&fixed)
-        .filter(|(p, f)| !**f && p.status == PairStatus::Proposed)
+        .filter(|(p, f)| {
+            !**f && p.status == PairStatus::Proposed && !first.contains_key(p.need_id.as_str())
+        })
         .map(|(p, _)| (p.need_id.clone(), p.resource_id.clone()))
         .collect();
+    for p in &previous.snapshot.first_solve {
+        if let (Some(r), false) = (&p.resource_id, fixed_needs.contains(p.need_id.as_str())) {
+            warm_pairs.push((p.need_id.clone(), r.clone()));
+        }
+    }
     // Continuity relations: the agreed pairs (kept ones). Open proposals are not
     // relations yet; leaving them out also keeps their weights, so the previous prices
     // stay tight for the warm start.
@@ -654,7 +684,7 @@ pub(crate) fn prepare(
     // The engine maps the warm start by id and counts what maps (`WarmMapped`).
     let hook = Arc::new(EngineHook {
         forbidden,
-        warm_pairs: open,
+        warm_pairs,
         prices: options.warm.then(|| previous.snapshot.prices.clone()),
         household_taken,
         warm: options.warm,
@@ -810,6 +840,7 @@ pub(crate) fn finish(
             rules: prep.rules.clone(),
             pairs,
             prices: IdPrices::of_result(&result),
+            first_solve: FirstSolvePair::of_result(&result),
         },
         inputs: Inputs {
             needs: prep.all_needs,

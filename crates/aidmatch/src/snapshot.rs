@@ -4,7 +4,7 @@
 //!
 //! | file | content |
 //! |---|---|
-//! | `snapshot.json` | [`Snapshot`]: format tag, run date, engine version, input and policy digests, the loop rules, every proposed pair with its status, the dual prices of the last solve |
+//! | `snapshot.json` | [`Snapshot`]: format tag, run date, engine version, input and policy digests, the loop rules, every proposed pair with its status, the dual prices of the first (budget-relaxed) solve and the needs whose pair it differs on |
 //! | `needs.json`, `supply.json`, `exclusions.json` | the lists of the round (the supply with its full capacities: places taken by kept pairs are subtracted at each re-match) |
 //! | `policy.toml` | the policy of the round |
 //! | `assignments.csv`, `unmatched.csv`, `referrals.csv`, `summary.json` | the run's results as the spec defines them (written by the run, not read back) |
@@ -66,10 +66,10 @@ pub struct IdPrices {
 }
 
 impl IdPrices {
-    /// The prices of a run's final solve, by id.
+    /// The prices of a run's first solve (budgets relaxed), by id.
     pub fn of_result(result: &MatchResult) -> IdPrices {
         let mut out = IdPrices::default();
-        let Some(p) = &result.prices else {
+        let Some(p) = &result.first_solve else {
             return out;
         };
         let ctx = &result.ctx;
@@ -98,6 +98,38 @@ impl IdPrices {
     }
 }
 
+/// A need whose pair in the round's first solve (budgets relaxed) differs from its
+/// pair in the final solve: with [`Snapshot::prices`], the next round's warm start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirstSolvePair {
+    /// The need.
+    pub need_id: String,
+    /// Its resource in the first solve; `None` when the first solve left it unmatched.
+    pub resource_id: Option<String>,
+}
+
+impl FirstSolvePair {
+    /// The needs of a run whose first-solve resource differs from the final one, by
+    /// need id. O(needs).
+    pub fn of_result(result: &MatchResult) -> Vec<FirstSolvePair> {
+        let Some(first) = &result.first_solve else {
+            return Vec::new();
+        };
+        let ctx = &result.ctx;
+        let resource = |j: u32| ctx.resources.get(j as usize).map(|r| r.resource_id.clone());
+        ctx.needs
+            .iter()
+            .zip(&first.assigned)
+            .zip(&ctx.assigned_to)
+            .filter(|((_, a), b)| a != b)
+            .map(|((need, &a), _)| FirstSolvePair {
+                need_id: need.need_id.clone(),
+                resource_id: resource(a),
+            })
+            .collect()
+    }
+}
+
 /// What `snapshot.json` holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Snapshot {
@@ -116,8 +148,14 @@ pub struct Snapshot {
     /// Every pair proposed so far that still matters: open, kept, and the history of
     /// declined, failed and expired ones. Sorted by (need, resource, proposed_at).
     pub pairs: Vec<Pair>,
-    /// Dual prices of the round's final solve.
+    /// Dual prices of the round's first solve (budgets relaxed; the final solve's
+    /// matching is `pairs`). Snapshots written before `first_solve` existed hold the
+    /// final solve's: either is a valid warm start.
     pub prices: IdPrices,
+    /// Needs whose first-solve pair differs from their final one (empty when the budget
+    /// step changed nothing; absent from older snapshots).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub first_solve: Vec<FirstSolvePair>,
 }
 
 /// A round's whole state: snapshot, lists and policy.
@@ -177,6 +215,7 @@ impl State {
                 rules: rules.clone(),
                 pairs,
                 prices: IdPrices::of_result(result),
+                first_solve: FirstSolvePair::of_result(result),
             },
             inputs: inputs.clone(),
             policy: policy.clone(),
