@@ -1,7 +1,7 @@
 //! Quick wall-clock and memory timing of the sparse solver (official benches live in
 //! `benches/`).
 //!
-//! `cargo run --release -p aidmatch-assign --example sparse_timing -- <family> [reps] [--warm | --session] [--verify]`
+//! `cargo run --release -p aidmatch-assign --example sparse_timing -- <family> [reps] [--warm | --session] [--groups S C] [--tiers] [--verify]`
 //!
 //! Families (fixed seed; column capacities uniform 1..=8, weights uniform 1..=1000,
 //! distinct random columns per row): `20k` (20k rows, 2k cols, 20 arcs a row), `200k`
@@ -9,7 +9,9 @@
 //! and 1% of the columns a capacity one lower or higher, and the warm solve from the
 //! previous optimum is timed against a cold solve of the edited problem.
 //!
-//! `--groups S C` puts the rows in consecutive groups of `S` rows of capacity `C`.
+//! `--groups S C` puts the rows in consecutive groups of `S` rows of capacity `C`;
+//! `--tiers` gives rows tier 1, 2 or 3 with probabilities 15%, 45%, 40% (a re-arced
+//! row in `--session` keeps its tier).
 //!
 //! With `--session`, a [`sparse::Session`] is built once; then, `reps` times, 1% of
 //! the rows are re-arced (removed, and added back as new rows with new arcs) and 1% of
@@ -68,6 +70,7 @@ fn build(
     seed: u64,
     changed: Option<&[bool]>,
     groups: Option<(usize, u32)>,
+    tiers: bool,
 ) -> Problem {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut start = Vec::with_capacity(rows + 1);
@@ -109,6 +112,17 @@ fn build(
     if let Some((size, cap)) = groups {
         let n = rows.div_ceil(size);
         b.groups((0..rows).map(|r| r / size).collect(), vec![cap; n]);
+    }
+    if tiers {
+        let mut trng = ChaCha8Rng::seed_from_u64(seed ^ 0x7133);
+        let tier = (0..rows)
+            .map(|_| match trng.random::<f64>() {
+                x if x < 0.15 => 1,
+                x if x < 0.60 => 2,
+                _ => 3,
+            })
+            .collect();
+        b.row_tier(tier);
     }
     b.build().expect("build")
 }
@@ -164,12 +178,13 @@ fn session_mode(p: Problem, d: usize, reps: usize, check: bool, opts: &Options) 
         for r in 0..rows {
             if s.problem().row_supply(r) > 0 && rng.random_bool(0.01) {
                 let group = s.problem().row_group(r);
+                let tier = s.problem().row_tier(r);
                 s.remove_row(r).expect("remove");
                 c_.clear();
                 w_.clear();
                 random_row(&mut rng, cols, d, &mut c_, &mut w_);
                 let arcs: Vec<(usize, i64)> = c_.iter().copied().zip(w_.iter().copied()).collect();
-                s.add_row(&arcs, 1, 1, group).expect("add");
+                s.add_row(&arcs, 1, tier, group).expect("add");
                 edited += 1;
             }
         }
@@ -254,6 +269,7 @@ fn main() {
     let warm = args.iter().any(|a| a == "--warm");
     let session = args.iter().any(|a| a == "--session");
     let check = args.iter().any(|a| a == "--verify");
+    let tiers = args.iter().any(|a| a == "--tiers");
     // `--groups S C`: rows in consecutive groups of S rows with capacity C each.
     let groups = args.iter().position(|a| a == "--groups").map(|i| {
         let size = args.get(i + 1).and_then(|s| s.parse().ok()).unwrap_or(4);
@@ -271,7 +287,7 @@ fn main() {
         cancel: None,
     };
     let t = Instant::now();
-    let p = build(rows, cols, d, 42, None, groups);
+    let p = build(rows, cols, d, 42, None, groups, tiers);
     eprintln!(
         "built {family}: {} arcs in {:.2}s",
         p.n_arcs(),
@@ -303,7 +319,7 @@ fn main() {
     if warm {
         let mut rng = ChaCha8Rng::seed_from_u64(7);
         let changed: Vec<bool> = (0..rows).map(|_| rng.random_bool(0.01)).collect();
-        let q = build(rows, cols, d, 42, Some(&changed), groups);
+        let q = build(rows, cols, d, 42, Some(&changed), groups, tiers);
         let mut ws = WarmStart::from_matching(&p, &m);
         for (r, &ch) in changed.iter().enumerate() {
             if ch {

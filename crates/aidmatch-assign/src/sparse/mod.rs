@@ -81,17 +81,17 @@
 //! `O(m α(n))`. Space: the problem's CSR plus `O(n)` words per node, one `u32` flow
 //! per arc, and one entry per arc carrying flow; solving by columns (and a warm repair
 //! of a column) adds the column index, 16 bytes per arc with `i64` arithmetic (32 with
-//! `i128`). A row search whose group is full may have to scan all residual arcs of
-//! `O` (`O(n)` per search). Three things keep that rare: a full group's potential is
-//! first lifted to its weakest member's (`lift_group`: a row that does not beat a
-//! sibling then has no gap and no search), a search ends as soon as its target (or the
-//! hub, for a group with room) is labelled at the current distance instead of after
-//! the plateau of equal labels before it, and when the hub is reached a breadth-first
-//! search over arcs of zero reduced cost, backwards from the full group, looks for the
-//! sibling swap that costs nothing more (it needs the column index, built on first
-//! use). Untiered grouped components are still solved by columns, whose backward
-//! searches never expand `O`. Warm starts add rows by row searches, with the same
-//! shortcuts; a *full* group without a zero-cost swap still costs a hub scan.
+//! `i128`). A row search whose group is full never scans the residual arcs of `O`
+//! (`O(n)`), which would settle every node closer than the group, a whole region when
+//! the row's gap is a tier bonus: a full group's potential is first lifted to its
+//! weakest member's (`lift_group`: a row that does not beat a sibling then has no gap
+//! and no search); a search ends as soon as its target (or the hub, for a group with
+//! room) is labelled at the current distance instead of after the plateau of equal
+//! labels before it; when the hub is reached, a breadth-first search over arcs of zero
+//! reduced cost, backwards from the full group, looks for the sibling swap that costs
+//! nothing more; and failing that, the search is finished by a backward Dijkstra from
+//! the group that stops at the forward search's tree (`through_hub`, exact: its
+//! docs give the argument). Both need the column index, built on first use.
 //!
 //! # Example
 //!
