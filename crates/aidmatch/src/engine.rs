@@ -548,7 +548,6 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
     let n_households = households.len();
     let n_providers = providers.len();
     let household_taken = crate::rematch::household_taken(options.rematch.as_deref(), &households);
-    drop(households);
     drop(providers);
     let tier: Vec<u8> = needs
         .iter()
@@ -720,10 +719,10 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         options.rematch.as_deref(),
         &needs,
         &resources,
-        &household,
-        n_households,
+        &households,
         &order,
     );
+    drop(households);
     let clock = Instant::now();
     let problem = build_problem_checked(&shape, &caps)?;
     times.network += clock.elapsed();

@@ -184,16 +184,17 @@ pub(crate) struct WarmMapped {
 }
 
 /// The warm start of the hook in the new network's index space: row `r` is need
-/// `order[r]`, columns are resources, groups are households, and what of it maps.
-/// `None` (a cold solve) when there is no hook, its `warm` is false (then nothing is
-/// mapped or counted), or nothing maps.
-/// O(pairs · log n + rows + columns).
+/// `order[r]`, columns are resources, groups are households (`households`: the run's
+/// sorted household ids), and what of it maps. `None` (a cold solve) when there is no
+/// hook, its `warm` is false (then nothing is mapped or counted), or nothing maps.
+/// Prices are matched by walking each id-sorted price map alongside the id-sorted
+/// list it belongs to (a lookup per need cost 2 s at province scale).
+/// O(pairs · log pairs + rows + columns + prices).
 pub(crate) fn warm_start(
     hook: Option<&EngineHook>,
     needs: &[Need],
     resources: &[Resource],
-    household: &[u32],
-    n_households: usize,
+    households: &[&str],
     order: &[u32],
 ) -> (Option<sparse::WarmStart>, Option<WarmMapped>) {
     let Some(h) = hook else {
@@ -206,10 +207,28 @@ pub(crate) fn warm_start(
     for (r, &i) in order.iter().enumerate() {
         row_of[i as usize] = r as u32;
     }
+    // Pairs by need id, walked alongside the needs; resources through a map.
+    let mut by_need: Vec<&(String, String)> = h.warm_pairs.iter().collect();
+    if !by_need.is_sorted_by(|a, b| a.0 <= b.0) {
+        by_need.sort_by(|a, b| a.0.cmp(&b.0));
+    }
+    let resource_of: HashMap<&str, u32> = resources
+        .iter()
+        .enumerate()
+        .map(|(j, r)| (r.resource_id.as_str(), j as u32))
+        .collect();
     let mut pairs = Vec::with_capacity(h.warm_pairs.len());
-    for (n, r) in &h.warm_pairs {
-        if let (Some(i), Some(j)) = (need_index(needs, n), resource_index(resources, r)) {
-            pairs.push((row_of[i], j as u32, 1));
+    let mut k = 0;
+    for (i, need) in needs.iter().enumerate() {
+        let id = need.need_id.as_str();
+        while by_need.get(k).is_some_and(|p| p.0.as_str() < id) {
+            k += 1;
+        }
+        while let Some(p) = by_need.get(k).filter(|p| p.0 == id) {
+            if let Some(&j) = resource_of.get(p.1.as_str()) {
+                pairs.push((row_of[i], j, 1));
+            }
+            k += 1;
         }
     }
     let mut mapped = WarmMapped {
@@ -220,31 +239,24 @@ pub(crate) fn warm_start(
         pairs,
         ..sparse::WarmStart::default()
     };
-    let parse = |s: &String| s.parse::<i128>().ok().filter(|&v| v >= 0);
     if let Some(p) = &h.prices {
         let mut row_price = vec![0i128; needs.len()];
-        let mut group_price = vec![0i128; n_households];
-        let mut group_seen = vec![false; n_households];
-        for (i, need) in needs.iter().enumerate() {
-            if let Some(y) = p.need.get(&need.need_id).and_then(parse) {
-                row_price[row_of[i] as usize] = y;
-                mapped.prices += 1;
-            }
-            let g = household[i] as usize;
-            if let Some(t) = p.household.get(&need.household_id).and_then(parse)
-                && let (Some(slot), Some(seen)) = (group_price.get_mut(g), group_seen.get_mut(g))
-            {
-                *slot = t;
-                mapped.prices += u64::from(!*seen);
-                *seen = true;
-            }
+        for (i, y) in matched(needs.iter().map(|n| n.need_id.as_str()), &p.need) {
+            row_price[row_of[i] as usize] = y;
+            mapped.prices += 1;
+        }
+        let mut group_price = vec![0i128; households.len()];
+        for (g, t) in matched(households.iter().copied(), &p.household) {
+            group_price[g] = t;
+            mapped.prices += 1;
         }
         let mut col_price = vec![0i128; resources.len()];
-        for (j, res) in resources.iter().enumerate() {
-            if let Some(z) = p.resource.get(&res.resource_id).and_then(parse) {
-                col_price[j] = z;
-                mapped.prices += 1;
-            }
+        for (j, z) in matched(
+            resources.iter().map(|r| r.resource_id.as_str()),
+            &p.resource,
+        ) {
+            col_price[j] = z;
+            mapped.prices += 1;
         }
         if mapped.prices > 0 {
             warm.row_price = row_price;
@@ -254,6 +266,20 @@ pub(crate) fn warm_start(
     }
     let usable = !warm.pairs.is_empty() || mapped.prices > 0;
     (usable.then_some(warm), Some(mapped))
+}
+
+/// The (position, price) of every id of the ascending `ids` that `prices` holds as a
+/// valid non-negative integer, by one walk over both in id order.
+fn matched<'a>(
+    ids: impl Iterator<Item = &'a str> + 'a,
+    prices: &'a std::collections::BTreeMap<String, String>,
+) -> impl Iterator<Item = (usize, i128)> + 'a {
+    let mut it = prices.iter().peekable();
+    ids.enumerate().filter_map(move |(k, id)| {
+        while it.next_if(|(key, _)| key.as_str() < id).is_some() {}
+        let (_, v) = it.next_if(|(key, _)| key.as_str() == id)?;
+        v.parse::<i128>().ok().filter(|&v| v >= 0).map(|v| (k, v))
+    })
 }
 
 /// How the solve started, from what the engine mapped.
