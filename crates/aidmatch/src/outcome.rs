@@ -273,10 +273,16 @@ pub struct OutcomeCounts {
     pub expired: u64,
 }
 
+/// A pair's (need, resource).
+fn pair_ids(p: &Pair) -> (&str, &str) {
+    (&p.need_id, &p.resource_id)
+}
+
 /// Applies outcome rows to the pairs (in file order), then expires proposals without an
 /// answer for more than `rules.proposal_expiry_days` at `as_of`. The pair of a row is
 /// the latest pair with its need and resource. An answer dated after the proposal's
-/// expiry is refused (the proposal had expired). O(pairs + rows) with a hash map.
+/// expiry is refused (the proposal had expired). O(pairs + rows · log pairs) when the
+/// pairs are in the snapshot's order, else O(pairs + rows) with a hash map of them.
 ///
 /// # Errors
 /// The first row that cannot be applied; `pairs` is left unchanged then.
@@ -286,11 +292,26 @@ pub fn apply_outcomes(
     rules: &LoopRules,
     as_of: Date,
 ) -> Result<OutcomeCounts, OutcomeError> {
-    let mut latest: std::collections::HashMap<(&str, &str), usize> =
-        std::collections::HashMap::with_capacity(pairs.len());
-    for (k, p) in pairs.iter().enumerate() {
-        latest.insert((p.need_id.as_str(), p.resource_id.as_str()), k);
-    }
+    // The latest pair of each (need, resource): by binary search when the pairs are in
+    // the snapshot's order (need, resource, proposed_at), else through a map of them all.
+    let sorted =
+        pairs.is_sorted_by(|a, b| (pair_ids(a), a.proposed_at) <= (pair_ids(b), b.proposed_at));
+    let map: std::collections::HashMap<(&str, &str), usize> = if sorted {
+        std::collections::HashMap::new()
+    } else {
+        pairs
+            .iter()
+            .enumerate()
+            .map(|(k, p)| (pair_ids(p), k))
+            .collect()
+    };
+    let latest = |need: &str, resource: &str| -> Option<usize> {
+        if !sorted {
+            return map.get(&(need, resource)).copied();
+        }
+        let end = pairs.partition_point(|p| pair_ids(p) <= (need, resource));
+        (end > 0 && pair_ids(&pairs[end - 1]) == (need, resource)).then(|| end - 1)
+    };
     // Work on a copy of the states so that an error leaves `pairs` unchanged.
     let mut state: Vec<(PairStatus, Date, Option<DeclinedBy>, Option<DeclineReason>)> = pairs
         .iter()
@@ -299,7 +320,7 @@ pub fn apply_outcomes(
     let mut counts = OutcomeCounts::default();
     for (r, o) in outcomes.iter().enumerate() {
         let row = r + 1;
-        let Some(&k) = latest.get(&(o.need_id.as_str(), o.resource_id.as_str())) else {
+        let Some(k) = latest(&o.need_id, &o.resource_id) else {
             return Err(OutcomeError::NotProposed {
                 row,
                 need_id: o.need_id.clone(),

@@ -59,7 +59,9 @@ use crate::error::{Error, InputProblem, ProblemKind};
 use crate::model::{Inputs, Need, Outcome, Quantity, Resource};
 use crate::outcome::{Continuity, LoopRules, OutcomeCounts, Pair, PairStatus, apply_outcomes};
 use crate::report::write_atomic;
-use crate::snapshot::{FirstSolvePair, IdPrices, SNAPSHOT_FORMAT, Snapshot, State, sort_pairs};
+use crate::snapshot::{
+    FirstSolvePair, IdPrices, SNAPSHOT_FORMAT, Snapshot, State, pair_key, sort_pairs,
+};
 use crate::taxonomy::{DeclineReason, DeclinedBy};
 
 /// What a re-match hands to the engine (through `RunOptions::rematch`), by id.
@@ -557,6 +559,10 @@ pub(crate) fn prepare(
         .clone()
         .unwrap_or_else(|| previous.policy.clone());
     let mut pairs = previous.snapshot.pairs.clone();
+    // Everything below walks the pairs in need order; a stored state's may not be.
+    if !pairs.is_sorted_by(|a, b| pair_key(a) <= pair_key(b)) {
+        sort_pairs(&mut pairs);
+    }
     let outcome_counts = apply_outcomes(&mut pairs, outcomes, &rules, options.as_of)?;
     let supply = supply.unwrap_or_else(|| previous.inputs.resources.clone());
     let kind_of: HashMap<&str, crate::taxonomy::ProviderKind> = supply
@@ -585,29 +591,39 @@ pub(crate) fn prepare(
         .map(|p| p.need_id.as_str())
         .collect();
     // A new need must not take the id of a need of the round (kept ones included: the
-    // engine does not see those, so it could not tell) or of another new need.
-    let mut known: HashSet<&str> = previous
-        .inputs
-        .needs
-        .iter()
-        .map(|n| n.need_id.as_str())
-        .collect();
-    let mut duplicates = Vec::new();
+    // engine does not see those, so it could not tell) or of another new need. (A map
+    // of the new ids, against which the round's needs are checked: the new ones are few.)
+    let mut first_of: HashMap<&str, usize> = HashMap::with_capacity(new_needs.len());
+    let mut taken = vec![false; new_needs.len()];
     for (k, n) in new_needs.iter().enumerate() {
-        if !known.insert(n.need_id.as_str()) {
-            duplicates.push(InputProblem {
-                file: "new needs".to_owned(),
-                row: k + 1,
-                column: "need_id".to_owned(),
-                value: n.need_id.clone(),
-                kind: ProblemKind::DuplicateId,
-                message: format!(
-                    "need_id {:?} of new need number {} is already a need of the round",
-                    n.need_id,
-                    k + 1
-                ),
-            });
+        match first_of.entry(n.need_id.as_str()) {
+            std::collections::hash_map::Entry::Occupied(_) => taken[k] = true,
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(k);
+            }
         }
+    }
+    if !first_of.is_empty() {
+        for n in &previous.inputs.needs {
+            if let Some(&k) = first_of.get(n.need_id.as_str()) {
+                taken[k] = true;
+            }
+        }
+    }
+    let mut duplicates = Vec::new();
+    for (k, n) in new_needs.iter().enumerate().filter(|(k, _)| taken[*k]) {
+        duplicates.push(InputProblem {
+            file: "new needs".to_owned(),
+            row: k + 1,
+            column: "need_id".to_owned(),
+            value: n.need_id.clone(),
+            kind: ProblemKind::DuplicateId,
+            message: format!(
+                "need_id {:?} of new need number {} is already a need of the round",
+                n.need_id,
+                k + 1
+            ),
+        });
     }
     if !duplicates.is_empty() {
         return Err(Error::Invalid {
@@ -770,74 +786,101 @@ pub(crate) fn finish(
     let run_ms = clock.elapsed().as_secs_f64() * 1e3;
     let solve_ms = result.stage_times().solve.as_secs_f64() * 1e3;
 
-    // The diff.
-    let mut open_of: HashMap<&str, &str> = HashMap::new();
+    // The diff, by walks in need-id order: the run's needs are sorted (the engine's
+    // canonical order) and so are the pairs (`prepare` sorts them when a stored state's
+    // are not), so no map of a million ids is built.
+    let ctx = &result.ctx;
+    let resource_of =
+        |j: u32| (j != u32::MAX).then(|| ctx.resources[j as usize].resource_id.as_str());
+    let mut open: Vec<(&str, &str)> = Vec::new();
     let mut kept_of: HashMap<&str, &str> = HashMap::new();
     for (p, &f) in prep.pairs.iter().zip(&prep.fixed) {
         if f {
             kept_of.insert(&p.need_id, &p.resource_id);
         } else if p.status == PairStatus::Proposed {
-            open_of.insert(&p.need_id, &p.resource_id);
+            open.push((&p.need_id, &p.resource_id));
         }
     }
-    let now: HashMap<&str, &crate::report::AssignmentRow> = result
-        .assignments
-        .iter()
-        .map(|a| (a.need_id.as_str(), a))
-        .collect();
-    let mut changes = Vec::with_capacity(prep.all_needs.len());
-    for n in &prep.all_needs {
-        let id = n.need_id.as_str();
-        let change = if let Some(&r) = kept_of.get(id) {
-            Change {
-                need_id: id.to_owned(),
-                change: ChangeKind::Kept,
-                previous_resource_id: Some(r.to_owned()),
-                resource_id: Some(r.to_owned()),
-            }
-        } else {
-            let before = open_of.get(id).map(|s| (*s).to_owned());
-            let after = now.get(id).map(|a| a.resource_id.clone());
-            let kind = match (&before, &after) {
-                (Some(b), Some(a)) if a == b => ChangeKind::Unchanged,
-                (Some(_), Some(_)) => ChangeKind::Moved,
-                (Some(_), None) => ChangeKind::Dropped,
-                (None, Some(_)) => ChangeKind::New,
-                (None, None) => ChangeKind::Unmatched,
-            };
-            Change {
-                need_id: id.to_owned(),
-                change: kind,
-                previous_resource_id: before,
-                resource_id: after,
-            }
-        };
-        changes.push(change);
+    // The open proposal of each run need (the last, should a need have two).
+    let mut before: Vec<Option<&str>> = vec![None; ctx.needs.len()];
+    let mut k = 0;
+    for (i, need) in ctx.needs.iter().enumerate() {
+        let id = need.need_id.as_str();
+        while open.get(k).is_some_and(|o| o.0 < id) {
+            k += 1;
+        }
+        while let Some(o) = open.get(k).filter(|o| o.0 == id) {
+            before[i] = Some(o.1);
+            k += 1;
+        }
     }
-    changes.sort_by(|a, b| a.need_id.cmp(&b.need_id));
+    let mut kept: Vec<Change> = Vec::new();
+    if !kept_of.is_empty() {
+        for n in &prep.all_needs {
+            if let Some(&r) = kept_of.get(n.need_id.as_str()) {
+                kept.push(Change {
+                    need_id: n.need_id.clone(),
+                    change: ChangeKind::Kept,
+                    previous_resource_id: Some(r.to_owned()),
+                    resource_id: Some(r.to_owned()),
+                });
+            }
+        }
+        kept.sort_by(|a, b| a.need_id.cmp(&b.need_id));
+    }
+    let mut kept = kept.into_iter().peekable();
+    let mut changes = Vec::with_capacity(prep.all_needs.len());
+    for (i, need) in ctx.needs.iter().enumerate() {
+        while let Some(c) = kept.next_if(|c| c.need_id < need.need_id) {
+            changes.push(c);
+        }
+        let (b, a) = (before[i], resource_of(ctx.assigned_to[i]));
+        let kind = match (b, a) {
+            (Some(b), Some(a)) if a == b => ChangeKind::Unchanged,
+            (Some(_), Some(_)) => ChangeKind::Moved,
+            (Some(_), None) => ChangeKind::Dropped,
+            (None, Some(_)) => ChangeKind::New,
+            (None, None) => ChangeKind::Unmatched,
+        };
+        changes.push(Change {
+            need_id: need.need_id.clone(),
+            change: kind,
+            previous_resource_id: b.map(str::to_owned),
+            resource_id: a.map(str::to_owned),
+        });
+    }
+    changes.extend(kept);
 
-    // The next state: fixed and history pairs stay; open proposals stay if unchanged;
-    // new proposals for the rest of the matched needs.
+    // The next state: fixed and history pairs stay; open proposals stay if unchanged
+    // (taking the run's score, tier and amount); new proposals for the rest of the
+    // matched needs. The rows of `assignments` are in need order too.
     let as_of = options.as_of;
-    let mut pairs: Vec<Pair> = Vec::with_capacity(prep.pairs.len() + result.assignments.len());
+    let mut rows = result.assignments.iter().peekable();
+    let mut stays = Vec::with_capacity(prep.pairs.len());
     for (p, &f) in prep.pairs.iter().zip(&prep.fixed) {
         if f || p.status != PairStatus::Proposed {
-            pairs.push(p.clone());
-        } else if now
-            .get(p.need_id.as_str())
-            .is_some_and(|a| a.resource_id == p.resource_id)
-        {
-            let mut p = p.clone();
-            if let Some(a) = now.get(p.need_id.as_str()) {
-                p.score = a.score;
-                p.tier = a.tier;
-                p.amount = a.quantity;
-            }
-            pairs.push(p);
+            stays.push(None);
+            continue;
         }
+        while rows.next_if(|a| a.need_id < p.need_id).is_some() {}
+        stays.push(Some(
+            rows.peek()
+                .filter(|a| a.need_id == p.need_id && a.resource_id == p.resource_id)
+                .copied(),
+        ));
     }
+    let mut pairs: Vec<Pair> = Vec::with_capacity(prep.pairs.len() + result.assignments.len());
+    let mut k = 0;
     for a in &result.assignments {
-        if open_of.get(a.need_id.as_str()) == Some(&a.resource_id.as_str()) {
+        while open.get(k).is_some_and(|o| o.0 < a.need_id.as_str()) {
+            k += 1;
+        }
+        let mut same = false;
+        while let Some(o) = open.get(k).filter(|o| o.0 == a.need_id) {
+            same = o.1 == a.resource_id;
+            k += 1;
+        }
+        if same {
             continue;
         }
         pairs.push(Pair {
@@ -854,6 +897,19 @@ pub(crate) fn finish(
             declined_by: None,
             reason: None,
         });
+    }
+    drop(open);
+    for (mut p, stay) in prep.pairs.into_iter().zip(stays) {
+        match stay {
+            None => pairs.push(p),
+            Some(Some(a)) => {
+                p.score = a.score;
+                p.tier = a.tier;
+                p.amount = a.quantity;
+                pairs.push(p);
+            }
+            Some(None) => {}
+        }
     }
     sort_pairs(&mut pairs);
     let state = State {

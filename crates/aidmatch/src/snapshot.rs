@@ -379,11 +379,10 @@ fn check_format(snapshot: &Snapshot, path: &str) -> Result<(), Error> {
 
 /// Sorts pairs by (need, resource, proposed_at): the snapshot's canonical order.
 pub(crate) fn sort_pairs(pairs: &mut [Pair]) {
-    pairs.sort_by(|a, b| {
-        (&a.need_id, &a.resource_id, a.proposed_at).cmp(&(
-            &b.need_id,
-            &b.resource_id,
-            b.proposed_at,
-        ))
-    });
+    pairs.sort_by(|a, b| pair_key(a).cmp(&pair_key(b)));
+}
+
+/// The order of a state's pairs: (need, resource, proposed_at).
+pub(crate) fn pair_key(p: &Pair) -> (&str, &str, Date) {
+    (&p.need_id, &p.resource_id, p.proposed_at)
 }
