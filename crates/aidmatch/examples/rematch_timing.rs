@@ -2,7 +2,7 @@
 //! scale: a quick measurement, not a statistical benchmark).
 //!
 //! ```text
-//! cargo run --release -p aidmatch --example rematch_timing -- [county|city|province]... [--seed N] [--inserts N] [--no-budgets]
+//! cargo run --release -p aidmatch --example rematch_timing -- [county|city|province]... [--seed N] [--inserts N] [--no-budgets] [--cold-first]
 //! ```
 //!
 //! Per scale: 1% of the generated needs are held back; the rest are matched (round 1)
@@ -24,7 +24,9 @@
 //! resource budget, so that each run is one solve and the warm start is measured alone;
 //! `--same-day` re-matches on the first round's date (no waiting-time change of the
 //! scores) and `--no-arrivals` adds no needs (the same rows, so the same tier bonuses):
-//! together they show the warm start when the previous prices are tight.
+//! together they show the warm start when the previous prices are tight. `--cold-first`
+//! runs the cold re-match before the warm one (the second runs with the first's result
+//! still in memory).
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -41,6 +43,16 @@ use aidmatch::{Policy, RunOptions, Stage};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+/// What the timing keeps of one re-match.
+struct Run {
+    summary: aidmatch::rematch::RematchSummary,
+    result: aidmatch::summary::Summary,
+    /// The next state (warm run only).
+    state: Option<State>,
+    call_ms: f64,
+    stages: Vec<(Stage, f64)>,
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
@@ -54,6 +66,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut no_budgets = false;
     let mut same_day = false;
     let mut no_arrivals = false;
+    let mut cold_first = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -66,6 +79,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--desk-no-displace" => desk_no_displace = true,
             "--same-day" => same_day = true,
             "--no-arrivals" => no_arrivals = true,
+            "--cold-first" => cold_first = true,
             "county" => scales.push(Scale::County),
             "city" => scales.push(Scale::City),
             "province" => scales.push(Scale::Province),
@@ -127,16 +141,34 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         let mut warm_opts = RematchOptions::new(day);
         warm_opts.on_stage = Some(recorder(stages.clone()));
-        let arrivals_copy = arrivals.clone();
-        let clock = Instant::now();
-        let warm = rematch(&state, &outcomes, arrivals_copy, None, &warm_opts)?;
-        let warm_call_ms = ms(clock.elapsed());
-        let warm_stages = std::mem::take(&mut *stages.lock().map_err(|_| "lock")?);
         let mut cold_opts = RematchOptions::new(day);
         cold_opts.warm = false;
         cold_opts.on_stage = Some(recorder(stages.clone()));
-        let cold = rematch(&state, &outcomes, arrivals, None, &cold_opts)?;
-        let cold_stages = std::mem::take(&mut *stages.lock().map_err(|_| "lock")?);
+        // Each run keeps only its figures (and the warm one its next state, for the
+        // emergency timings below): with a whole province result still in memory the
+        // second run paid some 3 s more in allocation, whichever it was. Warm runs
+        // first; `--cold-first` swaps the order.
+        let timed = |opts: &RematchOptions| -> Result<Run, Box<dyn std::error::Error>> {
+            let clock = Instant::now();
+            let r = rematch(&state, &outcomes, arrivals.clone(), None, opts)?;
+            let call_ms = ms(clock.elapsed());
+            let stages = std::mem::take(&mut *stages.lock().map_err(|_| "lock")?);
+            Ok(Run {
+                summary: r.summary.clone(),
+                result: r.result.summary.clone(),
+                state: opts.warm.then_some(r.state),
+                call_ms,
+                stages,
+            })
+        };
+        let (warm, cold) = if cold_first {
+            let c = timed(&cold_opts)?;
+            (timed(&warm_opts)?, c)
+        } else {
+            let w = timed(&warm_opts)?;
+            (w, timed(&cold_opts)?)
+        };
+        let (warm_call_ms, warm_stages, cold_stages) = (warm.call_ms, &warm.stages, &cold.stages);
         let solves_of = |stages: &[(Stage, f64)]| -> Vec<f64> {
             stages
                 .iter()
@@ -144,12 +176,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .map(|&(_, t)| t)
                 .collect()
         };
-        let (warm_solves, cold_solves) = (solves_of(&warm_stages), solves_of(&cold_stages));
-        let (wb, cb) = (&warm.result.summary.budget, &cold.result.summary.budget);
+        let (warm_solves, cold_solves) = (solves_of(warm_stages), solves_of(cold_stages));
+        let (wb, cb) = (&warm.result.budget, &cold.result.budget);
         let same_bound = wb.bound_assigned_by_tier == cb.bound_assigned_by_tier
             && wb.bound_total_score == cb.bound_total_score;
-        let wo = &warm.result.summary.objective;
-        let co = &cold.result.summary.objective;
+        let wo = &warm.result.objective;
+        let co = &cold.result.objective;
         println!(
             "== {scale:?} (seed {seed}): {n} needs, {} resources",
             inputs.resources.len()
@@ -203,16 +235,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             co.total_score,
             wb.exact,
             cb.exact,
-            warm.result.summary.certificate.verified,
-            cold.result.summary.certificate.verified
+            warm.result.certificate.verified,
+            cold.result.certificate.verified
         );
         println!("changes: {:?}", warm.summary.changes);
+        println!("changes (cold): {:?}", cold.summary.changes);
         if !same_bound {
             return Err("warm and cold optima differ".into());
         }
 
         // Emergency insertion into the state after the re-match.
-        let next = &warm.state;
+        let next = warm.state.as_ref().ok_or("the warm run keeps its state")?;
         let clock = Instant::now();
         let idx = UrgentIndex::new(next, day)?;
         let prep = clock.elapsed();
