@@ -2,7 +2,7 @@
 //! need between rounds.
 //!
 //! A platform keeps the **state** of a round (pairs and their statuses, the lists, the
-//! policy, the dual prices of the last solve) and hands it back with the feedback. Two
+//! policy, the dual prices of the round's first solve) and hands it back with the feedback. Two
 //! forms, the same content:
 //!
 //! * one JSON document (`aidmatch::snapshot::State::to_json`), for a platform that stores

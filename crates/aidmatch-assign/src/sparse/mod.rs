@@ -92,6 +92,8 @@
 //! nothing more; and failing that, the search is finished by a backward Dijkstra from
 //! the group that stops at the forward search's tree (`through_hub`, exact: its
 //! docs give the argument). Both need the column index, built on first use.
+//! Untiered grouped components are solved by columns, whose backward searches never
+//! expand `O`; warm starts add rows by row searches, with the same shortcuts.
 //!
 //! # Example
 //!
