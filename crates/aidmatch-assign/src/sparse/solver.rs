@@ -185,20 +185,66 @@ pub(super) struct Solver<'a, C: Cost> {
     zero: ZeroPaths,
 }
 
-/// Breadth-first search over arcs of zero reduced cost, backwards from a full group to
-/// the hub (see `Solver::zero_path_to_group`).
+/// Scratch space of the searches that finish a row search into a full group at the
+/// hub: `Solver::zero_path_to_group` and `Solver::through_hub`.
 #[derive(Debug, Default, Clone)]
 pub(super) struct ZeroPaths {
-    stamp: Vec<u32>,
-    epoch: u32,
+    /// Nodes the breadth-first search over zero reduced costs visited.
+    seen: Marks,
     /// Per visited node: the next node towards the group and the local arc (or NONE).
     next: Vec<(u32, u32)>,
     queue: Vec<u32>,
-    /// `through_hub`: the search tree's nodes within the hub's distance (stamped with
-    /// `tree_epoch`) and their tree predecessors.
-    tree_stamp: Vec<u32>,
-    tree_epoch: u32,
+    /// `through_hub`: the search tree's nodes within the hub's distance, and their
+    /// tree predecessors.
+    tree: Marks,
     tree_pred: Vec<(u32, u32)>,
+}
+
+/// A mark per node, all cleared at once by moving to a new epoch.
+#[derive(Debug, Default, Clone)]
+struct Marks {
+    stamp: Vec<u32>,
+    epoch: u32,
+}
+
+impl Marks {
+    /// Clears every mark, for `n` nodes; true when the storage was (re)allocated (the
+    /// caller's per-node payload must then be too).
+    fn clear(&mut self, n: usize) -> bool {
+        let fresh = self.stamp.len() != n;
+        if fresh {
+            self.stamp = vec![0; n];
+            self.epoch = 0;
+        }
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.stamp.fill(0);
+            self.epoch = 1;
+        }
+        fresh
+    }
+
+    #[inline]
+    fn set(&mut self, v: usize) {
+        self.stamp[v] = self.epoch;
+    }
+
+    #[inline]
+    fn has(&self, v: usize) -> bool {
+        self.stamp[v] == self.epoch
+    }
+}
+
+/// An augmenting path as a search recorded it, walked from `from` to `to` through
+/// `pred` (or, with `tree`, the tree links `through_hub` kept): a forward search's
+/// predecessors (the arc `u → v` for `links[v] = (u, k)`) or a backward one's
+/// successors (the arc `u → v` for `links[u] = (v, k)`).
+#[derive(Clone, Copy)]
+struct Path {
+    from: u32,
+    to: u32,
+    tree: bool,
+    forward: bool,
 }
 
 /// How a [`Solver::search`] ended.
@@ -486,6 +532,43 @@ impl<'a, C: Cost> Solver<'a, C> {
         }
     }
 
+    /// The arc of `path` at node `at`, as (tail, head, local arc), and the next node.
+    #[inline]
+    fn path_step(&self, path: Path, at: u32) -> (u32, u32, u32, u32) {
+        let links = if path.tree {
+            &self.zero.tree_pred
+        } else {
+            &self.pred
+        };
+        let (next, k) = links[at as usize];
+        if path.forward {
+            (next, at, k, next)
+        } else {
+            (at, next, k, next)
+        }
+    }
+
+    /// The least residual capacity along `path`, at most `room`.
+    fn path_room(&self, path: Path, mut room: u32) -> u32 {
+        let mut at = path.from;
+        while at != path.to {
+            let (u, v, k, next) = self.path_step(path, at);
+            room = room.min(self.residual(u, v, k));
+            at = next;
+        }
+        room
+    }
+
+    /// Pushes `delta` units along `path`.
+    fn path_push(&mut self, path: Path, delta: u32) {
+        let mut at = path.from;
+        while at != path.to {
+            let (u, v, k, next) = self.path_step(path, at);
+            self.push(u, v, k, delta);
+            at = next;
+        }
+    }
+
     // ----- Dijkstra machinery ----------------------------------------------------------
 
     fn begin_search(&mut self) {
@@ -625,29 +708,20 @@ impl<'a, C: Cost> Solver<'a, C> {
     /// keep every residual reduced cost non-negative. Returns whether it augmented.
     fn through_hub(&mut self, r: usize, g: u32, a: C, gap: C) -> Result<bool, Fail> {
         let n = self.pi.len();
-        let z = &mut self.zero;
-        if z.tree_stamp.len() != n {
-            z.tree_stamp = vec![0; n];
-            z.tree_pred = vec![(NONE, NONE); n];
-            z.tree_epoch = 0;
+        if self.zero.tree.clear(n) {
+            self.zero.tree_pred = vec![(NONE, NONE); n];
         }
-        z.tree_epoch = z.tree_epoch.wrapping_add(1);
-        if z.tree_epoch == 0 {
-            z.tree_stamp.fill(0);
-            z.tree_epoch = 1;
-        }
-        let epoch = z.tree_epoch;
         for idx in 0..self.settled.len() {
             let v = self.settled[idx] as usize;
             if self.dist[v] <= a {
-                self.zero.tree_stamp[v] = epoch;
+                self.zero.tree.set(v);
                 self.zero.tree_pred[v] = self.pred[v];
             }
         }
         // The hub's own tree path (its last column may be labelled, not settled).
         let mut v = self.hub;
-        while v != NONE && self.zero.tree_stamp[v as usize] != epoch {
-            self.zero.tree_stamp[v as usize] = epoch;
+        while v != NONE && !self.zero.tree.has(v as usize) {
+            self.zero.tree.set(v as usize);
             self.zero.tree_pred[v as usize] = self.pred[v as usize];
             v = self.pred[v as usize].0;
         }
@@ -661,32 +735,25 @@ impl<'a, C: Cost> Solver<'a, C> {
             self.update_potentials(bound, false)?;
             return Ok(false);
         };
-        let mut delta = self.supply[r] - self.row_flow[r];
-        let mut v = meet;
-        while v != r as u32 {
-            let (u, k) = self.zero.tree_pred[v as usize];
-            delta = delta.min(self.residual(u, v, k));
-            v = u;
-        }
-        let mut u = meet;
-        while u != g {
-            let (v, k) = self.pred[u as usize];
-            delta = delta.min(self.residual(u, v, k));
-            u = v;
-        }
+        let tree = Path {
+            from: meet,
+            to: r as u32,
+            tree: true,
+            forward: true,
+        };
+        let back = Path {
+            from: meet,
+            to: g,
+            tree: false,
+            forward: false,
+        };
+        let delta = self.path_room(
+            back,
+            self.path_room(tree, self.supply[r] - self.row_flow[r]),
+        );
         debug_assert!(delta > 0);
-        let mut v = meet;
-        while v != r as u32 {
-            let (u, k) = self.zero.tree_pred[v as usize];
-            self.push(u, v, k, delta);
-            v = u;
-        }
-        let mut u = meet;
-        while u != g {
-            let (v, k) = self.pred[u as usize];
-            self.push(u, v, k, delta);
-            u = v;
-        }
+        self.path_push(tree, delta);
+        self.path_push(back, delta);
         self.row_flow[r] += delta;
         self.update_potentials(m, false)?;
         Ok(true)
@@ -703,7 +770,6 @@ impl<'a, C: Cost> Solver<'a, C> {
         self.target = self.hub;
         self.cut = bound;
         self.label(g, C::ZERO, NONE, NONE);
-        let epoch = self.zero.tree_epoch;
         while let Some(Reverse((d, v))) = self.heap.pop() {
             if d >= bound {
                 break;
@@ -712,7 +778,7 @@ impl<'a, C: Cost> Solver<'a, C> {
             if self.dist[vi] < d || self.stamp[vi] != self.epoch {
                 continue;
             }
-            if self.zero.tree_stamp[vi] == epoch {
+            if self.zero.tree.has(vi) {
                 return Ok(Some((d, v)));
             }
             self.settled.push(v);
@@ -833,19 +899,12 @@ impl<'a, C: Cost> Solver<'a, C> {
     fn zero_path_to_group(&mut self, target: u32) -> Result<Option<Vec<(u32, u32)>>, Fail> {
         let n = self.pi.len();
         let z = &mut self.zero;
-        if z.stamp.len() != n {
-            z.stamp = vec![0; n];
+        if z.seen.clear(n) {
             z.next = vec![(NONE, NONE); n];
-            z.epoch = 0;
-        }
-        z.epoch = z.epoch.wrapping_add(1);
-        if z.epoch == 0 {
-            z.stamp.fill(0);
-            z.epoch = 1;
         }
         z.queue.clear();
         z.queue.push(target);
-        z.stamp[target as usize] = z.epoch;
+        z.seen.set(target as usize);
         z.next[target as usize] = (NONE, NONE);
         let hub = self.hub;
         let ph = self.pi[hub as usize];
@@ -863,8 +922,8 @@ impl<'a, C: Cost> Solver<'a, C> {
                 ($u:expr, $k:expr) => {{
                     let u: u32 = $u;
                     let ui = u as usize;
-                    if self.zero.stamp[ui] != self.zero.epoch {
-                        self.zero.stamp[ui] = self.zero.epoch;
+                    if !self.zero.seen.has(ui) {
+                        self.zero.seen.set(ui);
                         self.zero.next[ui] = (x, $k);
                         if u == hub {
                             found = true;
@@ -1253,20 +1312,15 @@ impl<'a, C: Cost> Solver<'a, C> {
                     }
                 }
                 Reach::Target(dd) => {
-                    let mut delta = self.supply[r] - self.row_flow[r];
-                    let mut v = h;
-                    while v != r as u32 {
-                        let (u, k) = self.pred[v as usize];
-                        delta = delta.min(self.residual(u, v, k));
-                        v = u;
-                    }
+                    let path = Path {
+                        from: h,
+                        to: r as u32,
+                        tree: false,
+                        forward: true,
+                    };
+                    let delta = self.path_room(path, self.supply[r] - self.row_flow[r]);
                     debug_assert!(delta > 0);
-                    let mut v = h;
-                    while v != r as u32 {
-                        let (u, k) = self.pred[v as usize];
-                        self.push(u, v, k, delta);
-                        v = u;
-                    }
+                    self.path_push(path, delta);
                     self.row_flow[r] += delta;
                     self.update_potentials(dd, true)?;
                 }
@@ -1482,20 +1536,15 @@ impl<'a, C: Cost> Solver<'a, C> {
             }
             match self.search(src, hub, gap, false)? {
                 Reach::Target(dd) => {
-                    let mut delta = self.col_cap[j] - self.col_flow[j];
-                    let mut u = hub;
-                    while u != src {
-                        let (v, k) = self.pred[u as usize];
-                        delta = delta.min(self.residual(u, v, k));
-                        u = v;
-                    }
+                    let path = Path {
+                        from: hub,
+                        to: src,
+                        tree: false,
+                        forward: false,
+                    };
+                    let delta = self.path_room(path, self.col_cap[j] - self.col_flow[j]);
                     debug_assert!(delta > 0);
-                    let mut u = hub;
-                    while u != src {
-                        let (v, k) = self.pred[u as usize];
-                        self.push(u, v, k, delta);
-                        u = v;
-                    }
+                    self.path_push(path, delta);
                     self.col_flow[j] += delta;
                     self.update_potentials(dd, false)?;
                 }
