@@ -130,6 +130,8 @@ fn fresh<C: super::cost::Cost>(
     };
     s.keep_index(false)?;
     match warm {
+        // As `super::solve`: tiered problems tier by tier (see `tiered.rs`).
+        None if sh.drive == Drive::Auto && s.has_several_tiers() => s.run_cold_tiered()?,
         None => match choose_drive(sh, part) {
             Drive::Cols => s.run_cold_by_cols()?,
             _ => s.run_cold()?,
