@@ -699,7 +699,8 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         household_taken: &household_taken,
         n_resources: resources.len(),
     };
-    let range = network::amount_range(&arcs, &needs, &resources);
+    let per_need = network::budget_caps(&resources);
+    let range = network::amount_range(&arcs, &needs, &per_need);
     let mut caps = network::relaxed_capacities(&resources, &range);
     let solver_options = sparse::Options {
         parallel,
@@ -743,6 +744,15 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
     // Budget re-solves: only some capacities drop, so a session repairs just the needs
     // over a lowered capacity (no pass over the arcs per re-solve).
     let mut solved = Solved::Once(problem, m);
+    // Each row's quantity, in row order: the loop below reads it per matched pair.
+    let row_quantity: Vec<u64> = if budgeted == 0 {
+        Vec::new()
+    } else {
+        order
+            .iter()
+            .map(|&i| needs[i as usize].quantity.hundredths())
+            .collect()
+    };
     loop {
         if budgeted == 0 {
             break;
@@ -750,9 +760,8 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         let (problem, m) = solved.parts();
         let mut given: Vec<Vec<u64>> = vec![Vec::new(); resources.len()];
         for (row, col, _) in m.pairs(problem) {
-            if resources[col].budget.is_some() {
-                let need = &needs[order[row] as usize];
-                given[col].push(amount(need, &resources[col]).hundredths());
+            if let Some(cap) = per_need[col] {
+                given[col].push(row_quantity[row].min(cap));
             }
         }
         let changed = network::tighten(&resources, &mut given, &mut caps);

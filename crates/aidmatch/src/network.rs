@@ -64,8 +64,7 @@
 
 use aidmatch_assign::{AssignError, Problem, ProblemBuilder};
 
-use crate::eligibility::amount;
-use crate::model::{Need, Resource};
+use crate::model::{Need, Quantity, Resource};
 
 /// After this many solves the budget step falls back to the always-feasible capacities.
 pub const MAX_BUDGET_SOLVES: u32 = 8;
@@ -169,16 +168,17 @@ pub(crate) fn build_problem(
 pub(crate) fn amount_range(
     arcs: &Arcs,
     needs: &[Need],
-    resources: &[Resource],
+    per_need: &[Option<u64>],
 ) -> Vec<Option<(u64, u64)>> {
-    let mut out: Vec<Option<(u64, u64)>> = vec![None; resources.len()];
+    let mut out: Vec<Option<(u64, u64)>> = vec![None; per_need.len()];
     for (row, need) in needs.iter().enumerate() {
+        let quantity = need.quantity.hundredths();
         for a in arcs.of(row) {
             let j = arcs.res[a] as usize;
-            if resources[j].budget.is_none() {
+            let Some(cap) = per_need[j] else {
                 continue;
-            }
-            let q = amount(need, &resources[j]).hundredths();
+            };
+            let q = quantity.min(cap);
             out[j] = Some(match out[j] {
                 None => (q, q),
                 Some((lo, hi)) => (lo.min(q), hi.max(q)),
@@ -186,6 +186,20 @@ pub(crate) fn amount_range(
         }
     }
     out
+}
+
+/// Per resource, what a budget counts: `None` without a budget, else the most one need
+/// receives (`max_per_need`, hundredths; `u64::MAX` without one), so that a need's
+/// amount is `min(quantity, cap)`, as [`crate::eligibility::amount`] gives it. A few
+/// bytes a resource, read once per arc where the records would be a cache miss each.
+pub(crate) fn budget_caps(resources: &[Resource]) -> Vec<Option<u64>> {
+    resources
+        .iter()
+        .map(|r| {
+            r.budget
+                .map(|_| r.max_per_need.map_or(u64::MAX, Quantity::hundredths))
+        })
+        .collect()
 }
 
 /// Capacity allowed by a budget for needs of amount `per_need` (hundredths).
