@@ -30,6 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
 use crate::model::Outcome;
+use crate::snapshot::pair_key;
 use crate::taxonomy::{DeclineReason, DeclinedBy, OutcomeStatus, ProviderKind};
 
 /// The state of a proposed (need, resource) pair.
@@ -294,8 +295,7 @@ pub fn apply_outcomes(
 ) -> Result<OutcomeCounts, OutcomeError> {
     // The latest pair of each (need, resource): by binary search when the pairs are in
     // the snapshot's order (need, resource, proposed_at), else through a map of them all.
-    let sorted =
-        pairs.is_sorted_by(|a, b| (pair_ids(a), a.proposed_at) <= (pair_ids(b), b.proposed_at));
+    let sorted = pairs.is_sorted_by(|a, b| pair_key(a) <= pair_key(b));
     let map: std::collections::HashMap<(&str, &str), usize> = if sorted {
         std::collections::HashMap::new()
     } else {

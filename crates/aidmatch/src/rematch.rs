@@ -873,17 +873,10 @@ pub(crate) fn finish(
         ));
     }
     let mut pairs: Vec<Pair> = Vec::with_capacity(prep.pairs.len() + result.assignments.len());
-    let mut k = 0;
-    for a in &result.assignments {
-        while open.get(k).is_some_and(|o| o.0 < a.need_id.as_str()) {
-            k += 1;
-        }
-        let mut same = false;
-        while let Some(o) = open.get(k).filter(|o| o.0 == a.need_id) {
-            same = o.1 == a.resource_id;
-            k += 1;
-        }
-        if same {
+    // One assignment row per matched need, in need order.
+    let matched = (0..ctx.needs.len()).filter(|&i| ctx.assigned_to[i] != u32::MAX);
+    for (i, a) in matched.zip(&result.assignments) {
+        if before[i] == Some(a.resource_id.as_str()) {
             continue;
         }
         pairs.push(Pair {
@@ -901,7 +894,6 @@ pub(crate) fn finish(
             reason: None,
         });
     }
-    drop(open);
     for (mut p, stay) in prep.pairs.into_iter().zip(stays) {
         match stay {
             None => pairs.push(p),

@@ -251,8 +251,9 @@ struct Path {
 enum Reach<C> {
     /// The target, at this distance.
     Target(C),
-    /// A forward search towards a full group: the hub, final at this distance, and
-    /// no zero-cost path on from it (finished by `Solver::through_hub`).
+    /// A forward search towards a group: the hub, final at this distance, with neither
+    /// a free `O → g` at zero cost nor a zero-cost path on from it to the group
+    /// (finished by `Solver::through_hub`).
     Hub(C),
     /// Nothing below the bound.
     Bound,
@@ -437,11 +438,6 @@ impl<'a, C: Cost> Solver<'a, C> {
         (self.nr + j) as u32
     }
 
-    #[inline]
-    fn group_node(&self, g: usize) -> u32 {
-        (self.nr + self.nc + g) as u32
-    }
-
     fn check_cancel(&self) -> Result<(), Fail> {
         match self.sh.cancel {
             Some(c) if c.load(Ordering::Relaxed) => Err(Fail::Interrupted),
@@ -611,8 +607,8 @@ impl<'a, C: Cost> Solver<'a, C> {
     /// Runs Dijkstra from `src` to `target` over reduced costs, ignoring labels
     /// `>= bound`. Returns the distance of `target` if it is below `bound`; `settled`
     /// then holds every node of smaller distance (and `target`). A forward search
-    /// towards a *full* group stops instead when the hub's label is final and no
-    /// zero-cost path leads on from it ([`Reach::Hub`]; see `through_hub`).
+    /// towards a group stops instead when the hub's label is final and no zero-cost
+    /// path leads on from it ([`Reach::Hub`]; see `through_hub`).
     fn search(&mut self, src: u32, target: u32, bound: C, forward: bool) -> Result<Reach<C>, Fail> {
         self.begin_search();
         self.target = target;
@@ -620,8 +616,6 @@ impl<'a, C: Cost> Solver<'a, C> {
 
         self.label(src, C::ZERO, NONE, NONE);
         let hub = self.hub;
-        // Whether the zero-cost path from the hub to a full target group was looked for.
-        let mut tried_zero = false;
         while let Some(Reverse((d, v))) = self.heap.pop() {
             if d >= bound {
                 break;
@@ -641,15 +635,15 @@ impl<'a, C: Cost> Solver<'a, C> {
             }
             self.tick()?;
             if forward {
-                if v != hub {
-                    self.expand_forward(v, d, bound)?;
-                }
+                self.expand_forward(v, d, bound)?;
                 // Once the hub is labelled at the current distance, its label is final;
-                // in a search towards a group, the group is then reached at `d` when
-                // `O → g` is free (see `hub_reaches`) or a zero-cost path leads from
-                // the hub to the full group (see `hub_to_full_group`). Deciding this
-                // when the hub is *labelled*, not popped, spares settling the plateau
-                // of nodes at distance `d` that would be popped before it.
+                // in a search towards a group (a row's head, when not the hub), the
+                // group is then reached at `d` when `O → g` is free (see `hub_reaches`)
+                // or a zero-cost path leads from the hub to the full group (see
+                // `hub_to_full_group`); otherwise `through_hub` finishes the search.
+                // Deciding this when the hub is *labelled*, not popped, spares settling
+                // the plateau of nodes at distance `d` that would be popped before it;
+                // the hub itself is never expanded.
                 let hi = hub as usize;
                 if target != hub && self.stamp[hi] == self.epoch && self.dist[hi] <= d {
                     if self.hub_reaches(target) {
@@ -657,21 +651,13 @@ impl<'a, C: Cost> Solver<'a, C> {
                         self.settled.push(target);
                         return Ok(Reach::Target(d));
                     }
-                    if !tried_zero {
-                        tried_zero = true;
-                        if self.hub_to_full_group(target, d)? {
-                            return Ok(Reach::Target(d));
-                        }
+                    if self.hub_to_full_group(target, d)? {
+                        return Ok(Reach::Target(d));
                     }
-                    if matches!(self.node(target), Node::Group(_)) {
-                        return Ok(Reach::Hub(self.dist[hi]));
-                    }
-                }
-                if v == hub {
-                    self.expand_forward(v, d, bound)?;
+                    return Ok(Reach::Hub(self.dist[hi]));
                 }
             } else {
-                self.expand_backward(v, d, bound)?;
+                self.expand_backward(v, d, bound, true)?;
             }
             // Reached at the current distance: nothing left in the heap is shorter, so
             // the label is final (this ends searches across plateaus of zero reduced
@@ -686,10 +672,10 @@ impl<'a, C: Cost> Solver<'a, C> {
     }
 
     /// Finishes a row search that stopped at the hub ([`Reach::Hub`] at distance `a`)
-    /// towards the full group node `g`, without scanning the hub: the scan labels
-    /// every column with flow and every group with room, and the search would then
-    /// settle every node closer than the group, a whole region when the gap is a tier
-    /// bonus. Instead:
+    /// towards the group node `g` (full, as a rule), without scanning the hub: a scan
+    /// labels every column with flow and every group with room, and the search would
+    /// then settle every node closer than the group, a whole region when the gap is a
+    /// tier bonus. Instead:
     ///
     /// 1. the potentials of the nodes settled so far are lowered as after a search to
     ///    distance `a` (`min(d, a)` is a valid potential change); every node of the
@@ -783,26 +769,7 @@ impl<'a, C: Cost> Solver<'a, C> {
             }
             self.settled.push(v);
             self.tick()?;
-            match self.node(v) {
-                Node::Col(j) => {
-                    let pv = self.pi[vi];
-                    if self.col_flow[j] > 0 {
-                        let rc = ck(self.pi[self.hub as usize].sub_c(pv))?;
-                        self.relax(self.hub, d, rc, bound, v, NONE)?;
-                    }
-                    let extra = self.t_extra.get(j).map_or(0, Vec::len);
-                    let listed = self.t_start[j]..self.t_start[j + 1];
-                    for idx in listed {
-                        let (c, k, r) = self.t_list[idx];
-                        self.relax_into_col(v, d, bound, c, k, r)?;
-                    }
-                    for e in 0..extra {
-                        let (c, k, r) = self.t_extra[j][e];
-                        self.relax_into_col(v, d, bound, c, k, r)?;
-                    }
-                }
-                _ => self.expand_backward(v, d, bound)?,
-            }
+            self.expand_backward(v, d, bound, false)?;
         }
         Ok(None)
     }
@@ -1067,37 +1034,17 @@ impl<'a, C: Cost> Solver<'a, C> {
                     self.relax(self.hub, d, rc, bound, v, NONE)?;
                 }
             }
-            Node::Hub => {
-                // Scanning the hub is O(n): check the cancel flag before.
-                self.check_cancel()?;
-                for g in 0..self.ng {
-                    if self.group_flow[g] < self.group_cap[g] {
-                        let w = self.group_node(g);
-                        let rc = ck(pv.sub_c(self.pi[w as usize]))?;
-                        self.relax(w, d, rc, bound, v, NONE)?;
-                    }
-                }
-                for idx in 0..self.ungrouped.len() {
-                    let r = self.ungrouped[idx] as usize;
-                    if self.active[r] && self.row_flow[r] < self.supply[r] {
-                        let rc = ck(pv.sub_c(self.pi[r]))?;
-                        self.relax(r as u32, d, rc, bound, v, NONE)?;
-                    }
-                }
-                for j in 0..self.nc {
-                    if self.col_flow[j] > 0 {
-                        let w = self.col_node(j);
-                        let rc = ck(pv.sub_c(self.pi[w as usize]))?;
-                        self.relax(w, d, rc, bound, v, NONE)?;
-                    }
-                }
-            }
+            // Never expanded: a forward search ends when the hub's label is final (its
+            // target is the hub, or a group finished by `through_hub`).
+            Node::Hub => {}
         }
         Ok(())
     }
 
-    /// Relaxes the residual arcs *into* `v` (backward search towards the hub).
-    fn expand_backward(&mut self, v: u32, d: C, bound: C) -> Result<(), Fail> {
+    /// Relaxes the residual arcs *into* `v` (backward search). A column's arcs from
+    /// rows are scanned `lazy`ily (heaviest first, see `continue_col`: valid while every
+    /// active row sits at or above `π(O)`) or whole.
+    fn expand_backward(&mut self, v: u32, d: C, bound: C, lazy: bool) -> Result<(), Fail> {
         let p = self.sh.problem;
         let pv = self.pi[v as usize];
         match self.node(v) {
@@ -1126,19 +1073,18 @@ impl<'a, C: Cost> Solver<'a, C> {
                     let rc = ck(self.pi[self.hub as usize].sub_c(pv))?;
                     self.relax(self.hub, d, rc, bound, v, NONE)?;
                 }
-                self.cursor[j] = self.live[j];
-                self.continue_col(j, bound)?;
-                let extra = self.t_extra.get(j).map_or(0, Vec::len);
-                {
-                    for idx in 0..extra {
-                        let (c, k, r) = self.t_extra[j][idx];
-                        let (k, r) = (k as usize, r as usize);
-                        if !self.active[r] || self.flow[k] >= self.cap(r, k) {
-                            continue;
-                        }
-                        let rc = ck(ck(self.pi[r].sub_c(c))?.sub_c(pv))?;
-                        self.relax(r as u32, d, rc, bound, v, k as u32)?;
+                if lazy {
+                    self.cursor[j] = self.live[j];
+                    self.continue_col(j, bound)?;
+                } else {
+                    for idx in self.t_start[j]..self.t_start[j + 1] {
+                        let (c, k, r) = self.t_list[idx];
+                        self.relax_into_col(v, d, bound, c, k, r)?;
                     }
+                }
+                for e in 0..self.t_extra.get(j).map_or(0, Vec::len) {
+                    let (c, k, r) = self.t_extra[j][e];
+                    self.relax_into_col(v, d, bound, c, k, r)?;
                 }
             }
             Node::Group(g) => {
