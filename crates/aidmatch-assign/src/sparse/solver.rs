@@ -1660,7 +1660,11 @@ impl<'a, C: Cost> Solver<'a, C> {
                 self.fill_col(j)?;
             }
         }
-        self.drop_transpose();
+        if !self.t_start.is_empty() {
+            // Kept for the row searches' zero-cost paths to full groups
+            // (`hub_to_full_group`): rebuilding it costs a pass over the arcs.
+            self.index_for_zero = true;
+        }
         for r in 0..self.nr {
             if r % 4096 == 0 {
                 self.check_cancel()?;
@@ -1670,6 +1674,7 @@ impl<'a, C: Cost> Solver<'a, C> {
                 self.activate_row(r)?;
             }
         }
+        self.drop_zero_index();
         Ok(())
     }
 

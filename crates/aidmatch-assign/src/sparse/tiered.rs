@@ -181,8 +181,9 @@ impl<C: Cost> Solver<'_, C> {
             }
         }
         if built {
-            self.drop_transpose();
-            self.index_for_zero = false;
+            // The row searches below may need the index for zero-cost paths to full
+            // groups (`hub_to_full_group`); rebuilding it costs a pass over the arcs.
+            self.index_for_zero = true;
         }
         out.sort_by(|&a, &b| self.row_bonus[b as usize].cmp(&self.row_bonus[a as usize]));
         for r in out {
