@@ -730,20 +730,29 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
     report_stage(Stage::Network, clock.elapsed());
     check_cancel(&options.cancel)?;
     let clock = Instant::now();
-    let m = match &warm {
-        None => sparse::solve(&problem, &solver_options),
-        Some(w) => sparse::solve_warm(&problem, w, &solver_options),
-    }
-    .map_err(solver_err)?;
+    // With budgets, the first solve starts the session of the budget re-solves: only
+    // some capacities drop, so it repairs just the needs over a lowered capacity (no
+    // pass over the arcs per re-solve, and none to start it from a finished solve).
+    let mut solved = if budgeted == 0 {
+        let m = match &warm {
+            None => sparse::solve(&problem, &solver_options),
+            Some(w) => sparse::solve_warm(&problem, w, &solver_options),
+        };
+        Solved::Once(problem, m.map_err(solver_err)?)
+    } else {
+        let session = match &warm {
+            None => sparse::Session::new(problem, &solver_options),
+            Some(w) => sparse::Session::from_warm(problem, w, &solver_options),
+        };
+        Solved::Session(session.map_err(solver_err)?)
+    };
     drop(warm);
     times.solve += clock.elapsed();
     report_stage(Stage::Solve, clock.elapsed());
     budget.solves += 1;
-    let bound = (m.quantity_by_tier(&problem), m.weight(&problem));
-    let first_solve = Arc::new(crate::rematch::FirstSolve::of(&problem, &m, &order));
-    // Budget re-solves: only some capacities drop, so a session repairs just the needs
-    // over a lowered capacity (no pass over the arcs per re-solve).
-    let mut solved = Solved::Once(problem, m);
+    let (problem, m) = solved.parts();
+    let bound = (m.quantity_by_tier(problem), m.weight(problem));
+    let first_solve = Arc::new(crate::rematch::FirstSolve::of(problem, m, &order));
     // Each row's quantity, in row order: the loop below reads it per matched pair.
     let row_quantity: Vec<u64> = if budgeted == 0 {
         Vec::new()
@@ -776,11 +785,8 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         }
         check_cancel(&options.cancel)?;
         let clock = Instant::now();
-        let mut session = match solved {
-            Solved::Once(problem, m) => {
-                sparse::Session::from_matching(problem, m, &solver_options).map_err(solver_err)?
-            }
-            Solved::Session(s) => s,
+        let Solved::Session(mut session) = solved else {
+            break;
         };
         for (j, &cap) in caps.iter().enumerate() {
             session.set_col_capacity(j, cap).map_err(Error::Solver)?;

@@ -20,7 +20,8 @@
 //!    open proposals, but for the needs the budget step moved, and that solve's dual
 //!    prices; see [`crate::snapshot::FirstSolvePair`]) mapped by id onto the new network's
 //!    rows, columns and groups as the warm start of its own first solve
-//!    (`aidmatch_assign::sparse::solve_warm`). Pairs whose need or resource is gone,
+//!    (`aidmatch_assign::sparse::solve_warm`, or `Session::from_warm` when a budget
+//!    step follows). Pairs whose need or resource is gone,
 //!    or whose pair is no longer eligible, are dropped from the warm start; with no
 //!    usable pair and no price the solve is cold, and [`RematchSummary::warm`] says so.
 //!    `solve_warm` is exact whatever it starts from and its certificate is verified, so the

@@ -1780,6 +1780,16 @@ impl<C: Cost> State<C> {
 // ----- sessions: incremental repairs -------------------------------------------------------
 
 impl<C: Cost> Solver<'_, C> {
+    /// Puts every column's list of arcs with flow in arc order, the order a warm start
+    /// installs them in. A session's repairs take rows off a cut column from the end of
+    /// its list, so a session started cold and one started warm from the same optimum
+    /// then make the same choices (a re-match without changes moves nothing).
+    pub(super) fn canonical_assigned(&mut self) {
+        for list in &mut self.assigned {
+            list.sort_unstable_by_key(|&(k, _, _)| k);
+        }
+    }
+
     /// Keeps the column index across solves; with `build_now`, builds it if missing.
     pub(super) fn keep_index(&mut self, build_now: bool) -> Result<(), Fail> {
         self.keep_index = true;
