@@ -210,12 +210,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         // Where a warm re-match spends what is not solving: every other stage is
         // recomputed in full, which bounds what any warm start can gain.
-        let others: Vec<String> = warm_stages
-            .iter()
-            .filter(|(s, _)| *s != Stage::Solve)
-            .map(|(s, t)| format!("{} {t:.1}", s.as_str()))
-            .collect();
-        println!("warm: other stages (ms): {}", others.join(", "));
+        let others = |stages: &[(Stage, f64)]| -> String {
+            let list: Vec<String> = stages
+                .iter()
+                .filter(|(s, _)| *s != Stage::Solve)
+                .map(|(s, t)| format!("{} {t:.1}", s.as_str()))
+                .collect();
+            list.join(", ")
+        };
+        println!("warm: other stages (ms): {}", others(warm_stages));
+        println!("cold: other stages (ms): {}", others(cold_stages));
         println!(
             "warm: whole rematch() call {warm_call_ms:.1} ms (outcomes, preparation, engine run, diff, next state)"
         );
