@@ -105,6 +105,111 @@ impl Problem {
         Ok(b)
     }
 
+    /// As [`Problem::from_csr`], taking the arrays over instead of copying them arc by
+    /// arc: the problem keeps `cols` and `weights` as its own arc arrays when each row's
+    /// columns come in increasing order (a row that does not is sorted in place, its
+    /// weights alongside). One pass of checks, no sort of the whole, so a caller that
+    /// has its arcs by row already (the two-lists engine: 16 million at province scale)
+    /// skips the builder's counting sort and its per-arc records. Finish with
+    /// [`ProblemBuilder::into_problem`] to move the arrays into the problem.
+    ///
+    /// # Errors
+    /// As [`Problem::from_csr`]; arc numbers in errors count arcs in the given order,
+    /// except that a duplicate within a row that was not sorted is reported by its
+    /// positions after the row's sort.
+    pub fn from_rows(
+        n_rows: usize,
+        n_cols: usize,
+        row_start: Vec<usize>,
+        mut cols: Vec<u32>,
+        mut weights: Vec<i64>,
+    ) -> Result<ProblemBuilder, AssignError> {
+        if n_rows > u32::MAX as usize || n_cols > u32::MAX as usize {
+            return Err(AssignError::Length {
+                what: "rows or columns (at most 2^32 - 1)",
+                expected: u32::MAX as usize,
+                got: n_rows.max(n_cols),
+            });
+        }
+        if row_start.len() != n_rows + 1 {
+            return Err(AssignError::Length {
+                what: "row_start",
+                expected: n_rows + 1,
+                got: row_start.len(),
+            });
+        }
+        if cols.len() != weights.len() {
+            return Err(AssignError::Length {
+                what: "weights",
+                expected: cols.len(),
+                got: weights.len(),
+            });
+        }
+        if row_start[0] != 0 || row_start[n_rows] != cols.len() {
+            return Err(AssignError::Length {
+                what: "row_start (first 0, last the number of arcs)",
+                expected: cols.len(),
+                got: row_start[n_rows],
+            });
+        }
+        for row in 0..n_rows {
+            let (lo, hi) = (row_start[row], row_start[row + 1]);
+            if lo > hi {
+                return Err(AssignError::Length {
+                    what: "row_start (not monotone or past the arcs)",
+                    expected: cols.len(),
+                    got: hi,
+                });
+            }
+            for a in lo..hi {
+                if cols[a] as usize >= n_cols {
+                    return Err(AssignError::IndexOutOfRange {
+                        arc: a,
+                        side: "column",
+                        index: cols[a] as usize,
+                        len: n_cols,
+                    });
+                }
+                if weights[a].unsigned_abs() > MAX_WEIGHT as u64 {
+                    return Err(AssignError::WeightOutOfRange {
+                        arc: a,
+                        value: weights[a],
+                        limit: MAX_WEIGHT,
+                    });
+                }
+            }
+            let row_cols = &cols[lo..hi];
+            if !row_cols.windows(2).all(|w| w[0] < w[1]) {
+                let mut pairs: Vec<(u32, i64)> = row_cols
+                    .iter()
+                    .copied()
+                    .zip(weights[lo..hi].iter().copied())
+                    .collect();
+                // Stable: of two equal columns, the first given stays first.
+                pairs.sort_by_key(|&(c, _)| c);
+                for (k, (c, w)) in pairs.into_iter().enumerate() {
+                    cols[lo + k] = c;
+                    weights[lo + k] = w;
+                }
+            }
+            if let Some(k) = (lo + 1..hi).find(|&a| cols[a] == cols[a - 1]) {
+                return Err(AssignError::DuplicateArc {
+                    row,
+                    col: cols[k] as usize,
+                    first: k - 1,
+                    second: k,
+                });
+            }
+        }
+        let mut b = ProblemBuilder::new(n_rows, n_cols);
+        b.rows = Some(RowArcs {
+            row_start,
+            cols,
+            weights,
+        });
+        Ok(b)
+    }
+
     pub fn n_rows(&self) -> usize {
         self.n_rows
     }
@@ -417,6 +522,17 @@ pub struct ProblemBuilder {
     row_tier: Option<Vec<u32>>,
     groups: Option<(Vec<usize>, Vec<u32>)>,
     bad_index: Option<(usize, &'static str, usize, usize)>,
+    /// Arcs handed over whole by [`Problem::from_rows`], already checked and in
+    /// (row, column) order; `arcs` then holds only arcs added after it.
+    rows: Option<RowArcs>,
+}
+
+/// Arcs in compressed sparse row form, columns increasing within each row.
+#[derive(Debug, Clone, Default)]
+struct RowArcs {
+    row_start: Vec<usize>,
+    cols: Vec<u32>,
+    weights: Vec<i64>,
 }
 
 impl ProblemBuilder {
@@ -431,6 +547,7 @@ impl ProblemBuilder {
             row_tier: None,
             groups: None,
             bad_index: None,
+            rows: None,
         }
     }
     /// Adds an arc of capacity 1.
@@ -479,6 +596,20 @@ impl ProblemBuilder {
     /// [`AssignError::WeightOutOfRange`], [`AssignError::Length`],
     /// [`AssignError::TierOutOfRange`].
     pub fn build(&self) -> Result<Problem, AssignError> {
+        self.assemble(self.rows.clone())
+    }
+
+    /// As [`ProblemBuilder::build`], moving the arrays of [`Problem::from_rows`] into
+    /// the problem instead of copying them.
+    ///
+    /// # Errors
+    /// As [`ProblemBuilder::build`].
+    pub fn into_problem(mut self) -> Result<Problem, AssignError> {
+        let rows = self.rows.take();
+        self.assemble(rows)
+    }
+
+    fn assemble(&self, rows: Option<RowArcs>) -> Result<Problem, AssignError> {
         let (n_rows, n_cols) = (self.n_rows, self.n_cols);
         if let Some((arc, side, index, len)) = self.bad_index {
             return Err(AssignError::IndexOutOfRange {
@@ -555,54 +686,21 @@ impl ProblemBuilder {
                 (Some(out), gc.clone())
             }
         };
-        // Arc indices by (row, col), stable, so the first duplicate is reported first:
-        // a counting sort by row, then each row's few arcs by column (skipped when they
-        // come sorted). O(arcs) besides the rows' own sorts; a global sort of the keys
-        // took most of the engine's network stage at province scale.
-        let mut row_start = vec![0usize; n_rows + 1];
-        for &(r, _, _, _) in &self.arcs {
-            row_start[r as usize + 1] += 1;
-        }
-        for i in 0..n_rows {
-            row_start[i + 1] += row_start[i];
-        }
-        let mut order = vec![0u32; self.arcs.len()];
-        let mut next = row_start.clone();
-        for (a, &(r, _, _, _)) in self.arcs.iter().enumerate() {
-            order[next[r as usize]] = a as u32;
-            next[r as usize] += 1;
-        }
-        drop(next);
-        for i in 0..n_rows {
-            let row = &mut order[row_start[i]..row_start[i + 1]];
-            let col = |a: &u32| self.arcs[*a as usize].1;
-            if !row.windows(2).all(|w| col(&w[0]) < col(&w[1])) {
-                row.sort_by_key(col);
-            }
-        }
-        let mut arc_col = Vec::with_capacity(order.len());
-        let mut arc_weight = Vec::with_capacity(order.len());
-        let mut arc_cap = self.arc_caps_set.then(|| Vec::with_capacity(order.len()));
-        for (k, &a) in order.iter().enumerate() {
-            let (r, c, w, cap) = self.arcs[a as usize];
-            if k > 0 {
-                let prev = order[k - 1] as usize;
-                let (pr, pc, _, _) = self.arcs[prev];
-                if pr == r && pc == c {
-                    return Err(AssignError::DuplicateArc {
-                        row: r as usize,
-                        col: c as usize,
-                        first: prev.min(a as usize),
-                        second: prev.max(a as usize),
-                    });
+        let (row_start, arc_col, arc_weight, arc_cap) = match rows {
+            Some(r) if self.arcs.is_empty() => (r.row_start, r.cols, r.weights, None),
+            // Arcs added after `from_rows`: all of them through the general path.
+            Some(r) => {
+                let mut all = Vec::with_capacity(r.cols.len() + self.arcs.len());
+                for row in 0..n_rows {
+                    for a in r.row_start[row]..r.row_start[row + 1] {
+                        all.push((row as u32, r.cols[a], r.weights[a], 1));
+                    }
                 }
+                all.extend_from_slice(&self.arcs);
+                sort_arcs(&all, n_rows, self.arc_caps_set)?
             }
-            arc_col.push(c);
-            arc_weight.push(w);
-            if let Some(caps) = arc_cap.as_mut() {
-                caps.push(cap);
-            }
-        }
+            None => sort_arcs(&self.arcs, n_rows, self.arc_caps_set)?,
+        };
         Ok(Problem {
             n_rows,
             n_cols,
@@ -617,4 +715,63 @@ impl ProblemBuilder {
             group_capacity,
         })
     }
+}
+
+/// The CSR arrays of `arcs` (row, column, weight, capacity), ordered by (row, column).
+type Csr = (Vec<usize>, Vec<u32>, Vec<i64>, Option<Vec<u32>>);
+
+fn sort_arcs(
+    arcs: &[(u32, u32, i64, u32)],
+    n_rows: usize,
+    caps_set: bool,
+) -> Result<Csr, AssignError> {
+    // Arc indices by (row, col), stable, so the first duplicate is reported first:
+    // a counting sort by row, then each row's few arcs by column (skipped when they
+    // come sorted). O(arcs) besides the rows' own sorts; a global sort of the keys
+    // took most of the engine's network stage at province scale.
+    let mut row_start = vec![0usize; n_rows + 1];
+    for &(r, _, _, _) in arcs {
+        row_start[r as usize + 1] += 1;
+    }
+    for i in 0..n_rows {
+        row_start[i + 1] += row_start[i];
+    }
+    let mut order = vec![0u32; arcs.len()];
+    let mut next = row_start.clone();
+    for (a, &(r, _, _, _)) in arcs.iter().enumerate() {
+        order[next[r as usize]] = a as u32;
+        next[r as usize] += 1;
+    }
+    drop(next);
+    for i in 0..n_rows {
+        let row = &mut order[row_start[i]..row_start[i + 1]];
+        let col = |a: &u32| arcs[*a as usize].1;
+        if !row.windows(2).all(|w| col(&w[0]) < col(&w[1])) {
+            row.sort_by_key(col);
+        }
+    }
+    let mut arc_col = Vec::with_capacity(order.len());
+    let mut arc_weight = Vec::with_capacity(order.len());
+    let mut arc_cap = caps_set.then(|| Vec::with_capacity(order.len()));
+    for (k, &a) in order.iter().enumerate() {
+        let (r, c, w, cap) = arcs[a as usize];
+        if k > 0 {
+            let prev = order[k - 1] as usize;
+            let (pr, pc, _, _) = arcs[prev];
+            if pr == r && pc == c {
+                return Err(AssignError::DuplicateArc {
+                    row: r as usize,
+                    col: c as usize,
+                    first: prev.min(a as usize),
+                    second: prev.max(a as usize),
+                });
+            }
+        }
+        arc_col.push(c);
+        arc_weight.push(w);
+        if let Some(caps) = arc_cap.as_mut() {
+            caps.push(cap);
+        }
+    }
+    Ok((row_start, arc_col, arc_weight, arc_cap))
 }

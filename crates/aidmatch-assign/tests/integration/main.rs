@@ -1,4 +1,5 @@
 //! Integration tests of aidmatch-assign.
+mod builder;
 mod cross;
 mod dense;
 mod greedy;
