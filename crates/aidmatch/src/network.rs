@@ -59,10 +59,10 @@
 //! `aidmatch_assign::verify::verify`; only the budget step can leave a (reported) gap.
 //!
 //! # Complexity
-//! Building the problem is O(arcs log arcs) (the solver's builder sorts the arcs). The
+//! Building the problem is O(arcs) (the arcs are copied in row order). The
 //! budget check after a solve is O(arcs + matched log matched).
 
-use aidmatch_assign::{AssignError, Problem, ProblemBuilder};
+use aidmatch_assign::{AssignError, Problem};
 
 use crate::model::{Need, Quantity, Resource};
 
@@ -83,9 +83,6 @@ pub(crate) struct Arcs {
 }
 
 impl Arcs {
-    pub(crate) fn n_rows(&self) -> usize {
-        self.row_start.len().saturating_sub(1)
-    }
     pub(crate) fn len(&self) -> usize {
         self.res.len()
     }
@@ -121,18 +118,30 @@ pub(crate) struct Shape<'a> {
 }
 
 /// Builds the solver's problem for given column capacities: row `r` is need
-/// `shape.order[r]`. O(arcs log arcs).
+/// `shape.order[r]`. O(arcs): each need's arcs are copied in row order, already
+/// sorted by resource, into the problem's own arrays ([`Problem::from_rows`]).
 pub(crate) fn build_problem(
     shape: &Shape<'_>,
     col_capacity: &[u32],
 ) -> Result<Problem, AssignError> {
     let arcs = shape.arcs;
-    let mut b = ProblemBuilder::new(arcs.n_rows(), shape.n_resources);
-    for (row, &need) in shape.order.iter().enumerate() {
-        for a in arcs.of(need as usize) {
-            b.arc(row, arcs.res[a] as usize, arcs.score[a]);
-        }
+    let mut row_start = Vec::with_capacity(shape.order.len() + 1);
+    let mut cols = Vec::with_capacity(arcs.len());
+    let mut weights = Vec::with_capacity(arcs.len());
+    row_start.push(0);
+    for &need in shape.order {
+        let range = arcs.of(need as usize);
+        cols.extend_from_slice(&arcs.res[range.clone()]);
+        weights.extend_from_slice(&arcs.score[range]);
+        row_start.push(cols.len());
     }
+    let mut b = Problem::from_rows(
+        shape.order.len(),
+        shape.n_resources,
+        row_start,
+        cols,
+        weights,
+    )?;
     b.row_tier(
         shape
             .order
@@ -161,7 +170,7 @@ pub(crate) fn build_problem(
         group_capacity,
     );
     b.col_capacity(col_capacity.to_vec());
-    b.build()
+    b.into_problem()
 }
 
 /// Per-resource amounts over the eligible arcs: (smallest, largest) in hundredths.
