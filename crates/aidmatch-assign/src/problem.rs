@@ -61,25 +61,7 @@ impl Problem {
         cols: &[usize],
         weights: &[i64],
     ) -> Result<ProblemBuilder, AssignError> {
-        let expected = n_rows.checked_add(1).ok_or(AssignError::Length {
-            what: "rows (at most 2^32 - 1)",
-            expected: u32::MAX as usize,
-            got: n_rows,
-        })?;
-        if row_start.len() != expected {
-            return Err(AssignError::Length {
-                what: "row_start",
-                expected,
-                got: row_start.len(),
-            });
-        }
-        if cols.len() != weights.len() {
-            return Err(AssignError::Length {
-                what: "weights",
-                expected: cols.len(),
-                got: weights.len(),
-            });
-        }
+        check_csr_lengths(n_rows, row_start.len(), cols.len(), weights.len())?;
         let mut b = ProblemBuilder::new(n_rows, n_cols);
         b.arcs.reserve(cols.len());
         for row in 0..n_rows {
@@ -131,20 +113,7 @@ impl Problem {
                 got: n_rows.max(n_cols),
             });
         }
-        if row_start.len() != n_rows + 1 {
-            return Err(AssignError::Length {
-                what: "row_start",
-                expected: n_rows + 1,
-                got: row_start.len(),
-            });
-        }
-        if cols.len() != weights.len() {
-            return Err(AssignError::Length {
-                what: "weights",
-                expected: cols.len(),
-                got: weights.len(),
-            });
-        }
+        check_csr_lengths(n_rows, row_start.len(), cols.len(), weights.len())?;
         if row_start[0] != 0 || row_start[n_rows] != cols.len() {
             return Err(AssignError::Length {
                 what: "row_start (first 0, last the number of arcs)",
@@ -715,6 +684,36 @@ impl ProblemBuilder {
             group_capacity,
         })
     }
+}
+
+/// The lengths [`Problem::from_csr`] and [`Problem::from_rows`] check alike: `n_rows + 1`
+/// row starts, one weight per column entry.
+fn check_csr_lengths(
+    n_rows: usize,
+    row_start: usize,
+    cols: usize,
+    weights: usize,
+) -> Result<(), AssignError> {
+    let expected = n_rows.checked_add(1).ok_or(AssignError::Length {
+        what: "rows (at most 2^32 - 1)",
+        expected: u32::MAX as usize,
+        got: n_rows,
+    })?;
+    if row_start != expected {
+        return Err(AssignError::Length {
+            what: "row_start",
+            expected,
+            got: row_start,
+        });
+    }
+    if cols != weights {
+        return Err(AssignError::Length {
+            what: "weights",
+            expected: cols,
+            got: weights,
+        });
+    }
+    Ok(())
 }
 
 /// The CSR arrays of `arcs` (row, column, weight, capacity), ordered by (row, column).
