@@ -114,9 +114,16 @@ impl Problem {
             });
         }
         check_csr_lengths(n_rows, row_start.len(), cols.len(), weights.len())?;
-        if row_start[0] != 0 || row_start[n_rows] != cols.len() {
+        if row_start[0] != 0 {
             return Err(AssignError::Length {
-                what: "row_start (first 0, last the number of arcs)",
+                what: "row_start[0]",
+                expected: 0,
+                got: row_start[0],
+            });
+        }
+        if row_start[n_rows] != cols.len() {
+            return Err(AssignError::Length {
+                what: "row_start[last]",
                 expected: cols.len(),
                 got: row_start[n_rows],
             });

@@ -785,6 +785,7 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         }
         check_cancel(&options.cancel)?;
         let clock = Instant::now();
+        // Budgeted runs (the only ones here) start their session with the first solve.
         let Solved::Session(mut session) = solved else {
             break;
         };
