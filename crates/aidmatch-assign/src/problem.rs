@@ -28,8 +28,8 @@ pub const MAX_TIER: u32 = 255;
 /// The group of a row that belongs to none (only inside a relaxed problem).
 const NO_GROUP: u32 = u32::MAX;
 
-/// A sparse maximum-weight b-matching problem. Build it with [`ProblemBuilder`] or
-/// [`Problem::from_csr`].
+/// A sparse maximum-weight b-matching problem. Build it with [`ProblemBuilder`],
+/// [`Problem::from_csr`] or, from arrays it may keep, [`Problem::from_rows`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
     n_rows: usize,
