@@ -266,23 +266,42 @@ impl Problem {
     /// solution of the result is a solution of `self`, with price 0 for the groups
     /// taken out. Borrowed when no group is slack. O(rows + arcs).
     pub fn without_slack_groups(&self) -> std::borrow::Cow<'_, Problem> {
-        let Some(row_group) = self.row_group.as_ref() else {
-            return std::borrow::Cow::Borrowed(self);
-        };
+        match self.groups_without_slack() {
+            None => std::borrow::Cow::Borrowed(self),
+            Some(kept) => {
+                let mut relaxed = self.clone();
+                relaxed.row_group = kept;
+                std::borrow::Cow::Owned(relaxed)
+            }
+        }
+    }
+
+    /// [`Problem::without_slack_groups`] in place, without copying the arcs: for a
+    /// problem that a [`super::sparse::Session`] will own (a session solves the problem
+    /// it is given, slack groups included). O(rows + arcs).
+    pub fn drop_slack_groups(&mut self) {
+        if let Some(kept) = self.groups_without_slack() {
+            self.row_group = kept;
+        }
+    }
+
+    /// The rows' groups with every slack group taken out (`NO_GROUP`; `None` when no
+    /// group is left), or `None` when no group is slack.
+    #[allow(clippy::option_option)]
+    fn groups_without_slack(&self) -> Option<Option<Vec<u32>>> {
+        let row_group = self.row_group.as_ref()?;
         let room = self.group_room(row_group);
         let slack = |g: u32| {
             g != NO_GROUP && room[g as usize] <= u64::from(self.group_capacity[g as usize])
         };
         if !row_group.iter().any(|&g| slack(g)) {
-            return std::borrow::Cow::Borrowed(self);
+            return None;
         }
         let kept: Vec<u32> = row_group
             .iter()
             .map(|&g| if slack(g) { NO_GROUP } else { g })
             .collect();
-        let mut relaxed = self.clone();
-        relaxed.row_group = kept.iter().any(|&g| g != NO_GROUP).then_some(kept);
-        std::borrow::Cow::Owned(relaxed)
+        Some(kept.iter().any(|&g| g != NO_GROUP).then_some(kept))
     }
     #[inline]
     pub fn group_capacity(&self, group: usize) -> u32 {

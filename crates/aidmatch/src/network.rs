@@ -170,7 +170,12 @@ pub(crate) fn build_problem(
         group_capacity,
     );
     b.col_capacity(col_capacity.to_vec());
-    b.into_problem()
+    // Those never-full groups only slow the searches: the problem goes to the solver
+    // without them (`solve` would drop them itself, on a copy; a budget session solves
+    // what it is given).
+    let mut problem = b.into_problem()?;
+    problem.drop_slack_groups();
+    Ok(problem)
 }
 
 /// Per-resource amounts over the eligible arcs: (smallest, largest) in hundredths.

@@ -137,3 +137,28 @@ fn arcs_added_after_from_rows_join_them() {
         AssignError::DuplicateArc { row: 0, col: 1, .. }
     ));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Dropping slack groups in place gives what `without_slack_groups` gives on a copy.
+    #[test]
+    fn drop_slack_groups_equals_without_slack_groups(
+        n_cols in 1u32..6,
+        rows in rows(6),
+        caps in prop::collection::vec(0u32..4, 3),
+    ) {
+        let rows: Vec<Vec<(u32, i64)>> = rows
+            .into_iter()
+            .map(|r| r.into_iter().filter(|&(c, _)| c < n_cols).collect())
+            .collect();
+        let (n_rows, nc) = (rows.len(), n_cols as usize);
+        let (start, cols, weights) = csr(&rows);
+        let mut b = Problem::from_rows(n_rows, nc, start, cols, weights).expect("from_rows");
+        b.groups((0..n_rows).map(|r| r % 3).collect(), caps);
+        let problem = b.into_problem().expect("problem");
+        let mut dropped = problem.clone();
+        dropped.drop_slack_groups();
+        prop_assert_eq!(&dropped, &*problem.without_slack_groups());
+    }
+}
