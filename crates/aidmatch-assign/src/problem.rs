@@ -523,7 +523,7 @@ pub struct ProblemBuilder {
 }
 
 /// Arcs in compressed sparse row form, columns increasing within each row.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct RowArcs {
     row_start: Vec<usize>,
     cols: Vec<u32>,

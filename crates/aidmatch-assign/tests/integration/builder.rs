@@ -13,6 +13,13 @@ fn rows(n_cols: u32) -> impl Strategy<Value = Vec<Vec<(u32, i64)>>> {
     )
 }
 
+/// The rows with only their arcs into columns below `n_cols`.
+fn below(rows: Vec<Vec<(u32, i64)>>, n_cols: u32) -> Vec<Vec<(u32, i64)>> {
+    rows.into_iter()
+        .map(|r| r.into_iter().filter(|&(c, _)| c < n_cols).collect())
+        .collect()
+}
+
 fn csr(rows: &[Vec<(u32, i64)>]) -> (Vec<usize>, Vec<u32>, Vec<i64>) {
     let mut start = vec![0];
     let (mut cols, mut weights) = (Vec::new(), Vec::new());
@@ -42,10 +49,7 @@ proptest! {
 
     #[test]
     fn from_rows_builds_what_the_builder_builds(n_cols in 1u32..8, rows in rows(8)) {
-        let rows: Vec<Vec<(u32, i64)>> = rows
-            .into_iter()
-            .map(|r| r.into_iter().filter(|&(c, _)| c < n_cols).collect())
-            .collect();
+        let rows = below(rows, n_cols);
         let (n_rows, nc) = (rows.len(), n_cols as usize);
         let mut by_arc = ProblemBuilder::new(n_rows, nc);
         for (r, row) in rows.iter().enumerate() {
@@ -148,10 +152,7 @@ proptest! {
         rows in rows(6),
         caps in prop::collection::vec(0u32..4, 3),
     ) {
-        let rows: Vec<Vec<(u32, i64)>> = rows
-            .into_iter()
-            .map(|r| r.into_iter().filter(|&(c, _)| c < n_cols).collect())
-            .collect();
+        let rows = below(rows, n_cols);
         let (n_rows, nc) = (rows.len(), n_cols as usize);
         let (start, cols, weights) = csr(&rows);
         let mut b = Problem::from_rows(n_rows, nc, start, cols, weights).expect("from_rows");
