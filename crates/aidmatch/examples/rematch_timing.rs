@@ -191,14 +191,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             pairs.len()
         );
         println!(
-            "re-match state: {} declined, {} new needs, {} needs in the run, warm start {} ({} of {} open proposals mapped, {} prices)",
+            "re-match state: {} declined, {} new needs, {} needs in the run, warm start {} ({} of {} open proposals mapped, {} prices, pairs and scores of {} needs carried over)",
             declines,
             held,
             warm.summary.needs_in_run,
             warm.summary.warm.mode,
             warm.summary.warm.pairs_mapped,
             warm.summary.warm.pairs_offered,
-            warm.summary.warm.prices_mapped
+            warm.summary.warm.prices_mapped,
+            warm.summary.warm.needs_carried
         );
         println!(
             "warm: engine run {:.1} ms, solve stage {:.1} ms, each solve {:.1?} ms",

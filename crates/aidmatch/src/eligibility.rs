@@ -354,9 +354,18 @@ fn index_key(category: usize, len: u8, value: u64) -> u64 {
 impl ResourceIndex {
     /// Indexes resources (by their position in `resources`). O(Σ categories × prefixes).
     pub(crate) fn build(resources: &[Resource]) -> ResourceIndex {
+        ResourceIndex::build_subset(resources, |_| true)
+    }
+
+    /// Indexes the resources (by their position in `resources`) for which `keep` is true.
+    /// O(resources + Σ categories × prefixes of those kept).
+    pub(crate) fn build_subset(
+        resources: &[Resource],
+        keep: impl Fn(usize) -> bool,
+    ) -> ResourceIndex {
         let mut idx = ResourceIndex::default();
         let mut lens: Vec<u8> = Vec::new();
-        for (r, res) in resources.iter().enumerate() {
+        for (r, res) in resources.iter().enumerate().filter(|(r, _)| keep(*r)) {
             for c in res.categories.iter() {
                 idx.per_category[c.index() & 31] += 1;
                 for a in &res.area {

@@ -59,6 +59,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::carry::{Carry, RunFacts};
 use crate::date::Date;
 use crate::eligibility::{
     self, Check, CheckEnv, Diagnosis, Failures, PairSet, ResourceFacts, ResourceIndex, amount,
@@ -330,6 +331,13 @@ pub(crate) struct Context {
     pub household_matched: Vec<u32>,
     /// Position of each need's row: `Ok(i)` in assignments, `Err(i)` in unmatched.
     pub row_of: Vec<Result<u32, u32>>,
+    /// The eligible pairs and their scores, by need (what a re-match carries over,
+    /// [`crate::carry`]).
+    pub arcs: Arcs,
+    /// The continuity pairs of the run, sorted and deduplicated.
+    pub previous_pairs: Vec<PreviousPair>,
+    /// The exclusions of the run, sorted and deduplicated.
+    pub exclusions: Vec<crate::model::Exclusion>,
 }
 
 impl Context {
@@ -445,6 +453,8 @@ struct EligibleChunk {
     res: Vec<u32>,
     prefix_len: Vec<u8>,
     diagnoses: Vec<(usize, Diagnosis)>,
+    /// Previous index of each need whose pairs carried over (`u32::MAX`: computed).
+    carried: Vec<u32>,
 }
 
 /// Matches the needs list with the supply list under a policy.
@@ -528,12 +538,13 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
     }
     let mut previous = PairSet::default();
     let mut previous_digest = None;
+    let mut previous_pairs: Vec<PreviousPair> = Vec::new();
     if let Some(pairs) = &options.previous_pairs {
-        let mut sorted: Vec<&PreviousPair> = pairs.iter().collect();
-        sorted.sort();
-        sorted.dedup();
+        previous_pairs = pairs.clone();
+        previous_pairs.sort();
+        previous_pairs.dedup();
         let mut h = HashWriter(Sha256::new());
-        for p in &sorted {
+        for p in &previous_pairs {
             let _ = serde_json::to_writer(&mut h, p);
             let _ = h.write_all(b"\n");
             if let (Some(hh), Some(pr)) = (
@@ -570,6 +581,27 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         excluded: &excluded,
     };
     let forbidden = crate::rematch::forbidden_set(options.rematch.as_deref(), &needs, &resources);
+    let mut exclusions = inputs.exclusions.clone();
+    exclusions.sort();
+    exclusions.dedup();
+    let carry = options
+        .rematch
+        .as_deref()
+        .and_then(|h| h.carry.0.as_deref())
+        .and_then(|held| {
+            Carry::plan(
+                held,
+                &RunFacts {
+                    policy: &policy,
+                    as_of: options.as_of,
+                    needs: &needs,
+                    resources: &resources,
+                    exclusions: &exclusions,
+                    previous: &previous_pairs,
+                    forbidden: &forbidden,
+                },
+            )
+        });
     // Eligible pairs so far, all chunks together: the pass stops once above the limit.
     let arcs_seen = std::sync::atomic::AtomicUsize::new(0);
     let eligibility_pass = || {
@@ -579,11 +611,43 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
                 res: Vec::new(),
                 prefix_len: Vec::new(),
                 diagnoses: Vec::new(),
+                carried: Vec::with_capacity(range.len()),
             };
             let mut cand = Vec::new();
             let mut failed: Vec<(u32, Failures)> = Vec::new();
             for i in range {
                 let need = &needs[i];
+                if let Some((c, o)) = carry
+                    .as_ref()
+                    .and_then(|c| Some((c, c.row(i, need, &mut cand)?)))
+                {
+                    let held = &c.held.arcs;
+                    let before = out.res.len();
+                    for a in held.of(o) {
+                        let r = held.res[a];
+                        let facts = &facts[r as usize];
+                        if !c.recheck(r)
+                            || check_facts(env, need, household[i], facts, provider[r as usize])
+                                .is_empty()
+                        {
+                            out.res.push(r);
+                            out.prefix_len.push(held.prefix_len[a]);
+                        }
+                    }
+                    let degree = out.res.len() - before;
+                    // A need left without pairs is computed afresh, for its diagnosis.
+                    if degree > 0 {
+                        out.carried.push(o as u32);
+                        if arcs_seen.fetch_add(degree, Ordering::Relaxed) + degree
+                            > options.max_arcs
+                        {
+                            break;
+                        }
+                        out.degree.push(degree as u32);
+                        continue;
+                    }
+                }
+                out.carried.push(u32::MAX);
                 index.candidates(need, &mut cand);
                 failed.clear();
                 let before = out.res.len();
@@ -639,8 +703,15 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         score: Vec::new(),
     };
     let mut diagnosis: Vec<Option<Diagnosis>> = vec![None; needs.len()];
+    let mut carried: Vec<u32> = Vec::new();
+    if carry.is_some() {
+        carried.reserve(needs.len());
+    }
     arcs.row_start.push(0);
     for c in chunks {
+        if carry.is_some() {
+            carried.extend_from_slice(&c.carried);
+        }
         let mut at = *arcs.row_start.last().unwrap_or(&0);
         for d in c.degree {
             at += d as usize;
@@ -663,6 +734,26 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         for i in range {
             let need = &needs[i];
             let nt = scorer.need_terms(need);
+            if let (Some(c), Some(&o)) = (&carry, carried.get(i).filter(|&&o| o != u32::MAX)) {
+                // Equal record, so only the waiting-time term moved (see `carry`).
+                let o = o as usize;
+                let held = c.held;
+                let delta = nt.waiting - held.scorer.need_terms(&held.needs[o]).waiting;
+                // The carried pairs are the held ones, in order, less those rechecked away.
+                let mut h = held.arcs.of(o);
+                for a in arcs.of(i) {
+                    let r = arcs.res[a];
+                    out.push(match h.find(|&k| held.arcs.res[k] == r) {
+                        Some(k) => held.arcs.score[k] + delta,
+                        None => {
+                            let cont = previous.contains(household[i], provider[r as usize]);
+                            let res = &resources[r as usize];
+                            score(&scorer, need, nt, res, arcs.prefix_len[a], cont)
+                        }
+                    });
+                }
+                continue;
+            }
             for a in arcs.of(i) {
                 let r = arcs.res[a] as usize;
                 let cont = previous.contains(household[i], provider[r]);
@@ -682,6 +773,9 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
     for c in score_chunks {
         arcs.score.extend_from_slice(&c);
     }
+    let needs_carried = carried.iter().filter(|&&o| o != u32::MAX).count() as u64;
+    drop(carried);
+    drop(carry);
     times.scoring = clock.elapsed();
     report_stage(Stage::Scoring, times.scoring);
     check_cancel(&options.cancel)?;
@@ -828,6 +922,8 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         arcs,
         diagnosis,
         household_taken,
+        previous_pairs,
+        exclusions,
     };
     let mut result = assemble(
         ctx_base,
@@ -838,7 +934,7 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         n_providers,
         parallel,
     )?;
-    result.warm_mapped = warm_mapped;
+    result.warm_mapped = warm_mapped.map(|w| crate::rematch::WarmMapped { needs_carried, ..w });
     result.first_solve = Some(first_solve);
     drop(problem);
     let (mut bound_tiers, bound_weight) = bound;
@@ -912,6 +1008,8 @@ struct ResultInputs {
     diagnosis: Vec<Option<Diagnosis>>,
     /// Household places already taken (re-match); counted as matched.
     household_taken: Vec<u32>,
+    previous_pairs: Vec<PreviousPair>,
+    exclusions: Vec<crate::model::Exclusion>,
 }
 
 /// Builds the rows, referrals and summary from the final matching.
@@ -1170,6 +1268,9 @@ fn assemble(
         res_cap: s.caps,
         household_matched,
         row_of,
+        arcs: s.arcs,
+        previous_pairs: s.previous_pairs,
+        exclusions: s.exclusions,
     };
     Ok(MatchResult {
         assignments,

@@ -84,6 +84,32 @@ pub struct EngineHook {
     /// Places of `household.max_needs_per_round` already taken by kept pairs, by
     /// household id (households without a kept pair left out).
     pub household_taken: Vec<(String, u32)>,
+    /// The previous run, kept in memory with its state: the engine carries its eligible
+    /// pairs and scores over where they cannot have changed ([`crate::carry`]).
+    pub(crate) carry: Held,
+}
+
+/// A run kept in memory with the state it made ([`State::from_run`], or a re-match's next
+/// state), so that the next re-match can carry its eligible pairs and scores over
+/// ([`crate::carry`]). A cache: never saved, and never part of a state's equality (every
+/// record it stands for is compared before use). A loaded state has none.
+#[derive(Clone, Default)]
+pub(crate) struct Held(pub(crate) Option<Arc<crate::engine::Context>>);
+
+impl std::fmt::Debug for Held {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Held(run)"
+        } else {
+            "Held(none)"
+        })
+    }
+}
+
+impl PartialEq for Held {
+    fn eq(&self, _: &Held) -> bool {
+        true
+    }
 }
 
 /// A run's first solve (budgets relaxed, see [`crate::network`]): its dual prices and
@@ -136,7 +162,8 @@ fn resource_index(resources: &[Resource], id: &str) -> Option<usize> {
         .ok()
 }
 
-fn key(need: usize, res: usize) -> u64 {
+/// The key of a forbidden (need index, resource index) pair in a run's set.
+pub(crate) fn forbidden_key(need: usize, res: usize) -> u64 {
     ((need as u64) << 32) | res as u64
 }
 
@@ -151,7 +178,7 @@ pub(crate) fn forbidden_set(
     if let Some(h) = hook {
         for (n, r) in &h.forbidden {
             if let (Some(i), Some(j)) = (need_index(needs, n), resource_index(resources, r)) {
-                out.insert(key(i, j));
+                out.insert(forbidden_key(i, j));
             }
         }
     }
@@ -175,7 +202,7 @@ pub(crate) fn household_taken(hook: Option<&EngineHook>, households: &[&str]) ->
 /// True if the pair (need `i`, resource `r`) is forbidden. O(1).
 #[inline]
 pub(crate) fn forbids(set: &HashSet<u64>, i: usize, r: u32) -> bool {
-    !set.is_empty() && set.contains(&key(i, r as usize))
+    !set.is_empty() && set.contains(&forbidden_key(i, r as usize))
 }
 
 /// What of a hook's previous solution maps onto a run's lists: the engine counts it
@@ -187,6 +214,8 @@ pub(crate) struct WarmMapped {
     pub pairs: u64,
     /// Needs, resources and households of the run with a previous price.
     pub prices: u64,
+    /// Needs whose eligible pairs and scores carried over ([`crate::carry`]).
+    pub needs_carried: u64,
 }
 
 /// The warm start of the hook in the new network's index space: row `r` is need
@@ -239,7 +268,7 @@ pub(crate) fn warm_start(
     }
     let mut mapped = WarmMapped {
         pairs: pairs.len() as u64,
-        prices: 0,
+        ..WarmMapped::default()
     };
     let mut warm = sparse::WarmStart {
         pairs,
@@ -303,6 +332,7 @@ fn warm_report(hook: &EngineHook, mapped: WarmMapped, warm: bool) -> WarmReport 
         pairs_offered: hook.warm_pairs.len() as u64,
         pairs_mapped: mapped.pairs,
         prices_mapped: mapped.prices,
+        needs_carried: mapped.needs_carried,
     }
 }
 
@@ -416,6 +446,11 @@ pub struct WarmReport {
     /// Prices carried over: needs, resources and households of the run with a previous
     /// price (0 for a cold solve).
     pub prices_mapped: u64,
+    /// Needs whose eligible pairs and scores were carried over from the previous run
+    /// instead of checked and scored again: only when the previous state is still in
+    /// memory (not for a state loaded from files, nor a cold solve); the result is the
+    /// same either way.
+    pub needs_carried: u64,
 }
 
 /// The figures of a re-match (`rematch.json`).
@@ -734,6 +769,11 @@ pub(crate) fn prepare(
         prices: options.warm.then(|| previous.snapshot.prices.clone()),
         household_taken,
         warm: options.warm,
+        carry: if options.warm {
+            previous.held.clone()
+        } else {
+            Held::default()
+        },
     });
     let run_inputs = Inputs {
         needs: run_needs,
@@ -926,6 +966,7 @@ pub(crate) fn finish(
             exclusions: previous.inputs.exclusions.clone(),
         },
         policy: prep.policy,
+        held: Held(Some(result.ctx.clone())),
     };
     let mut counts = std::collections::BTreeMap::new();
     for k in [

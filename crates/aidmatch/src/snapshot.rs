@@ -168,6 +168,8 @@ pub struct State {
     pub inputs: Inputs,
     /// The policy.
     pub policy: Policy,
+    /// The run that made this state, while in memory (see `rematch::Held`).
+    pub(crate) held: crate::rematch::Held,
 }
 
 fn io_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
@@ -178,6 +180,14 @@ fn io_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
 }
 
 impl State {
+    /// Releases the run kept in memory with this state (its eligible pairs and scores,
+    /// about 13 bytes a pair, plus the run's sorted lists while no result holds them).
+    /// The next re-match then checks and scores every pair again instead of carrying
+    /// them over; its result is the same. A loaded state has no run to release.
+    pub fn release_run(&mut self) {
+        self.held = crate::rematch::Held::default();
+    }
+
     /// The state after a first run (every matched need proposed on the run date).
     pub fn from_run(
         inputs: &Inputs,
@@ -219,6 +229,7 @@ impl State {
             },
             inputs: inputs.clone(),
             policy: policy.clone(),
+            held: crate::rematch::Held(Some(result.ctx.clone())),
         }
     }
 
@@ -330,6 +341,7 @@ impl State {
                 exclusions,
             },
             policy,
+            held: crate::rematch::Held::default(),
         })
     }
 
@@ -361,6 +373,7 @@ impl State {
                 exclusions,
             },
             policy,
+            held: crate::rematch::Held::default(),
         })
     }
 }

@@ -95,7 +95,25 @@ fn step(state: &State, outcomes: &[Outcome], arrivals: Vec<Need>, as_of: Date) -
     .expect("warm re-match");
     let mut cold_opts = RematchOptions::new(as_of);
     cold_opts.warm = false;
-    let cold = rematch(state, outcomes, arrivals, None, &cold_opts).expect("cold re-match");
+    let cold = rematch(state, outcomes, arrivals.clone(), None, &cold_opts).expect("cold re-match");
+    assert_eq!(
+        cold.summary.warm.needs_carried, 0,
+        "a cold re-match carries nothing"
+    );
+    // The same warm re-match without the previous run in memory checks and scores
+    // every pair again: everything it gives must be identical.
+    let mut released = state.clone();
+    released.release_run();
+    let recomputed = rematch(
+        &released,
+        outcomes,
+        arrivals.clone(),
+        None,
+        &RematchOptions::new(as_of),
+    )
+    .expect("re-match without carry-over");
+    assert_eq!(recomputed.summary.warm.needs_carried, 0);
+    assert_same_rematch(&warm, &recomputed);
     assert!(warm.result.summary.certificate.verified);
     assert!(cold.result.summary.certificate.verified);
     assert_eq!(warm.run_inputs, cold.run_inputs, "same state");
@@ -179,6 +197,20 @@ fn step(state: &State, outcomes: &[Outcome], arrivals: Vec<Need>, as_of: Date) -
     warm
 }
 
+/// Two re-matches of the same state gave the same result, changes and next state (the
+/// timings and the count of needs carried over apart).
+fn assert_same_rematch(a: &Rematch, b: &Rematch) {
+    assert_eq!(a.result.to_json(), b.result.to_json(), "same result");
+    assert_eq!(a.changes, b.changes, "same changes");
+    assert_eq!(a.state, b.state, "same next state");
+    let plain = |r: &Rematch| {
+        let mut s = r.summary.clone();
+        (s.solve_ms, s.run_ms, s.warm.needs_carried) = (0.0, 0.0, 0);
+        s
+    };
+    assert_eq!(plain(a), plain(b), "same re-match summary");
+}
+
 fn renamed(mut n: Need, tag: &str) -> Need {
     n.need_id = format!("{}-{tag}", n.need_id);
     n
@@ -198,6 +230,8 @@ proptest! {
             let k = rng.random_range(0..=10usize).min(later.len());
             let arrivals: Vec<Need> = later.drain(..k).map(|n| renamed(n, &format!("r{s}"))).collect();
             let next = step(&state, &outcomes, arrivals, day);
+            // Each state here holds the run that made it: most needs carry over.
+            prop_assert!(next.summary.warm.needs_carried > 0);
             state = next.state;
         }
     }
@@ -658,4 +692,82 @@ fn a_new_need_with_an_id_of_the_round_is_refused() {
     }
     // Distinct ids go through.
     assert!(rematch(&state, &accept, later, None, &RematchOptions::new(day)).is_ok());
+}
+
+/// A state's lists and policy are public: edited between rounds, a re-match of a state
+/// still holding its run must give what it gives with the run released (every carried
+/// need is compared with its record, resources, exclusions and policy first).
+#[test]
+fn carried_over_pairs_follow_edits_of_the_state() {
+    type Edit = fn(&mut State, &mut RematchOptions);
+    let edits: [(&str, Edit); 8] = [
+        ("nothing", |_, _| {}),
+        ("fields the checks and scores read", |s, _| {
+            for (k, r) in s.inputs.resources.iter_mut().enumerate().skip(1).step_by(3) {
+                r.eligible_statuses = Default::default();
+                r.priority_statuses = s.inputs.needs[k % 7].statuses;
+                (r.min_age, r.max_age, r.gender) = (None, None, None);
+            }
+        }),
+        ("budgets cut", |s, _| {
+            for r in s.inputs.resources.iter_mut().step_by(2) {
+                r.budget = Some(aidmatch::model::Quantity(150));
+            }
+        }),
+        ("a need's record", |s, _| {
+            let n = &mut s.inputs.needs[3];
+            n.consent = !n.consent;
+            n.age = Some(n.age.map_or(70, |a| a + 40));
+        }),
+        ("resources closing and opening", |s, o| {
+            for (k, r) in s.inputs.resources.iter_mut().enumerate() {
+                match k % 3 {
+                    0 => r.valid_to = Some(o.as_of.add_days(-1).expect("date")),
+                    1 => r.valid_from = Some(o.as_of),
+                    _ => {}
+                }
+            }
+        }),
+        ("a resource's capacity and budget", |s, _| {
+            for r in s.inputs.resources.iter_mut().step_by(4) {
+                r.capacity += 3;
+                r.budget = None;
+            }
+        }),
+        ("an exclusion", |s, _| {
+            let n = &s.inputs.needs[5];
+            let r = &s.inputs.resources[0];
+            s.inputs.exclusions.push(aidmatch::model::Exclusion {
+                household_id: n.household_id.clone(),
+                provider_id: r.provider_id.clone(),
+                reason: "test".to_owned(),
+            });
+        }),
+        ("the policy", |_, o| {
+            let mut p = Policy::default();
+            p.score.waiting_per_week += 5;
+            o.policy = Some(p);
+        }),
+    ];
+    for (what, edit) in edits {
+        let (mut state, later) = first_round(17, 20);
+        let day = AS_OF.add_days(9).expect("date");
+        let mut options = RematchOptions::new(day);
+        edit(&mut state, &mut options);
+        let arrivals: Vec<Need> = later.into_iter().map(|n| renamed(n, "x")).collect();
+        let mut rng = ChaCha8Rng::seed_from_u64(17);
+        let outcomes = random_outcomes(&state, &mut rng, day);
+        let carried = rematch(&state, &outcomes, arrivals.clone(), None, &options)
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        let mut released = state.clone();
+        released.release_run();
+        let recomputed = rematch(&released, &outcomes, arrivals, None, &options)
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_same_rematch(&carried, &recomputed);
+        let n = carried.summary.warm.needs_carried;
+        match what {
+            "the policy" | "an exclusion" => assert_eq!(n, 0, "{what}: carries nothing"),
+            _ => assert!(n > 0, "{what}: nothing carried over"),
+        }
+    }
 }

@@ -1,0 +1,223 @@
+//! Carrying a previous run's eligible pairs and scores over to a re-match.
+//!
+//! A re-match of a state kept in memory (made by [`crate::snapshot::State::from_run`] or
+//! by a re-match) runs the engine on almost the same lists as the run before it: a few
+//! needs added, fixed or removed, some pairs declined, a week later. Eligibility and
+//! scoring, a pass over every candidate pair of every need, would give most needs the
+//! same pairs again. This module decides, per need, whether the previous run's pairs and
+//! scores of that need are exactly what this run would compute, and the engine copies
+//! them instead of checking and scoring again.
+//!
+//! # When a need's pairs carry over
+//!
+//! The eligible pairs of a need and their scores are a function of: the need's record;
+//! the records of its candidate resources and, through their validity dates, the run
+//! date; the policy; the exclusions; the declined (forbidden) pairs of the need; the
+//! continuity pairs of its household; and the run date through the waiting-time term.
+//! The whole carry-over is off (every need computed afresh) unless the policy, the
+//! exclusions and the resource ids (in order) are the same as the previous run's. Then a
+//! need carries over when it was in the previous run with an equal record and at least
+//! one eligible pair, none of the resources it could be a candidate of changed (record,
+//! or open on one date and not the other: found with an index of the changed resources
+//! only), its forbidden pairs are the same, and its household's continuity pairs are the
+//! same. Its scores then differ from the previous ones by the change of its waiting-time
+//! term alone (a score is the sum of its terms, and that term depends on the need and the
+//! run date only), which is added. Everything else is computed as in a cold run, so the
+//! run's eligible pairs and scores are identical to a cold run's (the tests compare whole
+//! re-match results with and without the carry-over).
+//!
+//! Needs without an eligible pair are always recomputed: their diagnosis names the run
+//! date. The cost is O(needs + resources + forbidden pairs + continuity pairs) comparisons
+//! and the index of the changed resources, instead of O(candidate pairs) checks.
+
+use std::collections::HashSet;
+
+use crate::date::Date;
+use crate::eligibility::ResourceIndex;
+use crate::engine::{Context, PreviousPair};
+use crate::model::{Exclusion, Need, Resource};
+use crate::policy::Policy;
+use crate::rematch::forbidden_key;
+
+/// What a run carries over from the previous run (see the [module docs](self)).
+pub(crate) struct Carry<'a> {
+    /// The previous run.
+    pub held: &'a Context,
+    /// Previous need index of each need of the run; `u32::MAX` for new ones and those
+    /// whose forbidden pairs changed.
+    from: Vec<u32>,
+    /// The resources that changed otherwise than [`Change::Tightened`].
+    changed: ResourceIndex,
+    /// The resources whose change can only remove pairs ([`Change::Tightened`]).
+    tightened: Vec<bool>,
+    any_tightened: bool,
+    /// Households whose continuity pairs changed.
+    households: HashSet<&'a str>,
+}
+
+/// What the run knows that decides the carry-over, besides the previous run.
+pub(crate) struct RunFacts<'a> {
+    pub policy: &'a Policy,
+    pub as_of: Date,
+    /// The run's needs and resources, sorted by id.
+    pub needs: &'a [Need],
+    pub resources: &'a [Resource],
+    /// Sorted, deduplicated.
+    pub exclusions: &'a [Exclusion],
+    /// Sorted, deduplicated.
+    pub previous: &'a [PreviousPair],
+    /// The run's forbidden pairs ([`crate::rematch::forbids`]).
+    pub forbidden: &'a HashSet<u64>,
+}
+
+impl<'a> Carry<'a> {
+    /// The carry-over from `held` to a run, or `None` when nothing carries over (another
+    /// policy, other exclusions, other resource ids). O(needs + resources + forbidden
+    /// pairs + continuity pairs).
+    pub(crate) fn plan(held: &'a Context, run: &RunFacts<'a>) -> Option<Carry<'a>> {
+        if held.policy != *run.policy
+            || held.exclusions.as_slice() != run.exclusions
+            || held.resources.len() != run.resources.len()
+            || held
+                .resources
+                .iter()
+                .zip(run.resources)
+                .any(|(a, b)| a.resource_id != b.resource_id)
+        {
+            return None;
+        }
+        let change: Vec<Change> = held
+            .resources
+            .iter()
+            .zip(run.resources)
+            .map(|(a, b)| Change::of(a, held.as_of, b, run.as_of))
+            .collect();
+        let changed = ResourceIndex::build_subset(run.resources, |j| change[j] == Change::Other);
+        let tightened: Vec<bool> = change.iter().map(|&c| c == Change::Tightened).collect();
+        // Both need lists are sorted by id: one walk maps them both ways.
+        let mut from = vec![u32::MAX; run.needs.len()];
+        let mut to = vec![u32::MAX; held.needs.len()];
+        let mut o = 0;
+        for (i, need) in run.needs.iter().enumerate() {
+            let id = need.need_id.as_str();
+            while held.needs.get(o).is_some_and(|h| h.need_id.as_str() < id) {
+                o += 1;
+            }
+            if held.needs.get(o).is_some_and(|h| h.need_id == id) {
+                from[i] = o as u32;
+                to[o] = i as u32;
+            }
+        }
+        // A need whose forbidden pairs differ (either way) is computed afresh.
+        for &k in run.forbidden {
+            let (i, j) = ((k >> 32) as usize, k as u32 as usize);
+            if let Some(&o) = from.get(i).filter(|&&o| o != u32::MAX)
+                && !held.forbidden.contains(&forbidden_key(o as usize, j))
+            {
+                from[i] = u32::MAX;
+            }
+        }
+        for &k in &held.forbidden {
+            let (o, j) = ((k >> 32) as usize, k as u32 as usize);
+            if let Some(&i) = to.get(o).filter(|&&i| i != u32::MAX)
+                && !run.forbidden.contains(&forbidden_key(i as usize, j))
+            {
+                from[i as usize] = u32::MAX;
+            }
+        }
+        Some(Carry {
+            held,
+            from,
+            changed,
+            any_tightened: tightened.contains(&true),
+            tightened,
+            households: changed_households(&held.previous_pairs, run.previous),
+        })
+    }
+
+    /// The previous index of need `i` if its pairs and scores carry over. `scratch` is
+    /// working space. O(prefix lengths of the changed resources).
+    pub(crate) fn row(&self, i: usize, need: &Need, scratch: &mut Vec<(u32, u8)>) -> Option<usize> {
+        let o = *self.from.get(i).filter(|&&o| o != u32::MAX)? as usize;
+        let held = self.held;
+        if held.arcs.of(o).is_empty()
+            || held.needs[o] != *need
+            || self.households.contains(need.household_id.as_str())
+        {
+            return None;
+        }
+        self.changed.candidates(need, scratch);
+        scratch.is_empty().then_some(o)
+    }
+
+    /// True if a carried pair with resource `r` must pass the checks again
+    /// ([`Change::Tightened`]). O(1).
+    #[inline]
+    pub(crate) fn recheck(&self, r: u32) -> bool {
+        self.any_tightened && self.tightened[r as usize]
+    }
+}
+
+/// How a resource changed between the previous run and this one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Change {
+    None,
+    /// Only a lower budget or a capacity down to zero (places taken by kept pairs): the
+    /// checks can only fail where they passed, and no score depends on either, so a
+    /// carried need keeps those of its pairs with the resource that pass the checks again.
+    Tightened,
+    /// Anything else (a date, a field the checks or scores read, a budget or capacity
+    /// that rose): the needs it may be a candidate of are computed afresh.
+    Other,
+}
+
+impl Change {
+    fn of(held: &Resource, held_as_of: Date, run: &Resource, as_of: Date) -> Change {
+        if held.is_open_on(held_as_of) != run.is_open_on(as_of) {
+            return Change::Other;
+        }
+        if held == run {
+            return Change::None;
+        }
+        let same_otherwise = Resource {
+            capacity: held.capacity,
+            budget: held.budget,
+            ..run.clone()
+        } == *held;
+        // No budget is no limit.
+        let budget = |r: &Resource| r.budget.map_or(u64::MAX, |b| b.hundredths());
+        let reopened = held.capacity == 0 && run.capacity > 0;
+        if same_otherwise && budget(run) <= budget(held) && !reopened {
+            Change::Tightened
+        } else {
+            Change::Other
+        }
+    }
+}
+
+/// Households with a continuity pair in one list and not the other (both sorted).
+fn changed_households<'a>(a: &'a [PreviousPair], b: &'a [PreviousPair]) -> HashSet<&'a str> {
+    let mut out = HashSet::new();
+    let (mut x, mut y) = (a.iter().peekable(), b.iter().peekable());
+    loop {
+        match (x.peek(), y.peek()) {
+            (Some(p), Some(q)) if p == q => {
+                x.next();
+                y.next();
+            }
+            (Some(p), Some(q)) if p < q => {
+                out.insert(p.household_id.as_str());
+                x.next();
+            }
+            (_, Some(q)) => {
+                out.insert(q.household_id.as_str());
+                y.next();
+            }
+            (Some(p), None) => {
+                out.insert(p.household_id.as_str());
+                x.next();
+            }
+            (None, None) => return out,
+        }
+    }
+}
