@@ -420,31 +420,49 @@ impl Write for HashWriter {
 }
 
 /// SHA-256 of the canonical input (see the module documentation).
-fn input_digest(needs: &[Need], resources: &[Resource], inputs: &Inputs) -> String {
-    let mut h = HashWriter(Sha256::new());
+fn input_digest(needs: &[Need], resources: &[Resource], inputs: &Inputs, parallel: bool) -> String {
+    let mut h = Sha256::new();
     let mut exclusions: Vec<&crate::model::Exclusion> = inputs.exclusions.iter().collect();
     exclusions.sort();
-    let mut write = || -> std::io::Result<()> {
-        h.write_all(b"aidmatch-input-v1\nneeds\n")?;
-        for n in needs {
-            serde_json::to_writer(&mut h, n)?;
-            h.write_all(b"\n")?;
+    h.update(b"aidmatch-input-v1\nneeds\n");
+    hash_lines(&mut h, needs, parallel);
+    h.update(b"resources\n");
+    hash_lines(&mut h, resources, parallel);
+    h.update(b"exclusions\n");
+    hash_lines(&mut h, &exclusions, parallel);
+    hex(&h.finalize())
+}
+
+/// Feeds each record as compact JSON and a newline to `h`, in order. With `parallel`,
+/// blocks of records are serialised on rayon's pool while the previous blocks are
+/// hashed (the hash itself is one sequential stream). O(bytes).
+fn hash_lines<T: Serialize + Sync>(h: &mut Sha256, records: &[T], parallel: bool) {
+    // Serialising into a byte buffer cannot fail.
+    let block = |records: &[T]| -> Vec<u8> {
+        let mut out = Vec::with_capacity(records.len() * 256);
+        for r in records {
+            let _ = serde_json::to_writer(&mut out, r);
+            out.push(b'\n');
         }
-        h.write_all(b"resources\n")?;
-        for r in resources {
-            serde_json::to_writer(&mut h, r)?;
-            h.write_all(b"\n")?;
-        }
-        h.write_all(b"exclusions\n")?;
-        for e in &exclusions {
-            serde_json::to_writer(&mut h, e)?;
-            h.write_all(b"\n")?;
-        }
-        Ok(())
+        out
     };
-    // Writing into a hasher cannot fail.
-    let _ = write();
-    hex(&h.0.finalize())
+    const BLOCK: usize = 8192;
+    if !parallel {
+        for b in records.chunks(BLOCK) {
+            h.update(block(b));
+        }
+        return;
+    }
+    let batch = BLOCK * 2 * rayon::current_num_threads().max(1);
+    let mut pending: Vec<Vec<u8>> = Vec::new();
+    for records in records.chunks(batch) {
+        let ((), next) = rayon::join(
+            || pending.iter().for_each(|b| h.update(b)),
+            || records.par_chunks(BLOCK).map(block).collect(),
+        );
+        pending = next;
+    }
+    pending.iter().for_each(|b| h.update(b));
 }
 
 /// What eligibility produces for a chunk of needs.
@@ -683,10 +701,13 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
     };
     let (chunks, input_sha256) = if parallel {
         rayon::join(eligibility_pass, || {
-            input_digest(&needs, &resources, inputs)
+            input_digest(&needs, &resources, inputs, true)
         })
     } else {
-        (eligibility_pass(), input_digest(&needs, &resources, inputs))
+        (
+            eligibility_pass(),
+            input_digest(&needs, &resources, inputs, false),
+        )
     };
     if arcs_seen.load(Ordering::Relaxed) > options.max_arcs {
         return Err(Error::Limit {
