@@ -2,7 +2,7 @@
 //! scale: a quick measurement, not a statistical benchmark).
 //!
 //! ```text
-//! cargo run --release -p aidmatch --example rematch_timing -- [county|city|province]... [--seed N] [--inserts N] [--no-budgets] [--cold-first]
+//! cargo run --release -p aidmatch --example rematch_timing -- [county|city|province]... [--seed N] [--inserts N] [--no-budgets] [--cold-first] [--repeat N]
 //! ```
 //!
 //! Per scale: 1% of the generated needs are held back; the rest are matched (round 1)
@@ -26,7 +26,8 @@
 //! scores) and `--no-arrivals` adds no needs (the same rows, so the same tier bonuses):
 //! together they show the warm start when the previous prices are tight. `--cold-first`
 //! runs the cold re-match before the warm one (the second runs with the first's result
-//! still in memory).
+//! still in memory); `--repeat N` runs N pairs, the order alternating, and prints the
+//! medians of their engine runs and whole calls.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -67,6 +68,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut same_day = false;
     let mut no_arrivals = false;
     let mut cold_first = false;
+    let mut repeat = 1usize;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -80,6 +82,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--same-day" => same_day = true,
             "--no-arrivals" => no_arrivals = true,
             "--cold-first" => cold_first = true,
+            "--repeat" => repeat = args.next().ok_or("--repeat needs a value")?.parse()?,
             "county" => scales.push(Scale::County),
             "city" => scales.push(Scale::City),
             "province" => scales.push(Scale::Province),
@@ -161,13 +164,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 stages,
             })
         };
-        let (warm, cold) = if cold_first {
-            let c = timed(&cold_opts)?;
-            (timed(&warm_opts)?, c)
-        } else {
-            let w = timed(&warm_opts)?;
-            (w, timed(&cold_opts)?)
-        };
+        // Pairs of re-matches, the order alternating from one pair to the next; the
+        // figures below are the last pair's, the medians those of all pairs.
+        let mut engine_ms: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+        let mut call_ms: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+        let mut last = None;
+        for k in 0..repeat.max(1) {
+            let (warm, cold) = if cold_first == (k % 2 == 0) {
+                let c = timed(&cold_opts)?;
+                (timed(&warm_opts)?, c)
+            } else {
+                let w = timed(&warm_opts)?;
+                (w, timed(&cold_opts)?)
+            };
+            for (i, r) in [&warm, &cold].into_iter().enumerate() {
+                engine_ms[i].push(r.summary.run_ms);
+                call_ms[i].push(r.call_ms);
+            }
+            last = Some((warm, cold));
+        }
+        let (warm, cold) = last.ok_or("no re-match ran")?;
         let (warm_call_ms, warm_stages, cold_stages) = (warm.call_ms, &warm.stages, &cold.stages);
         let solves_of = |stages: &[(Stage, f64)]| -> Vec<f64> {
             stages
@@ -232,6 +248,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             cold.summary.run_ms / warm.summary.run_ms,
             cold.summary.solve_ms / warm.summary.solve_ms.max(1e-9)
         );
+        if repeat > 1 {
+            let median = |v: &[f64]| {
+                let mut v = v.to_vec();
+                v.sort_by(f64::total_cmp);
+                v[v.len() / 2]
+            };
+            let (we, ce) = (median(&engine_ms[0]), median(&engine_ms[1]));
+            println!(
+                "over {repeat} pairs (order alternating): engine run median warm {we:.1} ms, cold {ce:.1} ms, ratio {:.2}x; whole rematch() call median warm {:.1} ms, cold {:.1} ms; all engine runs warm {:.0?} cold {:.0?}",
+                ce / we,
+                median(&call_ms[0]),
+                median(&call_ms[1]),
+                engine_ms[0],
+                engine_ms[1]
+            );
+        }
         println!(
             "same exact optimum of the first solve: {same_bound}; final objective warm {:?}/{} cold {:?}/{} (budget bound attained: warm {}, cold {}); certificates verified: {} {}",
             wo.assigned_by_tier,
