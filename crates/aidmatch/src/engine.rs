@@ -46,6 +46,8 @@
 //! O(needs · (prefix lengths + candidates) + arcs log arcs) outside the solver. The
 //! network holds about 13 bytes an arc here plus the solver's own copy; at province scale
 //! (1M needs, 100k resources, ~16M eligible pairs) the whole run stays within a few GiB.
+//! A result keeps the eligible pairs and their scores (13 bytes an arc) with its
+//! explanations' context, for the re-match that may follow ([`crate::carry`]).
 
 use std::collections::BTreeMap;
 use std::io::Write;

@@ -32,7 +32,7 @@ pub mod scoring;
 pub mod summary;
 
 // Closed loop (loop helper).
-mod carry;
+pub mod carry;
 pub mod outcome;
 pub mod rematch;
 pub mod snapshot;

@@ -45,8 +45,13 @@
 //!
 //! # Complexity
 //! O(pairs + needs + resources) besides the engine's run, by walks over the id-sorted
-//! lists. The warm start touches the solve stage only (eligibility, scoring and the
-//! report are recomputed); at province scale it is no faster than a cold solve, and
+//! lists. A warm re-match of a state still in memory (from [`State::from_run`] or a
+//! re-match, not loaded from files) carries the previous run's eligible pairs and
+//! scores over for the needs where nothing they depend on changed ([`crate::carry`]:
+//! about 93% of a province's needs a week later), so eligibility and scoring check
+//! and score the rest only; the result is identical to a re-match of the same state
+//! loaded from files. The network, the report, the diff and the next state are built
+//! whole. The warm solve is exact but at province scale no faster than a cold one;
 //! what it keeps is continuity: about a quarter of the moved proposals of a cold
 //! re-match (see README).
 
