@@ -454,7 +454,9 @@ pub struct WarmReport {
     /// Needs whose eligible pairs and scores were carried over from the previous run
     /// instead of checked and scored again: only when the previous state is still in
     /// memory (not for a state loaded from files, nor a cold solve); the result is the
-    /// same either way.
+    /// same either way. A figure of the computation, like the timings, and not written
+    /// to `rematch.json`, which is the same whether the state was in memory or loaded.
+    #[serde(skip)]
     pub needs_carried: u64,
 }
 
