@@ -33,7 +33,7 @@
 use std::collections::HashSet;
 
 use crate::date::Date;
-use crate::eligibility::ResourceIndex;
+use crate::eligibility::{ResourceIndex, amount};
 use crate::engine::{Context, PreviousPair};
 use crate::model::{Exclusion, Need, Resource};
 use crate::policy::Policy;
@@ -46,13 +46,29 @@ pub(crate) struct Carry<'a> {
     /// Previous need index of each need of the run; `u32::MAX` for new ones and those
     /// whose forbidden pairs changed.
     from: Vec<u32>,
-    /// The resources that changed otherwise than [`Change::Tightened`].
+    /// The resources that changed otherwise ([`Change::Other`]).
     changed: ResourceIndex,
     /// The resources whose change can only remove pairs ([`Change::Tightened`]).
     tightened: Vec<bool>,
     any_tightened: bool,
+    /// The resources whose budget rose ([`Change::Loosened`]), and the budget each had
+    /// in the previous run (hundredths; `u64::MAX` for none).
+    loosened: ResourceIndex,
+    held_budget: Vec<u64>,
+    /// The run's resources.
+    resources: &'a [Resource],
     /// Households whose continuity pairs changed.
     households: HashSet<&'a str>,
+}
+
+/// A need whose eligible pairs carry over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Carried {
+    /// Its index in the previous run.
+    pub from: usize,
+    /// Its household's continuity pairs changed: the pairs carry over, the scores are
+    /// computed afresh.
+    pub rescore: bool,
 }
 
 /// What the run knows that decides the carry-over, besides the previous run.
@@ -93,6 +109,8 @@ impl<'a> Carry<'a> {
             .map(|(a, b)| Change::of(a, held.as_of, b, run.as_of))
             .collect();
         let changed = ResourceIndex::build_subset(run.resources, |j| change[j] == Change::Other);
+        let loosened =
+            ResourceIndex::build_subset(run.resources, |j| change[j] == Change::Loosened);
         let tightened: Vec<bool> = change.iter().map(|&c| c == Change::Tightened).collect();
         // Both need lists are sorted by id: one walk maps them both ways.
         let mut from = vec![u32::MAX; run.needs.len()];
@@ -131,23 +149,42 @@ impl<'a> Carry<'a> {
             changed,
             any_tightened: tightened.contains(&true),
             tightened,
+            loosened,
+            held_budget: held.resources.iter().map(budget).collect(),
+            resources: run.resources,
             households: changed_households(&held.previous_pairs, run.previous),
         })
     }
 
-    /// The previous index of need `i` if its pairs and scores carry over. `scratch` is
-    /// working space. O(prefix lengths of the changed resources).
-    pub(crate) fn row(&self, i: usize, need: &Need, scratch: &mut Vec<(u32, u8)>) -> Option<usize> {
+    /// Whether need `i`'s pairs (and scores) carry over. `scratch` is working space.
+    /// O(prefix lengths of the changed and loosened resources + their candidates).
+    pub(crate) fn row(
+        &self,
+        i: usize,
+        need: &Need,
+        scratch: &mut Vec<(u32, u8)>,
+    ) -> Option<Carried> {
         let o = *self.from.get(i).filter(|&&o| o != u32::MAX)? as usize;
         let held = self.held;
-        if held.arcs.of(o).is_empty()
-            || held.needs[o] != *need
-            || self.households.contains(need.household_id.as_str())
-        {
+        if held.arcs.of(o).is_empty() || held.needs[o] != *need {
             return None;
         }
         self.changed.candidates(need, scratch);
-        scratch.is_empty().then_some(o)
+        if !scratch.is_empty() {
+            return None;
+        }
+        // A higher budget admits the needs whose amount the old one could not give.
+        self.loosened.candidates(need, scratch);
+        for &(r, _) in scratch.iter() {
+            let res = &self.resources[r as usize];
+            if amount(need, res).hundredths() > self.held_budget[r as usize] {
+                return None;
+            }
+        }
+        Some(Carried {
+            from: o,
+            rescore: self.households.contains(need.household_id.as_str()),
+        })
     }
 
     /// True if a carried pair with resource `r` must pass the checks again
@@ -162,13 +199,23 @@ impl<'a> Carry<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Change {
     None,
-    /// Only a lower budget or a capacity down to zero (places taken by kept pairs): the
-    /// checks can only fail where they passed, and no score depends on either, so a
-    /// carried need keeps those of its pairs with the resource that pass the checks again.
+    /// Only a lower budget, or a capacity down to zero, or another capacity (places
+    /// taken by kept pairs): the checks can only fail where they passed, and no score
+    /// depends on either, so a carried need keeps those of its pairs with the resource
+    /// that pass the checks again.
     Tightened,
-    /// Anything else (a date, a field the checks or scores read, a budget or capacity
-    /// that rose): the needs it may be a candidate of are computed afresh.
+    /// Only a higher budget (places of failed kept pairs given back), capacity not
+    /// zero: every pair passes again, and the needs whose amount exceeds the old budget
+    /// are computed afresh.
+    Loosened,
+    /// Anything else (a date, a field the checks or scores read, a capacity up from
+    /// zero): the needs it may be a candidate of are computed afresh.
     Other,
+}
+
+/// A resource's budget in hundredths; `u64::MAX` for none (no limit).
+fn budget(r: &Resource) -> u64 {
+    r.budget.map_or(u64::MAX, |b| b.hundredths())
 }
 
 impl Change {
@@ -184,13 +231,12 @@ impl Change {
             budget: held.budget,
             ..run.clone()
         } == *held;
-        // No budget is no limit.
-        let budget = |r: &Resource| r.budget.map_or(u64::MAX, |b| b.hundredths());
-        let reopened = held.capacity == 0 && run.capacity > 0;
-        if same_otherwise && budget(run) <= budget(held) && !reopened {
+        if !same_otherwise || (held.capacity == 0 && run.capacity > 0) {
+            Change::Other
+        } else if budget(run) <= budget(held) || run.capacity == 0 {
             Change::Tightened
         } else {
-            Change::Other
+            Change::Loosened
         }
     }
 }

@@ -61,7 +61,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::carry::{Carry, RunFacts};
+use crate::carry::{Carried, Carry, RunFacts};
 use crate::date::Date;
 use crate::eligibility::{
     self, Check, CheckEnv, Diagnosis, Failures, PairSet, ResourceFacts, ResourceIndex, amount,
@@ -473,8 +473,8 @@ struct EligibleChunk {
     res: Vec<u32>,
     prefix_len: Vec<u8>,
     diagnoses: Vec<(usize, Diagnosis)>,
-    /// Previous index of each need whose pairs carried over (`u32::MAX`: computed).
-    carried: Vec<u32>,
+    /// Each need whose pairs carried over, and from where.
+    carried: Vec<Option<Carried>>,
 }
 
 /// Matches the needs list with the supply list under a policy.
@@ -637,11 +637,11 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
             let mut failed: Vec<(u32, Failures)> = Vec::new();
             for i in range {
                 let need = &needs[i];
-                if let Some((c, o)) = carry
+                if let Some((c, k)) = carry
                     .as_ref()
                     .and_then(|c| Some((c, c.row(i, need, &mut cand)?)))
                 {
-                    let held = &c.held.arcs;
+                    let (o, held) = (k.from, &c.held.arcs);
                     let before = out.res.len();
                     for a in held.of(o) {
                         let r = held.res[a];
@@ -657,7 +657,7 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
                     let degree = out.res.len() - before;
                     // A need left without pairs is computed afresh, for its diagnosis.
                     if degree > 0 {
-                        out.carried.push(o as u32);
+                        out.carried.push(Some(k));
                         if arcs_seen.fetch_add(degree, Ordering::Relaxed) + degree
                             > options.max_arcs
                         {
@@ -667,7 +667,7 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
                         continue;
                     }
                 }
-                out.carried.push(u32::MAX);
+                out.carried.push(None);
                 index.candidates(need, &mut cand);
                 failed.clear();
                 let before = out.res.len();
@@ -726,7 +726,7 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         score: Vec::new(),
     };
     let mut diagnosis: Vec<Option<Diagnosis>> = vec![None; needs.len()];
-    let mut carried: Vec<u32> = Vec::new();
+    let mut carried: Vec<Option<Carried>> = Vec::new();
     if carry.is_some() {
         carried.reserve(needs.len());
     }
@@ -757,10 +757,10 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
         for i in range {
             let need = &needs[i];
             let nt = scorer.need_terms(need);
-            if let (Some(c), Some(&o)) = (&carry, carried.get(i).filter(|&&o| o != u32::MAX)) {
+            let kept = carried.get(i).copied().flatten().filter(|k| !k.rescore);
+            if let (Some(c), Some(k)) = (&carry, kept) {
                 // Equal record, so only the waiting-time term moved (see `carry`).
-                let o = o as usize;
-                let held = c.held;
+                let (o, held) = (k.from, c.held);
                 let delta = nt.waiting - held.scorer.need_terms(&held.needs[o]).waiting;
                 // The carried pairs are the held ones, in order, less those rechecked away.
                 let mut h = held.arcs.of(o);
@@ -796,7 +796,7 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
     for c in score_chunks {
         arcs.score.extend_from_slice(&c);
     }
-    let needs_carried = carried.iter().filter(|&&o| o != u32::MAX).count() as u64;
+    let needs_carried = carried.iter().flatten().count() as u64;
     drop(carried);
     drop(carry);
     times.scoring = clock.elapsed();

@@ -784,3 +784,77 @@ fn carried_over_pairs_follow_edits_of_the_state() {
         }
     }
 }
+
+/// The carry-over at county scale (10,000 needs): two rounds of random feedback and
+/// arrivals, each re-match compared with the same re-match of the state with its run
+/// released.
+#[test]
+fn carried_over_pairs_at_county_scale_change_nothing() {
+    let mut inputs = generate(Scale::County, 5);
+    let mut later = inputs.needs.split_off(inputs.needs.len() - 200);
+    let policy = Policy::default();
+    let result = aidmatch::run(&inputs, &policy, &RunOptions::new(AS_OF)).expect("run");
+    let mut state = State::from_run(&inputs, &policy, &LoopRules::default(), &result);
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let mut day = AS_OF;
+    for round in 0..2 {
+        day = day.add_days(7).expect("date");
+        let outcomes = random_outcomes(&state, &mut rng, day);
+        let arrivals: Vec<Need> = later
+            .drain(..100)
+            .map(|n| renamed(n, &format!("c{round}")))
+            .collect();
+        let options = RematchOptions::new(day);
+        let carried =
+            rematch(&state, &outcomes, arrivals.clone(), None, &options).expect("carried");
+        let mut released = state.clone();
+        released.release_run();
+        let recomputed = rematch(&released, &outcomes, arrivals, None, &options).expect("again");
+        assert!(
+            carried.summary.warm.needs_carried > 5_000,
+            "round {round}: {}",
+            carried.summary.warm.needs_carried
+        );
+        assert_same_rematch(&carried, &recomputed);
+        state = carried.state;
+    }
+}
+
+/// Budgets that rise between rounds (a platform topping up a fund) admit needs whose
+/// amount the old budget could not give: those are checked again, the others carry
+/// over, and the re-match equals the one with the run released.
+#[test]
+fn carried_over_pairs_follow_raised_budgets() {
+    let mut inputs = generate(Scale::Sample, 23);
+    let topped: Vec<(usize, Option<aidmatch::model::Quantity>)> = inputs
+        .resources
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.budget.is_some())
+        .map(|(k, r)| (k, r.budget))
+        .step_by(2)
+        .collect();
+    assert!(!topped.is_empty());
+    for &(k, _) in &topped {
+        inputs.resources[k].budget = Some(aidmatch::model::Quantity(500));
+    }
+    let policy = Policy::default();
+    let result = aidmatch::run(&inputs, &policy, &RunOptions::new(AS_OF)).expect("run");
+    let mut state = State::from_run(&inputs, &policy, &LoopRules::default(), &result);
+    for &(k, b) in &topped {
+        state.inputs.resources[k].budget = b;
+    }
+    let day = AS_OF.add_days(7).expect("date");
+    let options = RematchOptions::new(day);
+    let carried = rematch(&state, &[], Vec::new(), None, &options).expect("carried");
+    let mut released = state.clone();
+    released.release_run();
+    let recomputed = rematch(&released, &[], Vec::new(), None, &options).expect("again");
+    assert_same_rematch(&carried, &recomputed);
+    let n = carried.summary.warm.needs_carried;
+    assert!(n > 0 && n < carried.summary.needs_in_run, "{n}");
+    assert!(
+        carried.result.summary.counts.eligible_pairs > result.summary.counts.eligible_pairs,
+        "the raised budgets admit pairs"
+    );
+}
