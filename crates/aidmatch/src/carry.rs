@@ -16,19 +16,31 @@
 //! continuity pairs of its household; and the run date through the waiting-time term.
 //! The whole carry-over is off (every need computed afresh) unless the policy, the
 //! exclusions and the resource ids (in order) are the same as the previous run's. Then a
-//! need carries over when it was in the previous run with an equal record and at least
-//! one eligible pair, none of the resources it could be a candidate of changed (record,
-//! or open on one date and not the other: found with an index of the changed resources
-//! only), its forbidden pairs are the same, and its household's continuity pairs are the
-//! same. Its scores then differ from the previous ones by the change of its waiting-time
-//! term alone (a score is the sum of its terms, and that term depends on the need and the
-//! run date only), which is added. Everything else is computed as in a cold run, so the
-//! run's eligible pairs and scores are identical to a cold run's (the tests compare whole
-//! re-match results with and without the carry-over).
+//! need's pairs carry over when it was in the previous run with an equal record and at
+//! least one eligible pair, its forbidden pairs are the same, and none of the resources
+//! it could be a candidate of changed in a way that could give it a pair it did not
+//! have (found with small indexes of the changed resources only):
+//!
+//! - a resource whose record differs in a field the checks or scores read, or that is
+//!   open on one run date and not the other, or whose capacity rose from zero, sends
+//!   every need it could serve back to the checks;
+//! - a resource whose budget alone rose (places of failed pairs given back) sends back
+//!   only the needs whose amount its old budget could not give;
+//! - a resource whose budget fell or whose capacity changed otherwise (places taken by
+//!   kept pairs) sends no need back: a carried need's pairs with it are checked again
+//!   and kept if they still pass.
+//!
+//! A carried need's scores then differ from the previous ones by the change of its
+//! waiting-time term alone (a score is the sum of its terms, and that term depends on
+//! the need and the run date only), which is added; if its household's continuity pairs
+//! changed, its scores are computed afresh instead. Everything else is computed as in a
+//! cold run, so the run's eligible pairs and scores are identical to a cold run's (the
+//! tests compare whole re-match results with and without the carry-over).
 //!
 //! Needs without an eligible pair are always recomputed: their diagnosis names the run
 //! date. The cost is O(needs + resources + forbidden pairs + continuity pairs) comparisons
-//! and the index of the changed resources, instead of O(candidate pairs) checks.
+//! and lookups in the indexes of the changed resources, instead of O(candidate pairs)
+//! checks.
 
 use std::collections::HashSet;
 
