@@ -475,10 +475,14 @@ impl Session {
                 return Err(AssignError::Interrupted);
             }
         }
-        let bonus = self.problem.tier_bonuses()?;
-        if bonus != self.bonus {
-            self.bonus = bonus;
-            self.engine = None;
+        // Column capacities do not enter the tier bonuses (`Problem::tier_bonuses`):
+        // with only column edits pending (a budget step's), no pass over the arcs.
+        if !self.rows.is_empty() || self.added > 0 {
+            let bonus = self.problem.tier_bonuses()?;
+            if bonus != self.bonus {
+                self.bonus = bonus;
+                self.engine = None;
+            }
         }
         self.matching.tier_bonus.clone_from(&self.bonus);
         if let Some(engine) = self.engine.take() {
