@@ -563,8 +563,15 @@ impl Session {
             Fail::Interrupted => AssignError::Interrupted,
             Fail::Overflow => overflow_error(p),
         };
-        let mut m = self.matching.clone();
-        m.tier_bonus.clone_from(&self.bonus);
+        // The solve writes the flow and prices into `m`; the current matching stays
+        // as it is until the solve succeeds (and is the warm start of the `i128` retry).
+        let mut m = Matching {
+            flow: Vec::new(),
+            row_price: self.matching.row_price.clone(),
+            col_price: self.matching.col_price.clone(),
+            group_price: self.matching.group_price.clone(),
+            tier_bonus: self.bonus.clone(),
+        };
         let w = warm.then(|| local(&self.matching));
         let engine = match fresh::<i64>(&sh, &self.part, w, &mut m) {
             Ok(Some(st)) => Engine::I64(st),
