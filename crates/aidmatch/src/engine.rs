@@ -381,14 +381,19 @@ fn duplicate(file: &str, column: &str, row: usize, id: &str) -> Error {
     }
 }
 
-/// Sorted, deduplicated ids and the index of every item's id in them.
-fn intern<'a>(ids: impl Iterator<Item = &'a str> + Clone) -> (Vec<&'a str>, Vec<u32>) {
-    let mut sorted: Vec<&str> = ids.clone().collect();
-    sorted.sort_unstable();
-    sorted.dedup();
-    let index = ids
-        .map(|id| sorted.binary_search(&id).map_or(u32::MAX, |i| i as u32))
-        .collect();
+/// Sorted, deduplicated ids and the index of every item's id in them. One sort of
+/// (id, item) pairs and a walk (a binary search per item cost as much as the sort).
+fn intern<'a>(ids: impl Iterator<Item = &'a str>) -> (Vec<&'a str>, Vec<u32>) {
+    let mut pairs: Vec<(&str, u32)> = ids.zip(0u32..).collect();
+    pairs.sort_unstable();
+    let mut sorted: Vec<&str> = Vec::new();
+    let mut index = vec![0u32; pairs.len()];
+    for (id, item) in pairs {
+        if sorted.last() != Some(&id) {
+            sorted.push(id);
+        }
+        index[item as usize] = sorted.len() as u32 - 1;
+    }
     (sorted, index)
 }
 
