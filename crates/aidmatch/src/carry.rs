@@ -62,7 +62,6 @@ pub(crate) struct Carry<'a> {
     changed: ResourceIndex,
     /// The resources whose change can only remove pairs ([`Change::Tightened`]).
     tightened: Vec<bool>,
-    any_tightened: bool,
     /// The resources whose budget rose ([`Change::Loosened`]), and the budget each had
     /// in the previous run (hundredths; `u64::MAX` for none).
     loosened: ResourceIndex,
@@ -90,7 +89,7 @@ pub(crate) struct RunFacts<'a> {
     /// The run's needs and resources, sorted by id.
     pub needs: &'a [Need],
     pub resources: &'a [Resource],
-    /// Sorted, deduplicated.
+    /// Sorted.
     pub exclusions: &'a [Exclusion],
     /// Sorted, deduplicated.
     pub previous: &'a [PreviousPair],
@@ -159,7 +158,6 @@ impl<'a> Carry<'a> {
             held,
             from,
             changed,
-            any_tightened: tightened.contains(&true),
             tightened,
             loosened,
             held_budget: held.resources.iter().map(budget).collect(),
@@ -203,7 +201,7 @@ impl<'a> Carry<'a> {
     /// ([`Change::Tightened`]). O(1).
     #[inline]
     pub(crate) fn recheck(&self, r: u32) -> bool {
-        self.any_tightened && self.tightened[r as usize]
+        self.tightened[r as usize]
     }
 }
 

@@ -338,7 +338,7 @@ pub(crate) struct Context {
     pub arcs: Arcs,
     /// The continuity pairs of the run, sorted and deduplicated.
     pub previous_pairs: Vec<PreviousPair>,
-    /// The exclusions of the run, sorted and deduplicated.
+    /// The exclusions of the run, sorted.
     pub exclusions: Vec<crate::model::Exclusion>,
 }
 
@@ -427,16 +427,20 @@ impl Write for HashWriter {
 }
 
 /// SHA-256 of the canonical input (see the module documentation).
-fn input_digest(needs: &[Need], resources: &[Resource], inputs: &Inputs, parallel: bool) -> String {
+/// `exclusions` sorted.
+fn input_digest(
+    needs: &[Need],
+    resources: &[Resource],
+    exclusions: &[crate::model::Exclusion],
+    parallel: bool,
+) -> String {
     let mut h = Sha256::new();
-    let mut exclusions: Vec<&crate::model::Exclusion> = inputs.exclusions.iter().collect();
-    exclusions.sort();
     h.update(b"aidmatch-input-v1\nneeds\n");
     hash_lines(&mut h, needs, parallel);
     h.update(b"resources\n");
     hash_lines(&mut h, resources, parallel);
     h.update(b"exclusions\n");
-    hash_lines(&mut h, &exclusions, parallel);
+    hash_lines(&mut h, exclusions, parallel);
     hex(&h.finalize())
 }
 
@@ -608,7 +612,6 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
     let forbidden = crate::rematch::forbidden_set(options.rematch.as_deref(), &needs, &resources);
     let mut exclusions = inputs.exclusions.clone();
     exclusions.sort();
-    exclusions.dedup();
     let carry = options
         .rematch
         .as_deref()
@@ -636,19 +639,17 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
                 res: Vec::new(),
                 prefix_len: Vec::new(),
                 diagnoses: Vec::new(),
-                carried: Vec::with_capacity(range.len()),
+                carried: Vec::new(),
             };
             let mut cand = Vec::new();
             let mut failed: Vec<(u32, Failures)> = Vec::new();
             for i in range {
                 let need = &needs[i];
-                if let Some((c, k)) = carry
-                    .as_ref()
-                    .and_then(|c| Some((c, c.row(i, need, &mut cand)?)))
-                {
-                    let (o, held) = (k.from, &c.held.arcs);
-                    let before = out.res.len();
-                    for a in held.of(o) {
+                let before = out.res.len();
+                let carried = carry.as_ref().and_then(|c| {
+                    let k = c.row(i, need, &mut cand)?;
+                    let held = &c.held.arcs;
+                    for a in held.of(k.from) {
                         let r = held.res[a];
                         let facts = &facts[r as usize];
                         if !c.recheck(r)
@@ -659,23 +660,18 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
                             out.prefix_len.push(held.prefix_len[a]);
                         }
                     }
-                    let degree = out.res.len() - before;
                     // A need left without pairs is computed afresh, for its diagnosis.
-                    if degree > 0 {
-                        out.carried.push(Some(k));
-                        if arcs_seen.fetch_add(degree, Ordering::Relaxed) + degree
-                            > options.max_arcs
-                        {
-                            break;
-                        }
-                        out.degree.push(degree as u32);
-                        continue;
-                    }
+                    (out.res.len() > before).then_some(k)
+                });
+                if carry.is_some() {
+                    out.carried.push(carried);
                 }
-                out.carried.push(None);
-                index.candidates(need, &mut cand);
+                // Otherwise the candidates are checked.
                 failed.clear();
-                let before = out.res.len();
+                cand.clear();
+                if carried.is_none() {
+                    index.candidates(need, &mut cand);
+                }
                 for &(r, len) in &cand {
                     let f = check_facts(
                         env,
@@ -708,12 +704,12 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
     };
     let (chunks, input_sha256) = if parallel {
         rayon::join(eligibility_pass, || {
-            input_digest(&needs, &resources, inputs, true)
+            input_digest(&needs, &resources, &exclusions, true)
         })
     } else {
         (
             eligibility_pass(),
-            input_digest(&needs, &resources, inputs, false),
+            input_digest(&needs, &resources, &exclusions, false),
         )
     };
     if arcs_seen.load(Ordering::Relaxed) > options.max_arcs {
