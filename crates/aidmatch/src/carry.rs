@@ -49,7 +49,7 @@ use crate::eligibility::{ResourceIndex, amount};
 use crate::engine::{Context, PreviousPair};
 use crate::model::{Exclusion, Need, Resource};
 use crate::policy::Policy;
-use crate::rematch::forbidden_key;
+use crate::rematch::{forbidden_key, forbidden_pair};
 
 /// What a run carries over from the previous run (see the [module docs](self)).
 pub(crate) struct Carry<'a> {
@@ -139,7 +139,7 @@ impl<'a> Carry<'a> {
         }
         // A need whose forbidden pairs differ (either way) is computed afresh.
         for &k in run.forbidden {
-            let (i, j) = ((k >> 32) as usize, k as u32 as usize);
+            let (i, j) = forbidden_pair(k);
             if let Some(&o) = from.get(i).filter(|&&o| o != u32::MAX)
                 && !held.forbidden.contains(&forbidden_key(o as usize, j))
             {
@@ -147,7 +147,7 @@ impl<'a> Carry<'a> {
             }
         }
         for &k in &held.forbidden {
-            let (o, j) = ((k >> 32) as usize, k as u32 as usize);
+            let (o, j) = forbidden_pair(k);
             if let Some(&i) = to.get(o).filter(|&&i| i != u32::MAX)
                 && !run.forbidden.contains(&forbidden_key(i as usize, j))
             {

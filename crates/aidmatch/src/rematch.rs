@@ -172,6 +172,11 @@ pub(crate) fn forbidden_key(need: usize, res: usize) -> u64 {
     ((need as u64) << 32) | res as u64
 }
 
+/// The (need index, resource index) pair of a [`forbidden_key`].
+pub(crate) fn forbidden_pair(key: u64) -> (usize, usize) {
+    ((key >> 32) as usize, key as u32 as usize)
+}
+
 /// The forbidden (need index, resource index) pairs of the hook, on the engine's sorted
 /// needs and resources. O(forbidden · log n).
 pub(crate) fn forbidden_set(

@@ -85,14 +85,10 @@ fn objective(r: &Rematch) -> (Vec<u64>, i64) {
 
 /// One step, warm and cold; checks and returns the warm one.
 fn step(state: &State, outcomes: &[Outcome], arrivals: Vec<Need>, as_of: Date) -> Rematch {
-    let warm = rematch(
-        state,
-        outcomes,
-        arrivals.clone(),
-        None,
-        &RematchOptions::new(as_of),
-    )
-    .expect("warm re-match");
+    // The same warm re-match without the previous run in memory checks and scores
+    // every pair again: everything it gives must be identical.
+    let (warm, recomputed) = rematch_twice(state, outcomes, &arrivals, &RematchOptions::new(as_of));
+    assert_eq!(recomputed.summary.warm.needs_carried, 0);
     let mut cold_opts = RematchOptions::new(as_of);
     cold_opts.warm = false;
     let cold = rematch(state, outcomes, arrivals.clone(), None, &cold_opts).expect("cold re-match");
@@ -100,20 +96,6 @@ fn step(state: &State, outcomes: &[Outcome], arrivals: Vec<Need>, as_of: Date) -
         cold.summary.warm.needs_carried, 0,
         "a cold re-match carries nothing"
     );
-    // The same warm re-match without the previous run in memory checks and scores
-    // every pair again: everything it gives must be identical.
-    let mut released = state.clone();
-    released.release_run();
-    let recomputed = rematch(
-        &released,
-        outcomes,
-        arrivals.clone(),
-        None,
-        &RematchOptions::new(as_of),
-    )
-    .expect("re-match without carry-over");
-    assert_eq!(recomputed.summary.warm.needs_carried, 0);
-    assert_same_rematch(&warm, &recomputed);
     assert!(warm.result.summary.certificate.verified);
     assert!(cold.result.summary.certificate.verified);
     assert_eq!(warm.run_inputs, cold.run_inputs, "same state");
@@ -195,6 +177,24 @@ fn step(state: &State, outcomes: &[Outcome], arrivals: Vec<Need>, as_of: Date) -
     // Every need of the round appears once in the changes.
     assert_eq!(warm.changes.len(), warm.state.inputs.needs.len());
     warm
+}
+
+/// A re-match of `state` as it is (its run, if it holds one, carried over) and the same
+/// re-match with the run released; asserts they agree ([`assert_same_rematch`]).
+fn rematch_twice(
+    state: &State,
+    outcomes: &[Outcome],
+    arrivals: &[Need],
+    options: &RematchOptions,
+) -> (Rematch, Rematch) {
+    let carried =
+        rematch(state, outcomes, arrivals.to_vec(), None, options).expect("carried re-match");
+    let mut released = state.clone();
+    released.release_run();
+    let recomputed = rematch(&released, outcomes, arrivals.to_vec(), None, options)
+        .expect("re-match without carry-over");
+    assert_same_rematch(&carried, &recomputed);
+    (carried, recomputed)
 }
 
 /// Two re-matches of the same state gave the same result, changes and next state (the
@@ -770,13 +770,7 @@ fn carried_over_pairs_follow_edits_of_the_state() {
         let arrivals: Vec<Need> = later.into_iter().map(|n| renamed(n, "x")).collect();
         let mut rng = ChaCha8Rng::seed_from_u64(17);
         let outcomes = random_outcomes(&state, &mut rng, day);
-        let carried = rematch(&state, &outcomes, arrivals.clone(), None, &options)
-            .unwrap_or_else(|e| panic!("{what}: {e}"));
-        let mut released = state.clone();
-        released.release_run();
-        let recomputed = rematch(&released, &outcomes, arrivals, None, &options)
-            .unwrap_or_else(|e| panic!("{what}: {e}"));
-        assert_same_rematch(&carried, &recomputed);
+        let (carried, _) = rematch_twice(&state, &outcomes, &arrivals, &options);
         let n = carried.summary.warm.needs_carried;
         match what {
             "the policy" | "an exclusion" => assert_eq!(n, 0, "{what}: carries nothing"),
@@ -805,17 +799,12 @@ fn carried_over_pairs_at_county_scale_change_nothing() {
             .map(|n| renamed(n, &format!("c{round}")))
             .collect();
         let options = RematchOptions::new(day);
-        let carried =
-            rematch(&state, &outcomes, arrivals.clone(), None, &options).expect("carried");
-        let mut released = state.clone();
-        released.release_run();
-        let recomputed = rematch(&released, &outcomes, arrivals, None, &options).expect("again");
+        let (carried, _) = rematch_twice(&state, &outcomes, &arrivals, &options);
         assert!(
             carried.summary.warm.needs_carried > 5_000,
             "round {round}: {}",
             carried.summary.warm.needs_carried
         );
-        assert_same_rematch(&carried, &recomputed);
         state = carried.state;
     }
 }
@@ -846,11 +835,7 @@ fn carried_over_pairs_follow_raised_budgets() {
     }
     let day = AS_OF.add_days(7).expect("date");
     let options = RematchOptions::new(day);
-    let carried = rematch(&state, &[], Vec::new(), None, &options).expect("carried");
-    let mut released = state.clone();
-    released.release_run();
-    let recomputed = rematch(&released, &[], Vec::new(), None, &options).expect("again");
-    assert_same_rematch(&carried, &recomputed);
+    let (carried, _) = rematch_twice(&state, &[], &[], &options);
     let n = carried.summary.warm.needs_carried;
     assert!(n > 0 && n < carried.summary.needs_in_run, "{n}");
     assert!(
