@@ -413,6 +413,60 @@ fn map_chunks<R: Send>(
     }
 }
 
+/// Runs `f` on consecutive chunks of `0..n` (as [`map_chunks`]), each writing its own
+/// part of `out`: chunk `c` gets `out[offsets[c·chunk]..offsets[min((c+1)·chunk, n)]]`
+/// (`offsets` has `n + 1` non-decreasing entries, the last `out.len()`). Writing in
+/// place spares a vector per chunk and copying them into one afterwards: at province
+/// scale those were 128 MB of fresh pages written twice, on one thread.
+fn fill_chunks<T: Send>(
+    parallel: bool,
+    n: usize,
+    chunk: usize,
+    offsets: &[usize],
+    out: &mut [T],
+    f: impl Fn(std::ops::Range<usize>, &mut [T]) + Sync + Send,
+) {
+    let mut parts = Vec::with_capacity(n.div_ceil(chunk));
+    let mut rest = out;
+    for lo in (0..n).step_by(chunk.max(1)) {
+        let hi = (lo + chunk).min(n);
+        let (part, tail) = rest.split_at_mut(offsets[hi] - offsets[lo]);
+        parts.push((lo..hi, part));
+        rest = tail;
+    }
+    if parallel {
+        parts
+            .into_par_iter()
+            .for_each(|(range, part)| f(range, part));
+    } else {
+        parts.into_iter().for_each(|(range, part)| f(range, part));
+    }
+}
+
+/// The slices in order, as one vector; with `parallel`, copied by rayon's pool (the
+/// fresh pages of a large result are then faulted in on every core).
+fn concat<T: Copy + Default + Send + Sync>(parallel: bool, slices: &[&[T]]) -> Vec<T> {
+    let total = slices.iter().map(|s| s.len()).sum();
+    let mut out = vec![T::default(); total];
+    let mut parts = Vec::with_capacity(slices.len());
+    let mut rest = out.as_mut_slice();
+    for s in slices {
+        let (part, tail) = rest.split_at_mut(s.len());
+        parts.push((part, *s));
+        rest = tail;
+    }
+    if parallel {
+        parts
+            .into_par_iter()
+            .for_each(|(part, s)| part.copy_from_slice(s));
+    } else {
+        parts
+            .into_iter()
+            .for_each(|(part, s)| part.copy_from_slice(s));
+    }
+    out
+}
+
 /// A `Write` that feeds SHA-256.
 struct HashWriter(Sha256);
 
@@ -722,8 +776,14 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
     let n_arcs: usize = chunks.iter().map(|c| c.res.len()).sum();
     let mut arcs = Arcs {
         row_start: Vec::with_capacity(needs.len() + 1),
-        res: Vec::with_capacity(n_arcs),
-        prefix_len: Vec::with_capacity(n_arcs),
+        res: concat(
+            parallel,
+            &chunks.iter().map(|c| &c.res[..]).collect::<Vec<_>>(),
+        ),
+        prefix_len: concat(
+            parallel,
+            &chunks.iter().map(|c| &c.prefix_len[..]).collect::<Vec<_>>(),
+        ),
         score: Vec::new(),
     };
     let mut diagnosis: Vec<Option<Diagnosis>> = vec![None; needs.len()];
@@ -741,8 +801,6 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
             at += d as usize;
             arcs.row_start.push(at);
         }
-        arcs.res.extend_from_slice(&c.res);
-        arcs.prefix_len.extend_from_slice(&c.prefix_len);
         for (i, d) in c.diagnoses {
             diagnosis[i] = Some(d);
         }
@@ -753,50 +811,49 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
 
     // 3. Scoring.
     let clock = Instant::now();
-    let score_chunks = map_chunks(parallel, needs.len(), 4096, |range| {
-        let mut out = Vec::with_capacity(arcs.row_start[range.end] - arcs.row_start[range.start]);
-        for i in range {
-            let need = &needs[i];
-            let nt = scorer.need_terms(need);
-            let kept = carried.get(i).copied().flatten().filter(|k| !k.rescore);
-            if let (Some(c), Some(k)) = (&carry, kept) {
-                // Equal record, so only the waiting-time term moved (see `carry`).
-                let (o, held) = (k.from, c.held);
-                let delta = nt.waiting - held.scorer.need_terms(&held.needs[o]).waiting;
-                // The carried pairs are the held ones, in order, less those rechecked away.
-                let mut h = held.arcs.of(o);
-                for a in arcs.of(i) {
-                    let r = arcs.res[a];
-                    out.push(match h.find(|&k| held.arcs.res[k] == r) {
-                        Some(k) => held.arcs.score[k] + delta,
-                        None => {
-                            let cont = previous.contains(household[i], provider[r as usize]);
-                            let res = &resources[r as usize];
-                            score(&scorer, need, nt, res, arcs.prefix_len[a], cont)
-                        }
-                    });
+    let mut scores = vec![0i64; n_arcs];
+    fill_chunks(
+        parallel,
+        needs.len(),
+        4096,
+        &arcs.row_start,
+        &mut scores,
+        |range, out| {
+            // Arc `a` of this chunk's needs is `out[a - base]`.
+            let base = arcs.row_start[range.start];
+            for i in range {
+                let need = &needs[i];
+                let nt = scorer.need_terms(need);
+                let kept = carried.get(i).copied().flatten().filter(|k| !k.rescore);
+                if let (Some(c), Some(k)) = (&carry, kept) {
+                    // Equal record, so only the waiting-time term moved (see `carry`).
+                    let (o, held) = (k.from, c.held);
+                    let delta = nt.waiting - held.scorer.need_terms(&held.needs[o]).waiting;
+                    // The carried pairs are the held ones, in order, less those rechecked away.
+                    let mut h = held.arcs.of(o);
+                    for a in arcs.of(i) {
+                        let r = arcs.res[a];
+                        out[a - base] = match h.find(|&k| held.arcs.res[k] == r) {
+                            Some(k) => held.arcs.score[k] + delta,
+                            None => {
+                                let cont = previous.contains(household[i], provider[r as usize]);
+                                let res = &resources[r as usize];
+                                score(&scorer, need, nt, res, arcs.prefix_len[a], cont)
+                            }
+                        };
+                    }
+                    continue;
                 }
-                continue;
+                for a in arcs.of(i) {
+                    let r = arcs.res[a] as usize;
+                    let cont = previous.contains(household[i], provider[r]);
+                    out[a - base] =
+                        score(&scorer, need, nt, &resources[r], arcs.prefix_len[a], cont);
+                }
             }
-            for a in arcs.of(i) {
-                let r = arcs.res[a] as usize;
-                let cont = previous.contains(household[i], provider[r]);
-                out.push(score(
-                    &scorer,
-                    need,
-                    nt,
-                    &resources[r],
-                    arcs.prefix_len[a],
-                    cont,
-                ));
-            }
-        }
-        out
-    });
-    arcs.score = Vec::with_capacity(n_arcs);
-    for c in score_chunks {
-        arcs.score.extend_from_slice(&c);
-    }
+        },
+    );
+    arcs.score = scores;
     let needs_carried = carried.iter().flatten().count() as u64;
     drop(carried);
     drop(carry);
