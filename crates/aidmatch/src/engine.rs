@@ -1189,7 +1189,7 @@ fn assemble(
                     score: b.total(),
                     tier,
                     fast_track: ft,
-                    why: b.to_string(),
+                    why: b.why(),
                 });
             } else {
                 let (reason, detail) = match &s.diagnosis[i] {
@@ -1420,32 +1420,103 @@ fn capacity_detail(
     for a in order {
         let j = arcs.res[a] as usize;
         let r = &resources[j];
-        let text = if res_count[j] >= r.capacity {
+        let (full, spent) = (res_count[j] >= r.capacity, res_count[j] >= caps[j]);
+        if !full && !spent && household_full {
+            continue;
+        }
+        // Only the first few are named (formatting the rest cost more than the rest of
+        // the report at province scale: some 16 texts per unmatched need).
+        if named == DETAIL_RESOURCES {
+            rest += 1;
+            continue;
+        }
+        named += 1;
+        parts.push(if full {
             format!(
                 "{} full ({} of {} places)",
                 r.resource_id, res_count[j], r.capacity
             )
-        } else if res_count[j] >= caps[j] {
+        } else if spent {
             let budget = r.budget.map_or(String::new(), |b| b.to_string());
             format!(
                 "{} budget spent ({} of {budget})",
                 r.resource_id,
                 Quantity(res_spent[j])
             )
-        } else if household_full {
-            continue;
         } else {
             format!("{} not used by the optimum", r.resource_id)
-        };
-        if named < DETAIL_RESOURCES {
-            parts.push(text);
-            named += 1;
-        } else {
-            rest += 1;
-        }
+        });
     }
     if rest > 0 {
         parts.push(format!("and {rest} more full"));
     }
     parts.join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::taxonomy::{CategorySet, ProviderKind};
+
+    /// Seven resources for one need: scores 70 down to 10 (two tied at 40, the lower
+    /// index first), some full, one with its budget spent, the others with room.
+    fn detail(household_full: bool) -> String {
+        let scores = [70, 60, 50, 40, 40, 20, 10];
+        let arcs = Arcs {
+            row_start: vec![0, scores.len()],
+            // Stored in resource order, as eligibility does; the detail orders by score.
+            res: (0..scores.len() as u32).collect(),
+            prefix_len: vec![0; scores.len()],
+            score: scores.to_vec(),
+        };
+        let resources: Vec<Resource> = (0..scores.len())
+            .map(|j| {
+                let mut r = Resource::new(
+                    format!("R{j}"),
+                    "P",
+                    ProviderKind::Charity,
+                    CategorySet::EMPTY,
+                    2,
+                    Vec::new(),
+                );
+                r.budget = Some(Quantity(10_000));
+                r
+            })
+            .collect();
+        // Full: 0, 3, 4, 6; budget spent (capacity cut to 1 by the budget step): 2;
+        // room left: 1 and 5.
+        let res_count = [2, 1, 1, 2, 2, 0, 2];
+        let caps = [2, 2, 1, 2, 2, 2, 2];
+        let res_spent = [0, 0, 9_950, 0, 0, 0, 0];
+        capacity_detail(
+            &arcs,
+            0,
+            &resources,
+            &res_count,
+            &res_spent,
+            &caps,
+            household_full,
+            1,
+        )
+    }
+
+    #[test]
+    fn capacity_detail_names_five_best_scored_and_counts_the_rest() {
+        assert_eq!(
+            detail(false),
+            "R0 full (2 of 2 places); R1 not used by the optimum; \
+             R2 budget spent (99.5 of 100); R3 full (2 of 2 places); \
+             R4 full (2 of 2 places); and 2 more full"
+        );
+    }
+
+    #[test]
+    fn capacity_detail_with_the_household_limit_skips_resources_with_room() {
+        assert_eq!(
+            detail(true),
+            "household limit of 1 need per round reached; R0 full (2 of 2 places); \
+             R2 budget spent (99.5 of 100); R3 full (2 of 2 places); \
+             R4 full (2 of 2 places); R6 full (2 of 2 places)"
+        );
+    }
 }

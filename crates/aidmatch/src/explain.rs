@@ -181,7 +181,7 @@ impl MatchResult {
                 resource_id: res.resource_id.clone(),
                 provider_id: res.provider_id.clone(),
                 score: b.total(),
-                why: b.to_string(),
+                why: b.why(),
                 amount: crate::eligibility::amount(need, res),
                 state,
                 taken_by,

@@ -79,6 +79,18 @@ impl Breakdown {
     }
 }
 
+impl Breakdown {
+    /// The `why` column (the [`fmt::Display`] text), in a string sized for it once:
+    /// a report writes one per assignment.
+    pub fn why(&self) -> String {
+        use fmt::Write as _;
+        let mut s = String::with_capacity(112);
+        // Writing into a `String` cannot fail.
+        let _ = write!(s, "{self}");
+        s
+    }
+}
+
 impl fmt::Display for Breakdown {
     /// `base=100;urgency=30;severity=35;category=20;proximity=20;priority=25;waiting=8;continuity=0`:
     /// the `why` column. Term names only, never the statuses behind them (privacy).

@@ -563,13 +563,14 @@ impl Session {
             Fail::Interrupted => AssignError::Interrupted,
             Fail::Overflow => overflow_error(p),
         };
-        // The solve writes the flow and prices into `m`; the current matching stays
-        // as it is until the solve succeeds (and is the warm start of the `i128` retry).
+        // The solve writes the flow and prices into `m` (a fresh solver writes every
+        // price); the current matching stays as it is until the solve succeeds (and is
+        // the warm start of the `i128` retry).
         let mut m = Matching {
             flow: Vec::new(),
-            row_price: self.matching.row_price.clone(),
-            col_price: self.matching.col_price.clone(),
-            group_price: self.matching.group_price.clone(),
+            row_price: Vec::new(),
+            col_price: Vec::new(),
+            group_price: Vec::new(),
             tier_bonus: self.bonus.clone(),
         };
         let w = warm.then(|| local(&self.matching));
