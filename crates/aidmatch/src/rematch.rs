@@ -82,7 +82,7 @@ pub struct EngineHook {
     /// proposals, but for the needs the budget step moved: [`crate::snapshot::FirstSolvePair`]).
     pub warm_pairs: Vec<(String, String)>,
     /// Dual prices of the previous round's first solve.
-    pub prices: Option<IdPrices>,
+    pub prices: Option<Arc<IdPrices>>,
     /// Start the solve from `warm_pairs` and `prices`; false: solve cold (nothing is
     /// mapped).
     pub warm: bool,
@@ -969,7 +969,7 @@ pub(crate) fn finish(
             policy_sha256: result.summary.policy_sha256.clone(),
             rules: prep.rules.clone(),
             pairs,
-            prices: IdPrices::of_result(&result),
+            prices: Arc::new(IdPrices::of_result(&result)),
             first_solve: FirstSolvePair::of_result(&result),
         },
         inputs: Inputs {

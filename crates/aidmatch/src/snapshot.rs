@@ -36,6 +36,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -150,8 +151,9 @@ pub struct Snapshot {
     pub pairs: Vec<Pair>,
     /// Dual prices of the round's first solve (budgets relaxed; the final solve's
     /// matching is `pairs`). Snapshots written before `first_solve` existed hold the
-    /// final solve's: either is a valid warm start.
-    pub prices: IdPrices,
+    /// final solve's: either is a valid warm start. Shared: a re-match hands them to
+    /// the engine without copying two million ids (written as the prices themselves).
+    pub prices: Arc<IdPrices>,
     /// Needs whose first-solve pair differs from their final one (empty when the budget
     /// step changed nothing; absent from older snapshots).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -224,7 +226,7 @@ impl State {
                 policy_sha256: result.summary.policy_sha256.clone(),
                 rules: rules.clone(),
                 pairs,
-                prices: IdPrices::of_result(result),
+                prices: Arc::new(IdPrices::of_result(result)),
                 first_solve: FirstSolvePair::of_result(result),
             },
             inputs: inputs.clone(),
