@@ -925,14 +925,14 @@ pub(crate) fn finish(
                 .copied(),
         ));
     }
-    let mut pairs: Vec<Pair> = Vec::with_capacity(prep.pairs.len() + result.assignments.len());
+    let mut fresh: Vec<Pair> = Vec::new();
     // One assignment row per matched need, in need order.
     let matched = (0..ctx.needs.len()).filter(|&i| ctx.assigned_to[i] != u32::MAX);
     for (i, a) in matched.zip(&result.assignments) {
         if before[i] == Some(a.resource_id.as_str()) {
             continue;
         }
-        pairs.push(Pair {
+        fresh.push(Pair {
             need_id: a.need_id.clone(),
             household_id: a.household_id.clone(),
             resource_id: a.resource_id.clone(),
@@ -947,19 +947,37 @@ pub(crate) fn finish(
             reason: None,
         });
     }
-    for (mut p, stay) in prep.pairs.into_iter().zip(stays) {
-        match stay {
-            None => pairs.push(p),
+    let n_previous = prep.pairs.len();
+    let mut staying = prep
+        .pairs
+        .into_iter()
+        .zip(stays)
+        .filter_map(|(mut p, stay)| match stay {
+            None => Some(p),
             Some(Some(a)) => {
                 p.score = a.score;
                 p.tier = a.tier;
                 p.amount = a.quantity;
-                pairs.push(p);
+                Some(p)
             }
-            Some(None) => {}
+            Some(None) => None,
+        })
+        .peekable();
+    // Both lists are in pair order (the new pairs one per need, in need order; the
+    // state's as `prepare` left them): merged, a new pair first on equal keys, as a
+    // stable sort of the new pairs followed by the others would order them. The check
+    // after it is the guarantee; the merge spares sorting a million records.
+    let mut pairs: Vec<Pair> = Vec::with_capacity(fresh.len() + n_previous);
+    for p in fresh {
+        while let Some(q) = staying.next_if(|q| pair_key(q) < pair_key(&p)) {
+            pairs.push(q);
         }
+        pairs.push(p);
     }
-    sort_pairs(&mut pairs);
+    pairs.extend(staying);
+    if !pairs.is_sorted_by(|a, b| pair_key(a) <= pair_key(b)) {
+        sort_pairs(&mut pairs);
+    }
     let state = State {
         snapshot: Snapshot {
             format: SNAPSHOT_FORMAT.to_owned(),
