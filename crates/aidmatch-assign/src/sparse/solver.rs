@@ -438,6 +438,29 @@ impl<'a, C: Cost> Solver<'a, C> {
         (self.nr + j) as u32
     }
 
+    /// Calls `f(r, &mut out[r])` for every row, by chunks of 4096 rows (checking for
+    /// cancellation before each), on rayon's pool when the solve may use it and there
+    /// are several chunks. Each call may read anything but writes its own slot only,
+    /// so the result is the same either way.
+    fn each_row_chunk<T: Send>(
+        &self,
+        out: &mut [T],
+        f: impl Fn(usize, &mut T) -> Result<(), Fail> + Sync + Send,
+    ) -> Result<(), Fail> {
+        const CHUNK: usize = 4096;
+        let chunk = |(c, slots): (usize, &mut [T])| -> Result<(), Fail> {
+            self.check_cancel()?;
+            (c * CHUNK..)
+                .zip(slots)
+                .try_for_each(|(r, slot)| f(r, slot))
+        };
+        if self.sh.parallel && out.len() > CHUNK {
+            out.par_chunks_mut(CHUNK).enumerate().try_for_each(chunk)
+        } else {
+            out.chunks_mut(CHUNK).enumerate().try_for_each(chunk)
+        }
+    }
+
     fn check_cancel(&self) -> Result<(), Fail> {
         match self.sh.cancel {
             Some(c) if c.load(Ordering::Relaxed) => Err(Fail::Interrupted),
@@ -1608,28 +1631,34 @@ impl<'a, C: Cost> Solver<'a, C> {
         // prices, `π(i) = max(π(head), max_a c_a + π(j))`, instead of the previous one:
         // a change that moves all of a row's weights alike (its waiting time, a new
         // tier bonus) then keeps its arcs tight, and the row stays.
-        for r in 0..self.nr {
-            if r % 4096 == 0 {
-                self.check_cancel()?;
-            }
-            if self.row_flow[r] == 0 {
-                continue;
-            }
-            let mut top = self.pi[self.head[r] as usize];
-            for k in self.arc_base[r]..self.arc_base[r + 1] {
-                let j = self.col_of(r, k);
-                let cand = ck(self.weight(r, k).add_c(self.pi[self.nr + j]))?;
-                if cand > top {
-                    top = cand;
+        // Each row reads only column and group potentials: rows are written in place,
+        // by chunks (on the pool when the solve may use it).
+        let mut pi = std::mem::take(&mut self.pi);
+        let (row_pi, node_pi) = pi.split_at_mut(self.nr);
+        let implied = self.each_row_chunk(row_pi, |r, p| {
+            if self.row_flow[r] > 0 {
+                let mut top = node_pi[self.head[r] as usize - self.nr];
+                for k in self.arc_base[r]..self.arc_base[r + 1] {
+                    let j = self.col_of(r, k);
+                    top = top.max(ck(self.weight(r, k).add_c(node_pi[j]))?);
                 }
+                *p = top;
             }
-            self.pi[r] = top;
-        }
-        // Rows: keep the consistent ones, take the others out.
+            Ok(())
+        });
+        self.pi = pi;
+        implied?;
+        // Rows: keep the consistent ones, take the others out. A row's check reads its
+        // own arcs' flow and the potentials only, which taking other rows out leaves
+        // as they are: all checked first, then taken out in row order.
         self.activate_all();
-        for r in 0..self.nr {
-            self.tick()?;
-            if !self.row_consistent(r)? {
+        let mut consistent = vec![true; self.nr];
+        self.each_row_chunk(&mut consistent, |r, ok| {
+            *ok = self.row_consistent(r)?;
+            Ok(())
+        })?;
+        for (r, ok) in consistent.into_iter().enumerate() {
+            if !ok {
                 self.deactivate_row(r);
             }
         }
