@@ -426,9 +426,10 @@ fn fill_chunks<T: Send>(
     out: &mut [T],
     f: impl Fn(std::ops::Range<usize>, &mut [T]) + Sync + Send,
 ) {
+    let chunk = chunk.max(1);
     let mut parts = Vec::with_capacity(n.div_ceil(chunk));
     let mut rest = out;
-    for lo in (0..n).step_by(chunk.max(1)) {
+    for lo in (0..n).step_by(chunk) {
         let hi = (lo + chunk).min(n);
         let (part, tail) = rest.split_at_mut(offsets[hi] - offsets[lo]);
         parts.push((lo..hi, part));
@@ -446,24 +447,21 @@ fn fill_chunks<T: Send>(
 /// The slices in order, as one vector; with `parallel`, copied by rayon's pool (the
 /// fresh pages of a large result are then faulted in on every core).
 fn concat<T: Copy + Default + Send + Sync>(parallel: bool, slices: &[&[T]]) -> Vec<T> {
-    let total = slices.iter().map(|s| s.len()).sum();
-    let mut out = vec![T::default(); total];
-    let mut parts = Vec::with_capacity(slices.len());
-    let mut rest = out.as_mut_slice();
+    let mut offsets = vec![0];
     for s in slices {
-        let (part, tail) = rest.split_at_mut(s.len());
-        parts.push((part, *s));
-        rest = tail;
+        offsets.push(offsets[offsets.len() - 1] + s.len());
     }
-    if parallel {
-        parts
-            .into_par_iter()
-            .for_each(|(part, s)| part.copy_from_slice(s));
-    } else {
-        parts
-            .into_iter()
-            .for_each(|(part, s)| part.copy_from_slice(s));
-    }
+    let mut out = vec![T::default(); offsets[slices.len()]];
+    fill_chunks(
+        parallel,
+        slices.len(),
+        1,
+        &offsets,
+        &mut out,
+        |range, part| {
+            part.copy_from_slice(slices[range.start]);
+        },
+    );
     out
 }
 

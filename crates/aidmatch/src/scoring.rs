@@ -77,9 +77,7 @@ impl Breakdown {
             + self.waiting
             + self.continuity
     }
-}
 
-impl Breakdown {
     /// The `why` column (the [`fmt::Display`] text), in a string sized for it once:
     /// a report writes one per assignment.
     pub fn why(&self) -> String {
