@@ -822,6 +822,11 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
             for i in range {
                 let need = &needs[i];
                 let nt = scorer.need_terms(need);
+                let fresh = |a: usize| {
+                    let r = arcs.res[a] as usize;
+                    let cont = previous.contains(household[i], provider[r]);
+                    score(&scorer, need, nt, &resources[r], arcs.prefix_len[a], cont)
+                };
                 let kept = carried.get(i).copied().flatten().filter(|k| !k.rescore);
                 if let (Some(c), Some(k)) = (&carry, kept) {
                     // Equal record, so only the waiting-time term moved (see `carry`).
@@ -833,20 +838,13 @@ pub fn run(inputs: &Inputs, policy: &Policy, options: &RunOptions) -> Result<Mat
                         let r = arcs.res[a];
                         out[a - base] = match h.find(|&k| held.arcs.res[k] == r) {
                             Some(k) => held.arcs.score[k] + delta,
-                            None => {
-                                let cont = previous.contains(household[i], provider[r as usize]);
-                                let res = &resources[r as usize];
-                                score(&scorer, need, nt, res, arcs.prefix_len[a], cont)
-                            }
+                            None => fresh(a),
                         };
                     }
                     continue;
                 }
                 for a in arcs.of(i) {
-                    let r = arcs.res[a] as usize;
-                    let cont = previous.contains(household[i], provider[r]);
-                    out[a - base] =
-                        score(&scorer, need, nt, &resources[r], arcs.prefix_len[a], cont);
+                    out[a - base] = fresh(a);
                 }
             }
         },

@@ -611,9 +611,7 @@ pub(crate) fn prepare(
         .unwrap_or_else(|| previous.policy.clone());
     let mut pairs = previous.snapshot.pairs.clone();
     // Everything below walks the pairs in need order; a stored state's may not be.
-    if !pairs.is_sorted_by(|a, b| pair_key(a) <= pair_key(b)) {
-        sort_pairs(&mut pairs);
-    }
+    sort_pairs(&mut pairs);
     let outcome_counts = apply_outcomes(&mut pairs, outcomes, &rules, options.as_of)?;
     let supply = supply.unwrap_or_else(|| previous.inputs.resources.clone());
     let kind_of: HashMap<&str, crate::taxonomy::ProviderKind> = supply
@@ -965,8 +963,8 @@ pub(crate) fn finish(
         .peekable();
     // Both lists are in pair order (the new pairs one per need, in need order; the
     // state's as `prepare` left them): merged, a new pair first on equal keys, as a
-    // stable sort of the new pairs followed by the others would order them. The check
-    // after it is the guarantee; the merge spares sorting a million records.
+    // stable sort of the new pairs followed by the others would order them; `sort_pairs`
+    // then only checks the order. The merge spares sorting a million records.
     let mut pairs: Vec<Pair> = Vec::with_capacity(fresh.len() + n_previous);
     for p in fresh {
         while let Some(q) = staying.next_if(|q| pair_key(q) < pair_key(&p)) {
@@ -975,9 +973,7 @@ pub(crate) fn finish(
         pairs.push(p);
     }
     pairs.extend(staying);
-    if !pairs.is_sorted_by(|a, b| pair_key(a) <= pair_key(b)) {
-        sort_pairs(&mut pairs);
-    }
+    sort_pairs(&mut pairs);
     let state = State {
         snapshot: Snapshot {
             format: SNAPSHOT_FORMAT.to_owned(),

@@ -393,9 +393,13 @@ fn check_format(snapshot: &Snapshot, path: &str) -> Result<(), Error> {
     }
 }
 
-/// Sorts pairs by (need, resource, proposed_at): the snapshot's canonical order.
+/// Sorts pairs by (need, resource, proposed_at): the snapshot's canonical order (stable).
+/// Pairs already in that order (a state this engine wrote, a merged next state) are
+/// only checked: O(pairs) comparisons, no move.
 pub(crate) fn sort_pairs(pairs: &mut [Pair]) {
-    pairs.sort_by(|a, b| pair_key(a).cmp(&pair_key(b)));
+    if !pairs.is_sorted_by(|a, b| pair_key(a) <= pair_key(b)) {
+        pairs.sort_by(|a, b| pair_key(a).cmp(&pair_key(b)));
+    }
 }
 
 /// The order of a state's pairs: (need, resource, proposed_at).
