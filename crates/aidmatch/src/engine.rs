@@ -1419,7 +1419,8 @@ fn capacity_detail(
             .then(arcs.res[a].cmp(&arcs.res[b]))
     });
     let mut named = 0;
-    let mut rest = 0;
+    // The resources past the named ones, counted by state: full, budget spent, room.
+    let mut rest = [0usize; 3];
     for a in order {
         let j = arcs.res[a] as usize;
         let r = &resources[j];
@@ -1430,7 +1431,13 @@ fn capacity_detail(
         // Only the first few are named (formatting the rest cost more than the rest of
         // the report at province scale: some 16 texts per unmatched need).
         if named == DETAIL_RESOURCES {
-            rest += 1;
+            rest[if full {
+                0
+            } else if spent {
+                1
+            } else {
+                2
+            }] += 1;
             continue;
         }
         named += 1;
@@ -1450,10 +1457,30 @@ fn capacity_detail(
             format!("{} not used by the optimum", r.resource_id)
         });
     }
-    if rest > 0 {
-        parts.push(format!("and {rest} more full"));
+    if let Some(more) = more_resources(rest) {
+        parts.push(more);
     }
     parts.join("; ")
+}
+
+/// The closing part of a capacity detail: how many further resources were full, had
+/// their budget spent, or had room the optimum did not use (`[full, spent, room]`).
+fn more_resources(rest: [usize; 3]) -> Option<String> {
+    const STATES: [&str; 3] = ["full", "with budget spent", "not used by the optimum"];
+    let total: usize = rest.iter().sum();
+    let kinds: Vec<(usize, &str)> = rest
+        .into_iter()
+        .zip(STATES)
+        .filter(|&(n, _)| n > 0)
+        .collect();
+    match kinds.as_slice() {
+        [] => None,
+        [(_, state)] => Some(format!("and {total} more {state}")),
+        _ => {
+            let each: Vec<String> = kinds.iter().map(|(n, s)| format!("{n} {s}")).collect();
+            Some(format!("and {total} more ({})", each.join(", ")))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -1509,7 +1536,28 @@ mod tests {
             detail(false),
             "R0 full (2 of 2 places); R1 not used by the optimum; \
              R2 budget spent (99.5 of 100); R3 full (2 of 2 places); \
-             R4 full (2 of 2 places); and 2 more full"
+             R4 full (2 of 2 places); and 2 more (1 full, 1 not used by the optimum)"
+        );
+    }
+
+    #[test]
+    fn more_resources_names_each_state_it_counts() {
+        assert_eq!(more_resources([0, 0, 0]), None);
+        assert_eq!(
+            more_resources([3, 0, 0]).as_deref(),
+            Some("and 3 more full")
+        );
+        assert_eq!(
+            more_resources([0, 2, 0]).as_deref(),
+            Some("and 2 more with budget spent")
+        );
+        assert_eq!(
+            more_resources([0, 0, 1]).as_deref(),
+            Some("and 1 more not used by the optimum")
+        );
+        assert_eq!(
+            more_resources([2, 1, 4]).as_deref(),
+            Some("and 7 more (2 full, 1 with budget spent, 4 not used by the optimum)")
         );
     }
 
