@@ -298,35 +298,37 @@ impl State {
     /// malformed part or an unknown format tag; the list readers' errors
     /// ([`Error::Invalid`] with row, column and value); [`Error::Policy`].
     pub fn from_json(text: &str, label: &str) -> Result<State, Error> {
-        let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::Syntax {
-            file: label.to_owned(),
-            line: e.line(),
-            message: e.to_string(),
-        })?;
         let bad = |message: String| Error::Snapshot {
             path: label.to_owned(),
             message,
         };
-        let serde_json::Value::Object(mut doc) = doc else {
-            return Err(bad("the state is not a JSON object".to_owned()));
-        };
-        let mut part = |key: &str| {
-            doc.remove(key)
+        // One pass splits the document into its parts, borrowed from the text; each part
+        // is then read once by its own reader (no document tree: at province scale a
+        // tree of the needs took longer than the re-match itself).
+        let doc: StateParts<'_> = serde_json::from_str(text).map_err(|e| match e.classify() {
+            serde_json::error::Category::Data => {
+                bad(format!("the state is not a JSON object: {e}"))
+            }
+            _ => Error::Syntax {
+                file: label.to_owned(),
+                line: e.line(),
+                message: e.to_string(),
+            },
+        })?;
+        let part = |key: &str| {
+            doc.part(key)
                 .ok_or_else(|| bad(format!("the state has no {key:?}")))
         };
-        match part("format")? {
-            serde_json::Value::String(f) if f == STATE_FORMAT => {}
-            other => {
-                return Err(bad(format!("format {other} is not {STATE_FORMAT:?}")));
-            }
+        let format: serde_json::Value =
+            serde_json::from_str(part("format")?).map_err(|e| bad(format!("format: {e}")))?;
+        if format != STATE_FORMAT {
+            return Err(bad(format!("format {format} is not {STATE_FORMAT:?}")));
         }
         let snapshot: Snapshot =
-            serde_json::from_value(part("snapshot")?).map_err(|e| bad(format!("snapshot: {e}")))?;
+            serde_json::from_str(part("snapshot")?).map_err(|e| bad(format!("snapshot: {e}")))?;
         check_format(&snapshot, label)?;
-        let needs = part("needs")?.to_string();
-        let supply = part("supply")?.to_string();
-        let exclusions = part("exclusions")?.to_string();
-        let policy = part("policy")?.to_string();
+        let (needs, supply, exclusions) = (part("needs")?, part("supply")?, part("exclusions")?);
+        let policy = part("policy")?;
         let opts = |list: &str| ReadOptions {
             label: Some(format!("{label}.{list}")),
             ..ReadOptions::default()
@@ -335,7 +337,7 @@ impl State {
         let resources = io::supply_from_bytes(supply.as_bytes(), Format::Json, &opts("supply"))?;
         let exclusions =
             io::exclusions_from_bytes(exclusions.as_bytes(), Format::Json, &opts("exclusions"))?;
-        let policy = Policy::from_json(&policy)?;
+        let policy = Policy::from_json(policy)?;
         Ok(State {
             snapshot,
             inputs: Inputs {
@@ -378,6 +380,44 @@ impl State {
             policy,
             held: crate::rematch::Held::default(),
         })
+    }
+}
+
+/// The top-level parts of a [`State::to_json`] document as raw JSON text borrowed from
+/// it, by key. Unknown keys are skipped; of a repeated key the last counts (as a JSON
+/// object read into a map would have it).
+struct StateParts<'a>(Vec<(String, &'a serde_json::value::RawValue)>);
+
+impl StateParts<'_> {
+    fn part(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.get())
+    }
+}
+
+impl<'de> Deserialize<'de> for StateParts<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Parts;
+        impl<'de> serde::de::Visitor<'de> for Parts {
+            type Value = StateParts<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of the state's parts")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StateParts<'de>, A::Error> {
+                let mut parts = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    parts.push((key, map.next_value()?));
+                }
+                Ok(StateParts(parts))
+            }
+        }
+        d.deserialize_map(Parts)
     }
 }
 

@@ -348,6 +348,26 @@ fn state_json_round_trip_gives_identical_state_and_result() {
     assert_eq!(doc["rematch"]["kept_pairs"], a.summary.kept_pairs);
 }
 
+/// The document's parts are found by key: in another order, with keys it does not know,
+/// and with spaces between the tokens, it reads back as the same state.
+#[test]
+fn state_json_parts_are_read_by_key() {
+    let (state, _) = first_round(6, 0);
+    let text = state.to_json().expect("to_json");
+    let doc: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&text).expect("an object");
+    let mut parts: Vec<(String, serde_json::Value)> = doc.into_iter().collect();
+    parts.reverse();
+    parts.insert(
+        1,
+        ("platform_note".to_owned(), serde_json::json!({"a": [1, 2]})),
+    );
+    let shuffled: serde_json::Map<String, serde_json::Value> = parts.into_iter().collect();
+    let pretty = serde_json::to_string_pretty(&shuffled).expect("pretty");
+    assert_ne!(pretty, text);
+    assert_eq!(State::from_json(&pretty, "s").expect("reads"), state);
+}
+
 /// A state document that is not one is a typed error, never a panic or a default.
 #[test]
 fn a_bad_state_json_is_a_typed_error() {
