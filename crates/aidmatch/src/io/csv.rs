@@ -109,7 +109,7 @@ pub fn parse<R: Record>(text: &str, file: &str, opts: &ReadOptions) -> Result<Ve
             .collect();
         let mut parser = RowParser::new(file, row, R::COLUMNS, cells, &mut problems);
         if let Some(r) = R::parse_row(&mut parser) {
-            ids.check(&r, file, row, &mut problems);
+            ids.check(&out, &r, file, row, &mut problems);
             out.push(r);
         }
     }

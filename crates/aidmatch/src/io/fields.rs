@@ -772,20 +772,34 @@ impl Sealed for Outcome {
 }
 
 /// Checks ids for duplicates as records arrive.
+///
+/// While every id is greater than the one before (a state's lists and most exports are
+/// in id order), a duplicate could only equal the last one, so no set of ids is kept:
+/// one comparison per record. At the first id not above the last, the set is built from
+/// the records read so far and every later id is looked up in it.
 pub struct UniqueIds {
+    /// Whether the ids so far ascend strictly.
+    ascending: bool,
+    /// While ascending: the row of each record with an id, in order (to seed `seen`).
+    rows: Vec<usize>,
+    /// Once not ascending: every id with the row it was first seen at.
     seen: HashMap<String, usize>,
 }
 
 impl UniqueIds {
     pub fn new() -> Self {
         UniqueIds {
+            ascending: true,
+            rows: Vec::new(),
             seen: HashMap::new(),
         }
     }
 
-    /// Reports `record`'s id if an earlier row had it.
+    /// Reports `record`'s id if an earlier row had it. `earlier` are the records checked
+    /// before it, in order (the reader's output so far).
     pub fn check<R: Record>(
         &mut self,
+        earlier: &[R],
         record: &R,
         file: &str,
         row: usize,
@@ -794,6 +808,20 @@ impl UniqueIds {
         let Some((col, id)) = record.unique_id() else {
             return;
         };
+        if self.ascending {
+            let last = earlier.iter().rev().find_map(R::unique_id);
+            if last.is_none_or(|(_, last)| last < id) {
+                self.rows.push(row);
+                return;
+            }
+            self.ascending = false;
+            let ids = earlier.iter().filter_map(R::unique_id);
+            self.seen.reserve(self.rows.len() * 2);
+            for ((_, seen), &at) in ids.zip(&self.rows) {
+                self.seen.insert(seen.to_owned(), at);
+            }
+            self.rows = Vec::new();
+        }
         if let Some(&first) = self.seen.get(id) {
             let column = R::COLUMNS[col];
             problems.push(InputProblem {

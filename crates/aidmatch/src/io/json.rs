@@ -223,7 +223,8 @@ impl<'de, R: Record> Visitor<'de> for &mut RecordReader<'_, R> {
                     let mut parser =
                         RowParser::new(self.file, row, R::COLUMNS, cells, &mut self.problems);
                     if let Some(r) = R::parse_row(&mut parser) {
-                        self.ids.check(&r, self.file, row, &mut self.problems);
+                        self.ids
+                            .check(&self.out, &r, self.file, row, &mut self.problems);
                         self.out.push(r);
                     }
                 }

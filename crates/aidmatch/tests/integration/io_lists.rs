@@ -324,6 +324,41 @@ fn every_bad_need_cell_is_reported_with_row_column_value() {
     assert_eq!(got, want);
 }
 
+/// Duplicates are found whatever the order: ids that ascend and then stop (the reader
+/// keeps no set of ids while they ascend), a repeat of the last id, a repeat of an id
+/// from before the order broke, and a skipped row that holds no place.
+#[test]
+fn duplicate_ids_are_found_in_any_order() {
+    let row = |id: &str, category: &str| format!("{id},H1,610103,,{category},,,,true,,,,,,\n");
+    let ids = [
+        ("N1", "living"),
+        ("N3", "living"),
+        ("N3", "living"),
+        ("N7", "food"),
+        ("N2", "living"),
+        ("N7", "living"),
+        ("N1", "living"),
+        ("N4", "living"),
+    ];
+    let text: String = std::iter::once(format!("{NEEDS_HEADER}\n"))
+        .chain(ids.iter().map(|(id, c)| row(id, c)))
+        .collect();
+    let err = needs_csv(&text).unwrap_err();
+    let got: Vec<(usize, &str, &str)> = err
+        .problems()
+        .iter()
+        .map(|p| (p.row, p.value.as_str(), p.message.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (4, "N3", "duplicate need_id \"N3\" (first at row 3)"),
+            (5, "food", "unknown need category \"food\""),
+            (8, "N1", "duplicate need_id \"N1\" (first at row 2)"),
+        ]
+    );
+}
+
 #[test]
 fn problem_messages_are_readable() {
     let text = format!(
