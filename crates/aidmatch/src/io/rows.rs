@@ -122,7 +122,7 @@ impl RowCounter {
             }
         }
         match self.units {
-            Units::Bytes => self.feed_units(bytes.iter().map(|&b| u32::from(b))),
+            Units::Bytes => self.feed_bytes(bytes),
             Units::Utf16Le | Units::Utf16Be => {
                 let mut joined = std::mem::take(&mut self.held);
                 joined.extend_from_slice(bytes);
@@ -144,6 +144,38 @@ impl RowCounter {
                 self.feed_units(units.into_iter());
             }
             Units::Unknown => {}
+        }
+    }
+
+    /// Follows byte units: one tight loop per format (the state stays in registers),
+    /// after the CSV header line, which goes unit by unit until its end decides the
+    /// delimiter.
+    fn feed_bytes(&mut self, mut bytes: &[u8]) {
+        while self.first_line.is_some() && self.counting {
+            let Some((&b, rest)) = bytes.split_first() else {
+                return;
+            };
+            self.feed_units(std::iter::once(u32::from(b)));
+            bytes = rest;
+        }
+        if !self.counting {
+            return;
+        }
+        match self.format {
+            Format::Csv => {
+                for &b in bytes {
+                    self.csv_step(u32::from(b));
+                }
+            }
+            Format::Json => {
+                for &b in bytes {
+                    if !self.utf8_ok(u32::from(b)) {
+                        self.counting = false;
+                        return;
+                    }
+                    self.json_unit(u32::from(b));
+                }
+            }
         }
     }
 
@@ -170,6 +202,7 @@ impl RowCounter {
 
     /// Tracks UTF-8 structure (byte units, JSON): false at the first byte that cannot
     /// be UTF-8 there, after which an ASCII-looking byte might be part of a character.
+    #[inline]
     fn utf8_ok(&mut self, b: u32) -> bool {
         if self.utf8_pending > 0 {
             if (0x80..0xC0).contains(&b) {
@@ -222,6 +255,7 @@ impl RowCounter {
 
     /// One step of the `csv` crate's reader (`csv-core`, default settings: `"` quotes,
     /// doubled quotes escape, `\r`, `\n` or `\r\n` end a record, blank lines skipped).
+    #[inline]
     fn csv_step(&mut self, u: u32) {
         let quote = u == u32::from(b'"');
         let delim = u == u32::from(self.delimiter);
@@ -243,6 +277,7 @@ impl RowCounter {
         };
     }
 
+    #[inline]
     fn json_unit(&mut self, u: u32) {
         if self.json_in_string {
             if self.json_escape {
@@ -318,6 +353,37 @@ mod tests {
         // 数 in GB18030 is CA FD; 乗 has a trail byte 0x5C (a backslash in ASCII).
         let gb: &[u8] = b"id,name\n1,\xCA\xFD\n2,\x81\x5C\n";
         assert_eq!(count(Format::Csv, gb, 2), 2);
+    }
+
+    /// The byte-unit loops count as the unit-by-unit state machine does, for any split
+    /// of the input into pieces.
+    fn one_by_one(format: Format, bytes: &[u8]) -> u64 {
+        let mut c = RowCounter::new(format);
+        c.feed(&bytes[..bytes.len().min(2)]);
+        if bytes.len() > 2 {
+            c.feed_units(bytes[2..].iter().map(|&b| u32::from(b)));
+        }
+        c.rows()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn runs_count_as_single_units(
+            picks in proptest::collection::vec(0usize..16, 0..400),
+            chunk in 1usize..80,
+            json in proptest::bool::ANY,
+        ) {
+            // Structure, quotes, escapes, line ends, delimiters, plain ASCII, UTF-8 and
+            // GB18030-like bytes, with long plain runs between them.
+            const PIECES: [&[u8]; 16] = [
+                b"[", b"]", b"{", b"}", b"\"", b"\\", b",", b"\n", b"\r", b"\t",
+                b"plain text of a value that runs past a block ", b"x",
+                "数".as_bytes(), b"\x81\x5C", b"\xFF", b" ",
+            ];
+            let bytes: Vec<u8> = picks.iter().flat_map(|&k| PIECES[k].iter().copied()).collect();
+            let format = if json { Format::Json } else { Format::Csv };
+            proptest::prop_assert_eq!(count(format, &bytes, chunk), one_by_one(format, &bytes));
+        }
     }
 
     #[test]
