@@ -36,6 +36,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<LoopState>()?;
     m.add_class::<PyDesk>()?;
     m.add_function(wrap_pyfunction!(load_state, m)?)?;
+    m.add_function(wrap_pyfunction!(state_from_json, m)?)?;
     m.add_function(wrap_pyfunction!(run_match, m)?)?;
     m.add("MAX_ARCS", aidmatch::engine::MAX_ARCS)?;
     m.add("MAX_ROWS", io::MAX_ROWS)?;
@@ -357,6 +358,11 @@ impl RunResult {
         let state = self.state();
         desk_of(py, &state, as_of)
     }
+
+    /// The state after this result as one JSON document (use ``MatchResult.state_json``).
+    fn state_json(&self, py: Python<'_>) -> PyResult<String> {
+        detached(py, || self.state().to_json())
+    }
 }
 
 /// An emergency insertion's outcome and the state after it. Use it through
@@ -404,6 +410,12 @@ impl UrgentRun {
     fn urgent_desk(&self, py: Python<'_>, as_of: &str) -> PyResult<PyDesk> {
         desk_of(py, &self.inner.state, as_of)
     }
+
+    /// The state after the insertion as one JSON document (use
+    /// ``UrgentResult.state_json``).
+    fn state_json(&self, py: Python<'_>) -> PyResult<String> {
+        detached(py, || self.inner.state.to_json())
+    }
 }
 
 /// A stored loop state (a folder written by ``to_dir(path, snapshot=True)``, ``aidmatch
@@ -440,6 +452,16 @@ impl LoopState {
     /// An emergency desk on the stored state (use ``aidmatch.UrgentDesk``).
     fn urgent_desk(&self, py: Python<'_>, as_of: &str) -> PyResult<PyDesk> {
         desk_of(py, &self.inner, as_of)
+    }
+
+    /// The state as one JSON document (use ``LoopState.state_json``).
+    fn state_json(&self, py: Python<'_>) -> PyResult<String> {
+        detached(py, || self.inner.to_json())
+    }
+
+    /// Writes the state folder (use ``LoopState.to_dir``).
+    fn write_dir(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
+        detached(py, || self.inner.save(&path))
     }
 }
 
@@ -550,6 +572,13 @@ impl PyDesk {
 #[pyfunction]
 fn load_state(py: Python<'_>, path: PathBuf) -> PyResult<LoopState> {
     detached(py, || State::load(&path)).map(|inner| LoopState { inner })
+}
+
+/// Reads a state document (``state_json``; the C ABI's ``aidmatch_*_json`` functions
+/// exchange the same text). Use ``aidmatch.state_from_json``.
+#[pyfunction]
+fn state_from_json(py: Python<'_>, text: &str) -> PyResult<LoopState> {
+    detached(py, || State::from_json(text, "state_json")).map(|inner| LoopState { inner })
 }
 
 /// One input list: its bytes, ``"csv"`` or ``"json"``, and the name problems report

@@ -51,6 +51,7 @@ from ._engine import (
     UrgentResult,
     load_state,
     match,
+    state_from_json,
 )
 from .exceptions import (
     AidmatchError,
@@ -94,6 +95,7 @@ __all__ = [
     "load_state",
     "match",
     "max_weight_matching",
+    "state_from_json",
 ]
 
 #: Default multiplier for float weights in :func:`max_weight_matching`.

@@ -28,6 +28,7 @@ __all__ = [
     "UrgentDesk",
     "UrgentResult",
     "load_state",
+    "state_from_json",
     "match",
 ]
 
@@ -268,6 +269,14 @@ class _Loop:
             not hold exactly one need.
         """
         return UrgentResult(self._state_owner().insert_urgent(_need_arg(need), _date_arg(as_of)))
+
+    def state_json(self) -> str:
+        """The loop state after this (the state a re-match or an insertion starts
+        from) as one JSON document: the text a platform stores in its database and
+        the C ABI's ``aidmatch_*_json`` functions exchange. :func:`state_from_json`
+        reads it back; a re-match from it equals one from this object."""
+        text: str = self._state_owner().state_json()
+        return text
 
 
 def _list_arg(obj: Any, what: str) -> Tuple[bytes, str, Optional[str]]:
@@ -634,6 +643,11 @@ class LoopState(_Loop):
     def _state_owner(self) -> Any:
         return self._inner
 
+    def to_dir(self, path: Union[str, "os.PathLike[str]"]) -> None:
+        """Writes the state folder (``snapshot.json``, the lists, ``policy.toml``)
+        that :func:`load_state` and ``aidmatch rematch --previous`` read."""
+        self._inner.write_dir(os.fspath(path))
+
     def __repr__(self) -> str:
         return "LoopState()"
 
@@ -648,3 +662,16 @@ def load_state(path: Union[str, "os.PathLike[str]"]) -> LoopState:
     malformed snapshot.
     """
     return LoopState(_aidmatch.load_state(os.fspath(path)))
+
+
+def state_from_json(text: str) -> LoopState:
+    """Reads a state document (``state_json()`` of a result or state, or what the C
+    ABI's ``aidmatch_*_json`` functions return), to call :meth:`LoopState.rematch`
+    or :meth:`LoopState.insert_urgent` on it.
+
+    Raises :class:`InputError` for a text that is not such a document (naming the
+    list, row and column of a bad value inside one).
+    """
+    if not isinstance(text, str):
+        raise InputTypeError(f"text must be a str, not {type(text).__name__}")
+    return LoopState(_aidmatch.state_from_json(text))
