@@ -279,20 +279,29 @@ impl MatchResult {
             path: dir.display().to_string(),
             source,
         })?;
-        write_atomic(dir, "assignments.csv", |w| {
-            report::write_assignments(w, &self.assignments).map_err(csv_io)
-        })?;
-        write_atomic(dir, "unmatched.csv", |w| {
-            report::write_unmatched(w, &self.unmatched).map_err(csv_io)
-        })?;
-        write_atomic(dir, "referrals.csv", |w| {
-            report::write_referrals(w, &self.referrals).map_err(csv_io)
-        })?;
-        write_atomic(dir, "summary.json", |w| {
-            serde_json::to_writer_pretty(&mut *w, &self.summary).map_err(std::io::Error::other)?;
-            w.write_all(b"\n")
-        })?;
-        Ok(())
+        // The assignments, the largest file, are written side by side with the others
+        // (each atomically); the first failure in file order is the one reported.
+        let (assignments, rest) = rayon::join(
+            || {
+                write_atomic(dir, "assignments.csv", |w| {
+                    report::write_assignments(w, &self.assignments).map_err(csv_io)
+                })
+            },
+            || {
+                write_atomic(dir, "unmatched.csv", |w| {
+                    report::write_unmatched(w, &self.unmatched).map_err(csv_io)
+                })?;
+                write_atomic(dir, "referrals.csv", |w| {
+                    report::write_referrals(w, &self.referrals).map_err(csv_io)
+                })?;
+                write_atomic(dir, "summary.json", |w| {
+                    serde_json::to_writer_pretty(&mut *w, &self.summary)
+                        .map_err(std::io::Error::other)?;
+                    w.write_all(b"\n")
+                })
+            },
+        );
+        assignments.and(rest)
     }
 
     /// Wall-clock time of each stage.

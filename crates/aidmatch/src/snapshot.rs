@@ -244,22 +244,38 @@ impl State {
     /// [`Error::Io`] naming the path that failed.
     pub fn save(&self, dir: &Path) -> Result<(), Error> {
         std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-        write_atomic(dir, "snapshot.json", |w| {
-            serde_json::to_writer_pretty(&mut *w, &self.snapshot).map_err(std::io::Error::other)?;
-            w.write_all(b"\n")
-        })?;
-        write_atomic(dir, "needs.json", |w| {
-            io::json::write(w, &self.inputs.needs)
-        })?;
-        write_atomic(dir, "supply.json", |w| {
-            io::json::write(w, &self.inputs.resources)
-        })?;
-        write_atomic(dir, "exclusions.json", |w| {
-            io::json::write(w, &self.inputs.exclusions)
-        })?;
-        write_atomic(dir, "policy.toml", |w| {
-            w.write_all(self.policy.to_toml().as_bytes())
-        })
+        // The two large files are written side by side (each atomically, as alone);
+        // the first failure in file order is the one reported.
+        let (snapshot, (needs, rest)) = rayon::join(
+            || {
+                write_atomic(dir, "snapshot.json", |w| {
+                    serde_json::to_writer_pretty(&mut *w, &self.snapshot)
+                        .map_err(std::io::Error::other)?;
+                    w.write_all(b"\n")
+                })
+            },
+            || {
+                rayon::join(
+                    || {
+                        write_atomic(dir, "needs.json", |w| {
+                            io::json::write(w, &self.inputs.needs)
+                        })
+                    },
+                    || {
+                        write_atomic(dir, "supply.json", |w| {
+                            io::json::write(w, &self.inputs.resources)
+                        })?;
+                        write_atomic(dir, "exclusions.json", |w| {
+                            io::json::write(w, &self.inputs.exclusions)
+                        })?;
+                        write_atomic(dir, "policy.toml", |w| {
+                            w.write_all(self.policy.to_toml().as_bytes())
+                        })
+                    },
+                )
+            },
+        );
+        snapshot.and(needs).and(rest)
     }
 
     /// The whole state as one JSON document (see the module docs), for a platform that
@@ -273,13 +289,23 @@ impl State {
             path: "state".to_owned(),
             message: format!("cannot serialise the state: {e}"),
         };
-        let mut out = Vec::with_capacity(256 * (self.inputs.needs.len() + 16));
-        out.extend_from_slice(b"{\"format\":");
-        serde_json::to_writer(&mut out, STATE_FORMAT).map_err(|e| fail(&e))?;
-        out.extend_from_slice(b",\"snapshot\":");
-        serde_json::to_writer(&mut out, &self.snapshot).map_err(|e| fail(&e))?;
+        // The needs, the largest part, are written side by side with the rest before it.
+        let (head, needs) = rayon::join(
+            || -> Result<Vec<u8>, Error> {
+                let mut out = Vec::with_capacity(256 * (self.snapshot.pairs.len() + 16));
+                out.extend_from_slice(b"{\"format\":");
+                serde_json::to_writer(&mut out, STATE_FORMAT).map_err(|e| fail(&e))?;
+                out.extend_from_slice(b",\"snapshot\":");
+                serde_json::to_writer(&mut out, &self.snapshot).map_err(|e| fail(&e))?;
+                Ok(out)
+            },
+            || serde_json::to_vec(&self.inputs.needs).map_err(|e| fail(&e)),
+        );
+        let (mut out, needs) = (head?, needs?);
+        out.reserve(needs.len() + 64 * (self.inputs.resources.len() + 16));
         out.extend_from_slice(b",\"needs\":");
-        serde_json::to_writer(&mut out, &self.inputs.needs).map_err(|e| fail(&e))?;
+        out.extend_from_slice(&needs);
+        drop(needs);
         out.extend_from_slice(b",\"supply\":");
         serde_json::to_writer(&mut out, &self.inputs.resources).map_err(|e| fail(&e))?;
         out.extend_from_slice(b",\"exclusions\":");
@@ -324,16 +350,25 @@ impl State {
         if format != STATE_FORMAT {
             return Err(bad(format!("format {format} is not {STATE_FORMAT:?}")));
         }
-        let snapshot: Snapshot =
-            serde_json::from_str(part("snapshot")?).map_err(|e| bad(format!("snapshot: {e}")))?;
-        check_format(&snapshot, label)?;
+        let snapshot = part("snapshot")?;
         let (needs, supply, exclusions) = (part("needs")?, part("supply")?, part("exclusions")?);
         let policy = part("policy")?;
         let opts = |list: &str| ReadOptions {
             label: Some(format!("{label}.{list}")),
             ..ReadOptions::default()
         };
-        let needs = io::needs_from_bytes(needs.as_bytes(), Format::Json, &opts("needs"))?;
+        // The snapshot and the needs, the two large parts, are read side by side; the
+        // first failure in the document's order is the one reported.
+        let (snapshot, needs) = rayon::join(
+            || -> Result<Snapshot, Error> {
+                let snapshot: Snapshot =
+                    serde_json::from_str(snapshot).map_err(|e| bad(format!("snapshot: {e}")))?;
+                check_format(&snapshot, label)?;
+                Ok(snapshot)
+            },
+            || io::needs_from_bytes(needs.as_bytes(), Format::Json, &opts("needs")),
+        );
+        let (snapshot, needs) = (snapshot?, needs?);
         let resources = io::supply_from_bytes(supply.as_bytes(), Format::Json, &opts("supply"))?;
         let exclusions =
             io::exclusions_from_bytes(exclusions.as_bytes(), Format::Json, &opts("exclusions"))?;
@@ -356,15 +391,23 @@ impl State {
     /// [`Error::Io`] for a missing file, [`Error::Snapshot`] for a malformed or
     /// unknown-format `snapshot.json`, the list readers' errors, [`Error::Policy`].
     pub fn load(dir: &Path) -> Result<State, Error> {
-        let path = dir.join("snapshot.json");
-        let text = std::fs::read_to_string(&path).map_err(io_err(&path))?;
-        let snapshot: Snapshot = serde_json::from_str(&text).map_err(|e| Error::Snapshot {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        })?;
-        check_format(&snapshot, &path.display().to_string())?;
+        let read_snapshot = || -> Result<Snapshot, Error> {
+            let path = dir.join("snapshot.json");
+            let text = std::fs::read_to_string(&path).map_err(io_err(&path))?;
+            let snapshot: Snapshot = serde_json::from_str(&text).map_err(|e| Error::Snapshot {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+            check_format(&snapshot, &path.display().to_string())?;
+            Ok(snapshot)
+        };
         let opts = ReadOptions::default();
-        let needs = io::read_needs(dir.join("needs.json"), &opts)?;
+        // The snapshot and the needs, the two large files, are read side by side; the
+        // first failure in file order is the one reported, as when read one by one.
+        let (snapshot, needs) = rayon::join(read_snapshot, || {
+            io::read_needs(dir.join("needs.json"), &opts)
+        });
+        let (snapshot, needs) = (snapshot?, needs?);
         let resources = io::read_supply(dir.join("supply.json"), &opts)?;
         let exclusions = io::read_exclusions(dir.join("exclusions.json"), &opts)?;
         let path = dir.join("policy.toml");
