@@ -39,6 +39,7 @@ Examples:
   aidmatch validate --needs needs.csv --supply supply.csv
   aidmatch match --needs needs.csv --supply supply.csv --out round1 --snapshot
   aidmatch rematch --previous round1 --outcomes outcomes.csv --needs new-needs.csv --out round2
+  aidmatch rematch --previous round1 --outcomes outcomes.csv --out round2 --explain N006
   aidmatch urgent --previous round2 --need emergency.csv --out round2b
   aidmatch explain --need N006 --needs needs.csv --supply supply.csv --as-of 2024-10-01
   aidmatch generate --scale county --seed 7 --out county
@@ -116,6 +117,11 @@ enum Command {
         /// Folder for the results, changes.csv, rematch.json and the next state.
         #[arg(long)]
         out: PathBuf,
+        /// Also print why this need was matched or not in the new round, as `explain`
+        /// prints it for a first round (exit status 1, results written, if the round
+        /// has no such need).
+        #[arg(long, value_name = "NEED")]
+        explain: Option<String>,
     },
     /// Match one emergency need (急难) at once against the remaining capacity.
     Urgent {
@@ -273,6 +279,21 @@ impl Ui {
     }
 }
 
+/// Prints the explanation of `need` in `result` as pretty JSON; bad input if the run
+/// has no such need.
+fn print_explanation(ui: &Ui, result: &MatchResult, need: &str) -> Result<ExitCode, Failure> {
+    let Some(explanation) = result.explain(need) else {
+        return Err(Failure::Input(format!(
+            "{}: {need}",
+            ui.lang.text(Msg::UnknownNeed)
+        )));
+    };
+    let text =
+        serde_json::to_string_pretty(&explanation).map_err(|e| Failure::Run(e.to_string()))?;
+    println!("{text}");
+    Ok(ExitCode::SUCCESS)
+}
+
 fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
     match command {
         Command::Demo { out, public } => {
@@ -313,6 +334,7 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
             as_of,
             cold,
             out,
+            explain,
         } => {
             let state = State::load(&previous)?;
             let opts = ReadOptions::default();
@@ -337,8 +359,12 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
                 "{:?}  {} {}",
                 r.summary.changes, r.summary.warm.mode, r.summary.outcomes.rows
             ));
+            let status = match &explain {
+                Some(need) => print_explanation(ui, &r.result, need)?,
+                None => ExitCode::SUCCESS,
+            };
             exit_without_freeing((state, r));
-            Ok(ExitCode::SUCCESS)
+            Ok(status)
         }
         Command::Urgent {
             previous,
@@ -371,18 +397,7 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
         Command::Explain { need, inputs } => {
             let (lists, policy, options) = load(&inputs)?;
             let result = solve(ui, &lists, &policy, &options)?;
-            match result.explain(&need) {
-                Some(explanation) => {
-                    let text = serde_json::to_string_pretty(&explanation)
-                        .map_err(|e| Failure::Run(e.to_string()))?;
-                    println!("{text}");
-                    Ok(ExitCode::SUCCESS)
-                }
-                None => Err(Failure::Input(format!(
-                    "{}: {need}",
-                    ui.lang.text(Msg::UnknownNeed)
-                ))),
-            }
+            print_explanation(ui, &result, &need)
         }
         Command::Generate { scale, seed, out } => {
             let scale = match scale {

@@ -531,6 +531,65 @@ fn rematch_keeps_accepted_forbids_declined_and_adds_new_needs() {
 }
 
 #[test]
+fn rematch_explains_a_need_of_the_new_round() {
+    let (round1, rows) = first_round("loop-explain-r1");
+    let dir = temp_dir("loop-explain-in");
+    let outcomes = dir.join("outcomes.csv");
+    let (need, declined) = (&rows[0][0], &rows[0][2]);
+    std::fs::write(
+        &outcomes,
+        format!(
+            "need_id,resource_id,status,at,declined_by,reason\n\
+             {need},{declined},declined,2024-10-03,recipient,other\n"
+        ),
+    )
+    .unwrap();
+    let rematch_explaining = |id: &str, out: &Path| {
+        aidmatch(&[
+            "rematch",
+            "--previous",
+            round1.to_str().unwrap(),
+            "--outcomes",
+            outcomes.to_str().unwrap(),
+            "--as-of",
+            "2024-10-08",
+            "--out",
+            out.to_str().unwrap(),
+            "--explain",
+            id,
+            "--quiet",
+        ])
+    };
+    let o = rematch_explaining(need, &temp_dir("loop-explain-r2"));
+    assert!(o.status.success(), "stderr: {}", text(&o.stderr));
+    let e: serde_json::Value = serde_json::from_str(&text(&o.stdout)).expect("one JSON document");
+    assert_eq!(e["need_id"], need.as_str());
+    // The declined resource is no option any more: a near miss, failing "declined".
+    let miss = e["near_misses"]
+        .as_array()
+        .and_then(|m| m.iter().find(|m| m["resource_id"] == declined.as_str()))
+        .unwrap_or_else(|| panic!("{declined} among the near misses: {e}"));
+    assert!(
+        miss["failed"]
+            .as_array()
+            .unwrap()
+            .contains(&"declined".into()),
+        "{miss}"
+    );
+    assert_ne!(e["assignment"]["resource_id"], declined.as_str());
+    // A need the round does not have: bad input, the results written all the same.
+    let round2b = temp_dir("loop-explain-r2b");
+    let o = rematch_explaining("N-NOT-THERE", &round2b);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("N-NOT-THERE"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(round2b.join("changes.csv").exists());
+}
+
+#[test]
 fn urgent_places_one_emergency_need() {
     let (round1, _) = first_round("loop-u1");
     let needs = read(Path::new(&spec_example("needs.csv")));
