@@ -474,9 +474,15 @@ fn rematch_keeps_accepted_forbids_declined_and_adds_new_needs() {
     );
     let summary = read(&round2.join("rematch.json"));
     assert!(summary.contains("\"mode\": \"warm\""), "{summary}");
-    let snapshot = read(&round2.join("snapshot.json"));
-    assert!(
-        snapshot.contains("\"declined_by\": \"provider\""),
+    let snapshot: serde_json::Value =
+        serde_json::from_str(&read(&round2.join("snapshot.json"))).unwrap();
+    let declined =
+        snapshot["pairs"].as_array().unwrap().iter().find(|p| {
+            p["need_id"] == rows[1][0].as_str() && p["resource_id"] == rows[1][2].as_str()
+        });
+    assert_eq!(
+        declined.map(|p| (&p["status"], &p["declined_by"])),
+        Some((&"declined".into(), &"provider".into())),
         "{snapshot}"
     );
 

@@ -249,8 +249,7 @@ impl State {
         let (snapshot, (needs, rest)) = rayon::join(
             || {
                 write_atomic(dir, "snapshot.json", |w| {
-                    serde_json::to_writer_pretty(&mut *w, &self.snapshot)
-                        .map_err(std::io::Error::other)?;
+                    io::json::to_writer_lines(&mut *w, &self.snapshot)?;
                     w.write_all(b"\n")
                 })
             },
