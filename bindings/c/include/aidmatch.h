@@ -743,6 +743,35 @@ aidmatch_status aidmatch_match_json(const char *needs_json,
                                     char **result_json,
                                     struct aidmatch_error *err);
 
+// Why one need was matched or not: matches the lists as `aidmatch_match_json` does and
+// returns the need's explanation as one JSON document, exactly as the command line's
+// `aidmatch explain` prints it (compact): its tier, every eligible resource with its
+// score and its terms, which was chosen, how the capacity of the others was taken (in
+// counts and scores, never other people's ids), the nearest misses and the checks they
+// failed, its row of `assignments` or `unmatched`, and its household's referrals.
+//
+// Arguments as for `aidmatch_match_json`, plus `need_id`, the need to explain. On
+// success stores a new NUL-terminated string in `*explanation_json`; free it with
+// `aidmatch_string_free`. On failure `*explanation_json` is untouched.
+//
+// Returns the statuses of `aidmatch_match_json`; `AIDMATCH_STATUS_NULL_PARAMETER` also
+// when `need_id` or `explanation_json` is NULL; `AIDMATCH_STATUS_INVALID_INPUT` with
+// column `need_id` and the id as value when the needs list has no such need.
+//
+// Thread-safe, as `aidmatch_match_json`.
+//
+// # Safety
+// As for `aidmatch_match_json`; `need_id` is NUL-terminated and valid for the call.
+aidmatch_status aidmatch_explain_json(const char *needs_json,
+                                      const char *supply_json,
+                                      const char *exclusions_json,
+                                      const char *policy,
+                                      const char *as_of,
+                                      const char *need_id,
+                                      const struct aidmatch_interrupt *interrupt,
+                                      char **explanation_json,
+                                      struct aidmatch_error *err);
+
 // Reads the lists from files (CSV or JSON by extension; UTF-8, GB18030 or UTF-16 with a
 // BOM, detected), matches them under the policy file, and writes `assignments.csv`,
 // `unmatched.csv`, `referrals.csv` and `summary.json` into `out_dir` (created if missing;

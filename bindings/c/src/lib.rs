@@ -59,7 +59,9 @@ pub use matching::{
     aidmatch_matching_weight, aidmatch_max_weight_matching,
 };
 pub use status::{aidmatch_status, aidmatch_status_name};
-pub use two_lists::{aidmatch_match_files, aidmatch_match_json, aidmatch_string_free};
+pub use two_lists::{
+    aidmatch_explain_json, aidmatch_match_files, aidmatch_match_json, aidmatch_string_free,
+};
 
 /// Major version of the library this header belongs to (checked against Cargo's version by
 /// a unit test). Compare with `aidmatch_version()` at run time to detect a mismatched

@@ -172,6 +172,67 @@ pub unsafe extern "C" fn aidmatch_match_json(
     })
 }
 
+/// Why one need was matched or not: matches the lists as `aidmatch_match_json` does and
+/// returns the need's explanation as one JSON document, exactly as the command line's
+/// `aidmatch explain` prints it (compact): its tier, every eligible resource with its
+/// score and its terms, which was chosen, how the capacity of the others was taken (in
+/// counts and scores, never other people's ids), the nearest misses and the checks they
+/// failed, its row of `assignments` or `unmatched`, and its household's referrals.
+///
+/// Arguments as for `aidmatch_match_json`, plus `need_id`, the need to explain. On
+/// success stores a new NUL-terminated string in `*explanation_json`; free it with
+/// `aidmatch_string_free`. On failure `*explanation_json` is untouched.
+///
+/// Returns the statuses of `aidmatch_match_json`; `AIDMATCH_STATUS_NULL_PARAMETER` also
+/// when `need_id` or `explanation_json` is NULL; `AIDMATCH_STATUS_INVALID_INPUT` with
+/// column `need_id` and the id as value when the needs list has no such need.
+///
+/// Thread-safe, as `aidmatch_match_json`.
+///
+/// # Safety
+/// As for `aidmatch_match_json`; `need_id` is NUL-terminated and valid for the call.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)] // the arguments of aidmatch_match_json, and the need
+pub unsafe extern "C" fn aidmatch_explain_json(
+    needs_json: *const c_char,
+    supply_json: *const c_char,
+    exclusions_json: *const c_char,
+    policy: *const c_char,
+    as_of: *const c_char,
+    need_id: *const c_char,
+    interrupt: *const aidmatch_interrupt,
+    explanation_json: *mut *mut c_char,
+    err: *mut aidmatch_error,
+) -> aidmatch_status {
+    // SAFETY: `err` is NULL or a live error object, by the caller's contract.
+    let err = unsafe { error_object(err) };
+    run(err, || {
+        args::out_pointer(explanation_json, "explanation_json")?;
+        // SAFETY: the caller's contract on `need_id`.
+        let need = unsafe { args::utf8(need_id, "need_id") }?;
+        // SAFETY: the caller's contract on the strings and `interrupt`.
+        let (_, _, result) = unsafe {
+            match_json_inputs(
+                needs_json,
+                supply_json,
+                exclusions_json,
+                policy,
+                as_of,
+                interrupt,
+            )
+        }?;
+        let explanation = result.explain(need).ok_or_else(|| {
+            Failure::invalid(format!("the needs list has no need {need:?}"))
+                .column("need_id")
+                .value(need)
+        })?;
+        let json = c_string_of(explanation.to_json())?;
+        // SAFETY: checked non-NULL and aligned; writable by contract.
+        unsafe { explanation_json.write(json.into_raw()) };
+        Ok(())
+    })
+}
+
 /// Reads the lists, policy and date of a JSON call and runs the engine on them (the
 /// common part of `aidmatch_match_json` and `aidmatch_match_json_with_state`).
 ///

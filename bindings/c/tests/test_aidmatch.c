@@ -326,6 +326,17 @@ static void test_match_json(const char *data) {
     aidmatch_string_free(result);
     result = NULL;
 
+    /* Why N3 went unmatched: the explanation document; an unknown need is named. */
+    CHECK_STATUS(aidmatch_explain_json(needs, supply, exclusions, policy, "2024-10-01", "N3", NULL, &result, err),
+                 AIDMATCH_STATUS_OK);
+    CHECK(result != NULL && strncmp(result, "{\"need_id\":\"N3\",\"household_id\":\"H3\"", 34) == 0);
+    CHECK(result != NULL && strstr(result, "\"reason\":\"excluded_conflict\"") != NULL);
+    aidmatch_string_free(result);
+    result = NULL;
+    CHECK_STATUS(aidmatch_explain_json(needs, supply, exclusions, policy, "2024-10-01", "N404", NULL, &result, err),
+                 AIDMATCH_STATUS_INVALID_INPUT);
+    CHECK(result == NULL && streq(aidmatch_error_column(err), "need_id") && streq(aidmatch_error_value(err), "N404"));
+
     /* Optional arguments absent: no exclusions, default policy, today. */
     CHECK_STATUS(aidmatch_match_json(needs, supply, NULL, NULL, NULL, NULL, &result, err), AIDMATCH_STATUS_OK);
     CHECK(result != NULL && strstr(result, "\"policy_version\":\"capi-test-1\"") == NULL);

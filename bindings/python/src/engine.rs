@@ -291,9 +291,7 @@ impl RunResult {
 
     /// The explanation of one need as JSON, or ``None`` if no need has this id.
     fn explain_json(&self, need_id: &str) -> Option<String> {
-        self.result()
-            .explain(need_id)
-            .and_then(|e| serde_json::to_string(&e).ok())
+        self.result().explain(need_id).map(|e| e.to_json())
     }
 
     /// Writes ``assignments.csv``, ``unmatched.csv``, ``referrals.csv`` and

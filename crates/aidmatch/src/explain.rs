@@ -103,6 +103,14 @@ pub struct Explanation {
     pub referrals: Vec<ReferralRow>,
 }
 
+impl Explanation {
+    /// The explanation as one JSON document (what `aidmatch explain` prints, compact).
+    pub fn to_json(&self) -> String {
+        // Serialising strings and integers cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
 /// Most near misses listed.
 const NEAR_MISSES: usize = 20;
 

@@ -62,6 +62,7 @@ fn header_declares_every_export_and_the_version() {
         "aidmatch_interrupt_reset",
         "aidmatch_interrupt_free",
         "aidmatch_match_json",
+        "aidmatch_explain_json",
         "aidmatch_match_files",
         "aidmatch_string_free",
         "aidmatch_match_json_with_state",

@@ -132,6 +132,78 @@ fn match_json_returns_exactly_the_engines_result() {
     );
 }
 
+/// Calls aidmatch_explain_json on the test data; returns the status and the text.
+fn explain_json(
+    need_id: Option<&str>,
+    out: bool,
+    err: &ErrObj,
+) -> (aidmatch_status, Option<String>) {
+    let (needs, supply, excl, policy, as_of) =
+        (c(NEEDS), c(SUPPLY), c(EXCLUSIONS), c(POLICY), c(AS_OF));
+    let need = need_id.map(c);
+    let mut text: *mut c_char = std::ptr::null_mut();
+    let target: *mut *mut c_char = if out { &mut text } else { std::ptr::null_mut() };
+    // SAFETY: NUL-terminated strings or NULL; `target` is NULL or writable.
+    let s = unsafe {
+        aidmatch_explain_json(
+            needs.as_ptr(),
+            supply.as_ptr(),
+            excl.as_ptr(),
+            policy.as_ptr(),
+            as_of.as_ptr(),
+            ptr(&need),
+            std::ptr::null(),
+            target,
+            err.0,
+        )
+    };
+    if text.is_null() {
+        return (s, None);
+    }
+    // SAFETY: a string from aidmatch_explain_json, freed once here.
+    let owned = unsafe { CStr::from_ptr(text) }
+        .to_str()
+        .expect("utf-8")
+        .to_owned();
+    // SAFETY: as above.
+    unsafe { aidmatch_string_free(text) };
+    (s, Some(owned))
+}
+
+#[test]
+fn explain_json_is_the_engines_explanation_and_names_unknown_needs() {
+    let err = ErrObj::new();
+    let expected = engine_result(true);
+    for need in ["N1", "N3"] {
+        let (s, json) = explain_json(Some(need), true, &err);
+        assert_eq!(s, AIDMATCH_STATUS_OK, "{}", err.message());
+        let want = expected
+            .explain(need)
+            .expect("a need of the data")
+            .to_json();
+        assert_eq!(json.as_deref(), Some(want.as_str()));
+    }
+    let (s, json) = explain_json(Some("N-NOT-THERE"), true, &err);
+    assert_eq!((s, json), (AIDMATCH_STATUS_INVALID_INPUT, None));
+    assert_eq!(err.column().as_deref(), Some("need_id"));
+    assert_eq!(err.value().as_deref(), Some("N-NOT-THERE"));
+    assert!(err.message().contains("N-NOT-THERE"), "{}", err.message());
+    assert_eq!(
+        explain_json(None, true, &err).0,
+        AIDMATCH_STATUS_NULL_PARAMETER
+    );
+    assert!(err.message().contains("need_id"), "{}", err.message());
+    assert_eq!(
+        explain_json(Some("N1"), false, &err).0,
+        AIDMATCH_STATUS_NULL_PARAMETER
+    );
+    assert!(
+        err.message().contains("explanation_json"),
+        "{}",
+        err.message()
+    );
+}
+
 #[test]
 fn match_json_defaults_policy_and_date() {
     let err = ErrObj::new();
