@@ -50,6 +50,9 @@ public final class AidmatchTest {
         int aidmatch_match_json(byte[] needsJson, byte[] supplyJson, byte[] exclusionsJson, byte[] policy,
                 byte[] asOf, Pointer interrupt, PointerByReference resultJson, Pointer err);
 
+        int aidmatch_explain_json(byte[] needsJson, byte[] supplyJson, byte[] exclusionsJson, byte[] policy,
+                byte[] asOf, byte[] needId, Pointer interrupt, PointerByReference explanationJson, Pointer err);
+
         int aidmatch_match_json_with_state(byte[] needsJson, byte[] supplyJson, byte[] exclusionsJson,
                 byte[] policy, byte[] asOf, Pointer interrupt, PointerByReference resultJson,
                 PointerByReference stateJson, Pointer err);
@@ -169,6 +172,19 @@ public final class AidmatchTest {
         check("太空旅行".equals(value(err)), "value " + value(err));
         matchJson("[{", supply, null, null, err, Aidmatch.AIDMATCH_STATUS_MALFORMED_JSON, "malformed");
         matchJson(null, supply, null, null, err, Aidmatch.AIDMATCH_STATUS_NULL_PARAMETER, "NULL needs");
+
+        // Why N3 went unmatched, as a county officer's screen would ask; an unknown need is named.
+        PointerByReference out = new PointerByReference();
+        checkStatus(Aidmatch.LIB.aidmatch_explain_json(utf8z(needs), utf8z(supply), utf8z(exclusions), utf8z(policy),
+                utf8z("2024-10-01"), utf8z("N3"), null, out, err), Aidmatch.AIDMATCH_STATUS_OK, err, "explain N3");
+        String why = take(out);
+        check(why != null && why.startsWith("{\"need_id\":\"N3\""), "explanation of N3");
+        check(why != null && why.contains("\"reason\":\"excluded_conflict\""), "N3's unmatched row in it");
+        PointerByReference none = new PointerByReference();
+        checkStatus(Aidmatch.LIB.aidmatch_explain_json(utf8z(needs), utf8z(supply), null, null, utf8z("2024-10-01"),
+                utf8z("N404"), null, none, err), Aidmatch.AIDMATCH_STATUS_INVALID_INPUT, err, "unknown need");
+        check(none.getValue() == null, "no explanation on failure");
+        check("need_id".equals(column(err)) && "N404".equals(value(err)), "unknown need named");
     }
 
     /** Takes a string the library returned (decoded, then freed natively); null for NULL. */
