@@ -1,12 +1,13 @@
 //! aidmatch_match_json / aidmatch_match_files called as a C host would.
 
-use std::ffi::{CStr, CString, c_char};
+use std::ffi::{CString, c_char};
 use std::path::{Path, PathBuf};
 
 use aidmatch_engine::io::{self, Format, ReadOptions};
 use aidmatch_engine::model::Inputs;
 use aidmatch_engine::{Policy, RunOptions, date::Date};
 
+use super::closed_loop::take;
 use super::util::*;
 use crate::*;
 
@@ -54,17 +55,7 @@ fn match_json(
             err.0,
         )
     };
-    if out.is_null() {
-        return (s, None);
-    }
-    // SAFETY: a string from aidmatch_match_json, freed once here.
-    let text = unsafe { CStr::from_ptr(out) }
-        .to_str()
-        .expect("utf-8")
-        .to_owned();
-    // SAFETY: as above.
-    unsafe { aidmatch_string_free(out) };
-    (s, Some(text))
+    (s, take(out))
 }
 
 /// What the engine itself returns for the test data.
@@ -157,17 +148,7 @@ fn explain_json(
             err.0,
         )
     };
-    if text.is_null() {
-        return (s, None);
-    }
-    // SAFETY: a string from aidmatch_explain_json, freed once here.
-    let owned = unsafe { CStr::from_ptr(text) }
-        .to_str()
-        .expect("utf-8")
-        .to_owned();
-    // SAFETY: as above.
-    unsafe { aidmatch_string_free(text) };
-    (s, Some(owned))
+    (s, take(text))
 }
 
 #[test]
