@@ -1474,6 +1474,7 @@ fn capacity_detail(
 
 /// The closing part of a capacity detail: how many further resources were full, had
 /// their budget spent, or had room the optimum did not use (`[full, spent, room]`).
+/// No commas, as in the rest of the detail, so that the CSV cell needs no quotes.
 fn more_resources(rest: [usize; 3]) -> Option<String> {
     const STATES: [&str; 3] = ["full", "with budget spent", "not used by the optimum"];
     let total: usize = rest.iter().sum();
@@ -1487,7 +1488,7 @@ fn more_resources(rest: [usize; 3]) -> Option<String> {
         [(_, state)] => Some(format!("and {total} more {state}")),
         _ => {
             let each: Vec<String> = kinds.iter().map(|(n, s)| format!("{n} {s}")).collect();
-            Some(format!("and {total} more ({})", each.join(", ")))
+            Some(format!("and {total} more ({})", each.join(" / ")))
         }
     }
 }
@@ -1545,7 +1546,7 @@ mod tests {
             detail(false),
             "R0 full (2 of 2 places); R1 not used by the optimum; \
              R2 budget spent (99.5 of 100); R3 full (2 of 2 places); \
-             R4 full (2 of 2 places); and 2 more (1 full, 1 not used by the optimum)"
+             R4 full (2 of 2 places); and 2 more (1 full / 1 not used by the optimum)"
         );
     }
 
@@ -1566,7 +1567,7 @@ mod tests {
         );
         assert_eq!(
             more_resources([2, 1, 4]).as_deref(),
-            Some("and 7 more (2 full, 1 with budget spent, 4 not used by the optimum)")
+            Some("and 7 more (2 full / 1 with budget spent / 4 not used by the optimum)")
         );
     }
 
