@@ -9,6 +9,9 @@
 //! | `policy.toml` | the policy of the round |
 //! | `assignments.csv`, `unmatched.csv`, `referrals.csv`, `summary.json` | the run's results as the spec defines them (written by the run, not read back) |
 //!
+//! The JSON files hold one record per line (a need, a pair, an id's price), the rest
+//! broken over lines as pretty JSON is; any JSON layout reads back the same.
+//!
 //! [`State::save`] then [`State::load`] gives an identical [`State`] (the round-trip test
 //! checks it field by field), so a re-match from a loaded state equals one from the state
 //! in memory. The folder's files are each written atomically (temporary file, then
