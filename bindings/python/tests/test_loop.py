@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import subprocess
 from pathlib import Path
 
@@ -249,6 +250,9 @@ def test_state_json_round_trip_and_to_dir(first, tmp_path):
     for name in ["snapshot.json", "needs.json", "supply.json", "exclusions.json", "policy.toml"]:
         assert (tmp_path / "from-text" / name).read_bytes() == (tmp_path / "from-result" / name).read_bytes(), name
     assert aidmatch.load_state(tmp_path / "from-text").state_json() == text
+    # A state pickles as its document (multiprocessing, joblib, notebook caches).
+    again = pickle.loads(pickle.dumps(loaded))
+    assert isinstance(again, aidmatch.LoopState) and again.state_json() == text
 
 
 def test_bad_state_json_is_an_input_error(first):

@@ -648,6 +648,10 @@ class LoopState(_Loop):
         that :func:`load_state` and ``aidmatch rematch --previous`` read."""
         self._inner.write_dir(os.fspath(path))
 
+    def __reduce__(self) -> Tuple[Any, Tuple[str]]:
+        # Pickled as its state document (for multiprocessing, joblib, notebook caches).
+        return (state_from_json, (self.state_json(),))
+
     def __repr__(self) -> str:
         return "LoopState()"
 
