@@ -220,6 +220,38 @@ aidmatch_status aidmatch_rematch_json(const char *state_json,
                                       char **next_state_json,
                                       struct aidmatch_error *err);
 
+// Why one need was matched or not in a re-matched round: re-matches exactly as
+// `aidmatch_rematch_json` does with the same arguments (so the same round) and returns
+// the need's explanation as one JSON document, as `aidmatch_explain_json` does for a
+// first round and `aidmatch rematch --explain` prints. A pair declined in an earlier
+// round shows among the near misses, failing `declined`.
+//
+// Arguments as for `aidmatch_rematch_json`, plus `need_id`, the need to explain (a
+// need of the round: kept ones are not matched again, so they have no explanation). On
+// success stores a new string in `*explanation_json`; free it with
+// `aidmatch_string_free`. On failure it is untouched.
+//
+// Returns the statuses of `aidmatch_rematch_json`; `AIDMATCH_STATUS_NULL_PARAMETER` also
+// when `need_id` or `explanation_json` is NULL; `AIDMATCH_STATUS_INVALID_INPUT` with
+// column `need_id` and the id as value when the re-matched round has no such need.
+//
+// Thread-safe: calls may run at once.
+//
+// # Safety
+// As for `aidmatch_rematch_json`; `need_id` is NUL-terminated and valid for the call;
+// `explanation_json` is NULL or valid for writing one pointer.
+aidmatch_status aidmatch_rematch_explain_json(const char *state_json,
+                                              const char *outcomes_json,
+                                              const char *needs_json,
+                                              const char *supply_json,
+                                              const char *policy,
+                                              const char *as_of,
+                                              uint32_t flags,
+                                              const char *need_id,
+                                              const struct aidmatch_interrupt *interrupt,
+                                              char **explanation_json,
+                                              struct aidmatch_error *err);
+
 // Matches one emergency need (急难) at once against the capacity the state has left
 // (the command line's `urgent`): the best-scored eligible resource with a free place,
 // every other pair unchanged. When none has room and the state's rules allow it, a

@@ -21,7 +21,7 @@ use std::ffi::c_char;
 use aidmatch_engine::io::{self, Format, ReadOptions};
 use aidmatch_engine::model::{Inputs, Need, Outcome, Resource};
 use aidmatch_engine::outcome::LoopRules;
-use aidmatch_engine::rematch::{RematchOptions, rematch};
+use aidmatch_engine::rematch::{Rematch, RematchOptions, rematch};
 use aidmatch_engine::snapshot::State;
 use aidmatch_engine::urgent::insert_urgent;
 use aidmatch_engine::{Error, Policy};
@@ -32,7 +32,8 @@ use crate::error::{Failure, aidmatch_error};
 use crate::matching::aidmatch_interrupt;
 use crate::status::aidmatch_status;
 use crate::two_lists::{
-    c_string_of, match_json_inputs, optional_path, path, read_policy, run_date, run_options,
+    c_string_of, explanation_of, match_json_inputs, optional_path, path, read_policy, run_date,
+    run_options,
 };
 
 /// Flag of `aidmatch_rematch_json` and `aidmatch_rematch_files`: solve the re-match cold
@@ -227,36 +228,130 @@ pub unsafe extern "C" fn aidmatch_rematch_json(
     run(err, || {
         args::out_pointer(result_json, "result_json")?;
         args::out_pointer(next_state_json, "next_state_json")?;
-        // SAFETY (all six): NULL or NUL-terminated strings valid for the call.
-        let state_json = unsafe { args::utf8(state_json, "state_json") }?;
-        let outcomes_json = unsafe { args::utf8(outcomes_json, "outcomes_json") }?;
-        let needs_json = unsafe { args::optional_utf8(needs_json, "needs_json") }?;
-        let supply_json = unsafe { args::optional_utf8(supply_json, "supply_json") }?;
-        let policy = unsafe { args::optional_utf8(policy, "policy") }?;
-        let as_of = unsafe { args::optional_utf8(as_of, "as_of") }?;
-
-        let state = state_of(state_json)?;
-        let opts = ReadOptions::default();
-        let outcomes: Vec<Outcome> =
-            io::outcomes_from_bytes(outcomes_json.as_bytes(), Format::Json, &opts)?;
-        let needs: Vec<Need> = match needs_json {
-            Some(text) => io::needs_from_bytes(text.as_bytes(), Format::Json, &opts)?,
-            None => Vec::new(),
-        };
-        let supply: Option<Vec<Resource>> = match supply_json {
-            Some(text) => Some(io::supply_from_bytes(text.as_bytes(), Format::Json, &opts)?),
-            None => None,
-        };
-        // SAFETY: `interrupt` is NULL or a live handle, by the caller's contract.
-        let mut options = unsafe { rematch_options(as_of, flags, interrupt) }?;
-        if let Some(text) = policy {
-            options.policy = Some(Policy::from_str_auto(text).map_err(Error::from)?);
-        }
-        let r = rematch(&state, &outcomes, needs, supply, &options)?;
+        // SAFETY: the caller's contract on the strings and `interrupt`.
+        let r = unsafe {
+            rematch_json_inputs(
+                state_json,
+                outcomes_json,
+                needs_json,
+                supply_json,
+                policy,
+                as_of,
+                flags,
+                interrupt,
+            )
+        }?;
         let next = r.state.to_json()?;
         // SAFETY: both checked by args::out_pointer above.
         unsafe { write_pair(result_json, r.to_json(), next_state_json, next) }
     })
+}
+
+/// Why one need was matched or not in a re-matched round: re-matches exactly as
+/// `aidmatch_rematch_json` does with the same arguments (so the same round) and returns
+/// the need's explanation as one JSON document, as `aidmatch_explain_json` does for a
+/// first round and `aidmatch rematch --explain` prints. A pair declined in an earlier
+/// round shows among the near misses, failing `declined`.
+///
+/// Arguments as for `aidmatch_rematch_json`, plus `need_id`, the need to explain (a
+/// need of the round: kept ones are not matched again, so they have no explanation). On
+/// success stores a new string in `*explanation_json`; free it with
+/// `aidmatch_string_free`. On failure it is untouched.
+///
+/// Returns the statuses of `aidmatch_rematch_json`; `AIDMATCH_STATUS_NULL_PARAMETER` also
+/// when `need_id` or `explanation_json` is NULL; `AIDMATCH_STATUS_INVALID_INPUT` with
+/// column `need_id` and the id as value when the re-matched round has no such need.
+///
+/// Thread-safe: calls may run at once.
+///
+/// # Safety
+/// As for `aidmatch_rematch_json`; `need_id` is NUL-terminated and valid for the call;
+/// `explanation_json` is NULL or valid for writing one pointer.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)] // the arguments of aidmatch_rematch_json, and the need
+pub unsafe extern "C" fn aidmatch_rematch_explain_json(
+    state_json: *const c_char,
+    outcomes_json: *const c_char,
+    needs_json: *const c_char,
+    supply_json: *const c_char,
+    policy: *const c_char,
+    as_of: *const c_char,
+    flags: u32,
+    need_id: *const c_char,
+    interrupt: *const aidmatch_interrupt,
+    explanation_json: *mut *mut c_char,
+    err: *mut aidmatch_error,
+) -> aidmatch_status {
+    // SAFETY: `err` is NULL or a live error object, by the caller's contract.
+    let err = unsafe { error_object(err) };
+    run(err, || {
+        args::out_pointer(explanation_json, "explanation_json")?;
+        // SAFETY: the caller's contract on `need_id`.
+        let need = unsafe { args::utf8(need_id, "need_id") }?;
+        // SAFETY: the caller's contract on the strings and `interrupt`.
+        let r = unsafe {
+            rematch_json_inputs(
+                state_json,
+                outcomes_json,
+                needs_json,
+                supply_json,
+                policy,
+                as_of,
+                flags,
+                interrupt,
+            )
+        }?;
+        let json = explanation_of(&r.result, need)?;
+        // SAFETY: checked non-NULL and aligned; writable by contract.
+        unsafe { explanation_json.write(json.into_raw()) };
+        Ok(())
+    })
+}
+
+/// Reads the state, lists, policy, date and flags of a JSON re-match call and
+/// re-matches (the common part of `aidmatch_rematch_json` and
+/// `aidmatch_rematch_explain_json`).
+///
+/// # Safety
+/// Each string pointer is NULL or a NUL-terminated string valid for the call;
+/// `interrupt` is NULL or a live handle.
+#[allow(clippy::too_many_arguments)] // the arguments of aidmatch_rematch_json
+unsafe fn rematch_json_inputs(
+    state_json: *const c_char,
+    outcomes_json: *const c_char,
+    needs_json: *const c_char,
+    supply_json: *const c_char,
+    policy: *const c_char,
+    as_of: *const c_char,
+    flags: u32,
+    interrupt: *const aidmatch_interrupt,
+) -> Result<Rematch, Failure> {
+    // SAFETY (all six): forwarded contract.
+    let state_json = unsafe { args::utf8(state_json, "state_json") }?;
+    let outcomes_json = unsafe { args::utf8(outcomes_json, "outcomes_json") }?;
+    let needs_json = unsafe { args::optional_utf8(needs_json, "needs_json") }?;
+    let supply_json = unsafe { args::optional_utf8(supply_json, "supply_json") }?;
+    let policy = unsafe { args::optional_utf8(policy, "policy") }?;
+    let as_of = unsafe { args::optional_utf8(as_of, "as_of") }?;
+
+    let state = state_of(state_json)?;
+    let opts = ReadOptions::default();
+    let outcomes: Vec<Outcome> =
+        io::outcomes_from_bytes(outcomes_json.as_bytes(), Format::Json, &opts)?;
+    let needs: Vec<Need> = match needs_json {
+        Some(text) => io::needs_from_bytes(text.as_bytes(), Format::Json, &opts)?,
+        None => Vec::new(),
+    };
+    let supply: Option<Vec<Resource>> = match supply_json {
+        Some(text) => Some(io::supply_from_bytes(text.as_bytes(), Format::Json, &opts)?),
+        None => None,
+    };
+    // SAFETY: forwarded contract on `interrupt`.
+    let mut options = unsafe { rematch_options(as_of, flags, interrupt) }?;
+    if let Some(text) = policy {
+        options.policy = Some(Policy::from_str_auto(text).map_err(Error::from)?);
+    }
+    Ok(rematch(&state, &outcomes, needs, supply, &options)?)
 }
 
 /// Matches one emergency need (急难) at once against the capacity the state has left

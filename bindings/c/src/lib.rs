@@ -41,7 +41,8 @@ use std::ffi::c_char;
 
 pub use closed_loop::{
     AIDMATCH_REMATCH_COLD, aidmatch_match_files_with_state, aidmatch_match_json_with_state,
-    aidmatch_rematch_files, aidmatch_rematch_json, aidmatch_urgent_files, aidmatch_urgent_json,
+    aidmatch_rematch_explain_json, aidmatch_rematch_files, aidmatch_rematch_json,
+    aidmatch_urgent_files, aidmatch_urgent_json,
 };
 pub use desk::{
     aidmatch_desk, aidmatch_desk_free, aidmatch_desk_insert, aidmatch_desk_open,

@@ -221,16 +221,22 @@ pub unsafe extern "C" fn aidmatch_explain_json(
                 interrupt,
             )
         }?;
-        let explanation = result.explain(need).ok_or_else(|| {
-            Failure::invalid(format!("the needs list has no need {need:?}"))
-                .column("need_id")
-                .value(need)
-        })?;
-        let json = c_string_of(explanation.to_json())?;
+        let json = explanation_of(&result, need)?;
         // SAFETY: checked non-NULL and aligned; writable by contract.
         unsafe { explanation_json.write(json.into_raw()) };
         Ok(())
     })
+}
+
+/// The explanation of `need` in `result` as a C string; invalid input naming column
+/// `need_id` when the run has no such need.
+pub(crate) fn explanation_of(result: &MatchResult, need: &str) -> Result<CString, Failure> {
+    let explanation = result.explain(need).ok_or_else(|| {
+        Failure::invalid(format!("the needs list has no need {need:?}"))
+            .column("need_id")
+            .value(need)
+    })?;
+    c_string_of(explanation.to_json())
 }
 
 /// Reads the lists, policy and date of a JSON call and runs the engine on them (the

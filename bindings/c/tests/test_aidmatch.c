@@ -512,6 +512,16 @@ static void test_closed_loop_json(const char *data) {
         aidmatch_string_free(cold);
         aidmatch_string_free(cold_state);
     }
+    /* Why N2 went unmatched this round: R2, declined, is a near miss failing "declined". */
+    {
+        char *why = NULL;
+        CHECK_STATUS(aidmatch_rematch_explain_json(state, outcomes, new_needs, NULL, NULL, "2024-10-08", 0, "N2",
+                                                   NULL, &why, err),
+                     AIDMATCH_STATUS_OK);
+        CHECK(why != NULL && strncmp(why, "{\"need_id\":\"N2\"", 15) == 0);
+        CHECK(why != NULL && strstr(why, "{\"resource_id\":\"R2\",\"failed\":[\"declined\"]}") != NULL);
+        aidmatch_string_free(why);
+    }
 
     /* An emergency between rounds, into the state the re-match returned. */
     if (state2 != NULL) {

@@ -284,6 +284,91 @@ fn rematch_json_equals_the_engines_rematch() {
     assert_eq!(s, AIDMATCH_STATUS_OK, "{}", err.message());
 }
 
+/// Calls aidmatch_rematch_explain_json with `a` and `need`; returns the status and text.
+fn call_rematch_explain(
+    a: &RematchArgs<'_>,
+    need: Option<&str>,
+    err: &ErrObj,
+) -> (aidmatch_status, Option<String>) {
+    let [state, outcomes, needs, supply, policy, as_of, need] = [
+        a.state, a.outcomes, a.needs, a.supply, a.policy, a.as_of, need,
+    ]
+    .map(|s| s.map(c));
+    let mut out: *mut c_char = std::ptr::null_mut();
+    // SAFETY: NUL-terminated strings or NULL; a writable output.
+    let s = unsafe {
+        aidmatch_rematch_explain_json(
+            p(&state),
+            p(&outcomes),
+            p(&needs),
+            p(&supply),
+            p(&policy),
+            p(&as_of),
+            a.flags,
+            p(&need),
+            a.interrupt,
+            &mut out,
+            err.0,
+        )
+    };
+    (s, take(out))
+}
+
+#[test]
+fn rematch_explain_json_explains_a_need_of_the_re_matched_round() {
+    let err = ErrObj::new();
+    let (_, _, state) = first_round(&err);
+    let state = state.expect("state");
+    let args = RematchArgs {
+        state: Some(&state),
+        ..RematchArgs::default()
+    };
+    let (s, text) = call_rematch_explain(&args, Some("N2"), &err);
+    assert_eq!(s, AIDMATCH_STATUS_OK, "{}", err.message());
+    let text = text.expect("explanation");
+    // The engine's re-match of the same state and feedback explains N2 the same way.
+    let (_, engine_state) = engine_first_round();
+    let opts = ReadOptions::default();
+    let outcomes = io::outcomes_from_bytes(OUTCOMES.as_bytes(), Format::Json, &opts).expect("o");
+    let new = io::needs_from_bytes(NEW_NEEDS.as_bytes(), Format::Json, &opts).expect("n");
+    let r = rematch(
+        &engine_state,
+        &outcomes,
+        new,
+        None,
+        &RematchOptions::new(date(NEXT)),
+    )
+    .expect("engine rematch");
+    let want = r
+        .result
+        .explain("N2")
+        .expect("N2 is in the round")
+        .to_json();
+    assert_eq!(text, want);
+    // N2 declined R2 (by the provider): R2 is a near miss failing "declined".
+    let doc = json(&text);
+    let miss = doc["near_misses"]
+        .as_array()
+        .and_then(|m| m.iter().find(|m| m["resource_id"] == "R2"))
+        .unwrap_or_else(|| panic!("R2 among the near misses: {doc}"));
+    assert!(
+        miss["failed"]
+            .as_array()
+            .expect("list")
+            .contains(&"declined".into())
+    );
+    // N1's pair was accepted: kept, not matched again, so not a need of the round.
+    let (s, text) = call_rematch_explain(&args, Some("N1"), &err);
+    assert_eq!((s, text), (AIDMATCH_STATUS_INVALID_INPUT, None));
+    assert_eq!(
+        (err.column().as_deref(), err.value().as_deref()),
+        (Some("need_id"), Some("N1"))
+    );
+    let (s, _) = call_rematch_explain(&args, None, &err);
+    assert_eq!(s, AIDMATCH_STATUS_NULL_PARAMETER);
+    assert!(err.message().contains("need_id"), "{}", err.message());
+}
+
 #[test]
 fn rematch_json_rejects_hostile_arguments_and_writes_nothing() {
     let err = ErrObj::new();

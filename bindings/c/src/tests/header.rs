@@ -67,6 +67,7 @@ fn header_declares_every_export_and_the_version() {
         "aidmatch_string_free",
         "aidmatch_match_json_with_state",
         "aidmatch_rematch_json",
+        "aidmatch_rematch_explain_json",
         "aidmatch_urgent_json",
         "aidmatch_match_files_with_state",
         "aidmatch_rematch_files",
