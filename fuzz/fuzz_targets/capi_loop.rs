@@ -9,7 +9,9 @@
 //! Properties: never `PANIC` or `INTERNAL`; on `OK` both outputs are written, the result
 //! is JSON, the next state reads back (`State::from_json`) and holds every need of the
 //! result's `changes` (re-match) or the emergency need (insertion); on failure neither
-//! output is written and the error object has a message.
+//! output is written and the error object has a message. After an `OK` re-match,
+//! `aidmatch_rematch_explain_json` on the same arguments explains its first need (or
+//! refuses it, `INVALID_INPUT`, when that need was kept).
 #![no_main]
 
 use std::ffi::{CStr, CString, c_char};
@@ -19,7 +21,8 @@ use std::sync::OnceLock;
 use aidmatch::snapshot::State;
 use aidmatch_capi::{
     aidmatch_error, aidmatch_error_free, aidmatch_error_message, aidmatch_error_new,
-    aidmatch_match_json_with_state, aidmatch_rematch_json, aidmatch_status,
+    aidmatch_match_json_with_state, aidmatch_rematch_explain_json, aidmatch_rematch_json,
+    aidmatch_status,
     aidmatch_string_free, aidmatch_urgent_json,
 };
 use libfuzzer_sys::fuzz_target;
@@ -145,6 +148,40 @@ fuzz_target!(|data: &[u8]| {
         for c in changes {
             let id = c["need_id"].as_str().unwrap_or_default();
             assert!(ids.contains(id), "change of unknown need {id}");
+        }
+        // The same re-match explains its first need (a kept one is not in the round).
+        if let Some(c) = changes.first() {
+            let id = c["need_id"].as_str().unwrap_or_default();
+            let kept = c["change"] == "kept";
+            let need = CString::new(id).unwrap_or_default();
+            let mut text = ptr::null_mut();
+            // SAFETY: as above; `text` is writable.
+            let status = unsafe {
+                aidmatch_rematch_explain_json(
+                    state.as_ptr(),
+                    ptr_of(1),
+                    ptr_of(2),
+                    ptr::null(),
+                    ptr::null(),
+                    ptr_of(4),
+                    flags,
+                    need.as_ptr(),
+                    ptr::null(),
+                    &mut text,
+                    err,
+                )
+            };
+            let want = if kept {
+                aidmatch_status::AIDMATCH_STATUS_INVALID_INPUT
+            } else {
+                aidmatch_status::AIDMATCH_STATUS_OK
+            };
+            assert_eq!(status, want, "explaining {id} ({})", c["change"]);
+            if let Some(text) = take(text) {
+                let e: serde_json::Value = serde_json::from_str(&text)
+                    .unwrap_or_else(|e| panic!("explanation is not JSON: {e}"));
+                assert_eq!(e["need_id"], id, "explained another need");
+            }
         }
     }
 
