@@ -281,7 +281,7 @@ impl Ui {
 
 /// Prints the explanation of `need` in `result` as pretty JSON; bad input if the run
 /// has no such need.
-fn print_explanation(ui: &Ui, result: &MatchResult, need: &str) -> Result<ExitCode, Failure> {
+fn print_explanation(ui: &Ui, result: &MatchResult, need: &str) -> Result<(), Failure> {
     let Some(explanation) = result.explain(need) else {
         return Err(Failure::Input(format!(
             "{}: {need}",
@@ -291,7 +291,7 @@ fn print_explanation(ui: &Ui, result: &MatchResult, need: &str) -> Result<ExitCo
     let text =
         serde_json::to_string_pretty(&explanation).map_err(|e| Failure::Run(e.to_string()))?;
     println!("{text}");
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
@@ -359,12 +359,11 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
                 "{:?}  {} {}",
                 r.summary.changes, r.summary.warm.mode, r.summary.outcomes.rows
             ));
-            let status = match &explain {
-                Some(need) => print_explanation(ui, &r.result, need)?,
-                None => ExitCode::SUCCESS,
-            };
+            if let Some(need) = &explain {
+                print_explanation(ui, &r.result, need)?;
+            }
             exit_without_freeing((state, r));
-            Ok(status)
+            Ok(ExitCode::SUCCESS)
         }
         Command::Urgent {
             previous,
@@ -397,7 +396,8 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
         Command::Explain { need, inputs } => {
             let (lists, policy, options) = load(&inputs)?;
             let result = solve(ui, &lists, &policy, &options)?;
-            print_explanation(ui, &result, &need)
+            print_explanation(ui, &result, &need)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Generate { scale, seed, out } => {
             let scale = match scale {
