@@ -59,6 +59,10 @@ public final class AidmatchTest {
 
         int AIDMATCH_REMATCH_COLD = 1;
 
+        int aidmatch_rematch_explain_json(byte[] stateJson, byte[] outcomesJson, byte[] needsJson,
+                byte[] supplyJson, byte[] policy, byte[] asOf, int flags, byte[] needId, Pointer interrupt,
+                PointerByReference explanationJson, Pointer err);
+
         int aidmatch_rematch_json(byte[] stateJson, byte[] outcomesJson, byte[] needsJson, byte[] supplyJson,
                 byte[] policy, byte[] asOf, int flags, Pointer interrupt, PointerByReference resultJson,
                 PointerByReference nextStateJson, Pointer err);
@@ -231,6 +235,15 @@ public final class AidmatchTest {
                 "N5 new on R3");
         check(second != null && !second.contains("\"need_id\":\"N2\",\"household_id\":\"H2\",\"resource_id\":\"R2\""),
                 "declined N2-R2 does not return");
+
+        // Why N2 went without help this round: the declined R2 is a near miss.
+        PointerByReference why = new PointerByReference();
+        checkStatus(lib.aidmatch_rematch_explain_json(utf8z(stored), utf8z(outcomes), utf8z(newNeeds), null, null,
+                utf8z("2024-10-08"), 0, utf8z("N2"), null, why, err), Aidmatch.AIDMATCH_STATUS_OK, err,
+                "rematch explain");
+        String explanation = take(why);
+        check(explanation != null && explanation.contains("{\"resource_id\":\"R2\",\"failed\":[\"declined\"]}"),
+                "R2 declined: " + explanation);
 
         // A Chinese value in the feedback comes back intact in the error.
         String bad = outcomes.replace("\"accepted\"", "\"已接受吗\"");
