@@ -461,6 +461,21 @@ impl LoopState {
     fn write_dir(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
         detached(py, || self.inner.save(&path))
     }
+
+    /// The round's date, ``YYYY-MM-DD`` (use ``LoopState.run_date``).
+    fn run_date(&self) -> String {
+        self.inner.snapshot.run_date.to_string()
+    }
+
+    /// Needs of the round (use ``LoopState.needs``).
+    fn needs(&self) -> usize {
+        self.inner.inputs.needs.len()
+    }
+
+    /// Pairs of the round, whatever their status (use ``LoopState.pairs``).
+    fn pairs(&self) -> usize {
+        self.inner.snapshot.pairs.len()
+    }
 }
 
 /// An emergency desk: a state kept in memory, prepared once, into which emergency needs

@@ -235,6 +235,8 @@ def test_state_json_round_trip_and_to_dir(first, tmp_path):
     assert text.startswith('{"format":"aidmatch-state-v1"')
     loaded = aidmatch.state_from_json(text)
     assert isinstance(loaded, aidmatch.LoopState)
+    assert (loaded.run_date, loaded.needs, loaded.pairs) == (AS_OF, 300, len(first.assignments))
+    assert repr(loaded) == f"LoopState(run_date='{AS_OF}', needs=300, pairs={len(first.assignments)})"
     assert loaded.state_json() == text
     outcomes = feedback(first)
     direct = first.rematch(outcomes, as_of=LATER)

@@ -652,8 +652,23 @@ class LoopState(_Loop):
         # Pickled as its state document (for multiprocessing, joblib, notebook caches).
         return (state_from_json, (self.state_json(),))
 
+    @property
+    def run_date(self) -> str:
+        """The date of the round this state follows, ``YYYY-MM-DD``."""
+        return self._inner.run_date()
+
+    @property
+    def needs(self) -> int:
+        """Needs of the round (those with kept pairs included)."""
+        return self._inner.needs()
+
+    @property
+    def pairs(self) -> int:
+        """Pairs of the round, whatever their status (proposed, accepted, declined...)."""
+        return self._inner.pairs()
+
     def __repr__(self) -> str:
-        return "LoopState()"
+        return f"LoopState(run_date={self.run_date!r}, needs={self.needs}, pairs={self.pairs})"
 
 
 def load_state(path: Union[str, "os.PathLike[str]"]) -> LoopState:
