@@ -8,7 +8,7 @@ use aidmatch_engine::date::Date;
 use aidmatch_engine::io::{self, Format, ReadOptions};
 use aidmatch_engine::model::Inputs;
 use aidmatch_engine::outcome::LoopRules;
-use aidmatch_engine::rematch::{RematchOptions, rematch};
+use aidmatch_engine::rematch::{Rematch, RematchOptions, rematch};
 use aidmatch_engine::snapshot::State;
 use aidmatch_engine::urgent::insert_urgent;
 use aidmatch_engine::{Policy, RunOptions};
@@ -184,6 +184,17 @@ pub(super) fn call_urgent(
     (s, take(result), take(next))
 }
 
+/// The engine's own re-match of the first round with the test feedback and new needs
+/// (what `RematchArgs::default()` passes).
+fn engine_rematch() -> Rematch {
+    let (_, engine_state) = engine_first_round();
+    let opts = ReadOptions::default();
+    let outcomes = io::outcomes_from_bytes(OUTCOMES.as_bytes(), Format::Json, &opts).expect("o");
+    let new = io::needs_from_bytes(NEW_NEEDS.as_bytes(), Format::Json, &opts).expect("n");
+    let options = RematchOptions::new(date(NEXT));
+    rematch(&engine_state, &outcomes, new, None, &options).expect("engine rematch")
+}
+
 pub(super) fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).expect("JSON")
 }
@@ -215,18 +226,7 @@ fn rematch_json_equals_the_engines_rematch() {
     assert_eq!(s, AIDMATCH_STATUS_OK, "{}", err.message());
     let (result, next) = (result.expect("result"), next.expect("next"));
 
-    let (_, engine_state) = engine_first_round();
-    let opts = ReadOptions::default();
-    let outcomes = io::outcomes_from_bytes(OUTCOMES.as_bytes(), Format::Json, &opts).expect("o");
-    let new = io::needs_from_bytes(NEW_NEEDS.as_bytes(), Format::Json, &opts).expect("n");
-    let r = rematch(
-        &engine_state,
-        &outcomes,
-        new,
-        None,
-        &RematchOptions::new(date(NEXT)),
-    )
-    .expect("engine rematch");
+    let r = engine_rematch();
     assert_eq!(next, r.state.to_json().expect("next json"));
     let (ours, theirs) = (json(&result), json(&r.to_json()));
     for key in [
@@ -327,18 +327,7 @@ fn rematch_explain_json_explains_a_need_of_the_re_matched_round() {
     assert_eq!(s, AIDMATCH_STATUS_OK, "{}", err.message());
     let text = text.expect("explanation");
     // The engine's re-match of the same state and feedback explains N2 the same way.
-    let (_, engine_state) = engine_first_round();
-    let opts = ReadOptions::default();
-    let outcomes = io::outcomes_from_bytes(OUTCOMES.as_bytes(), Format::Json, &opts).expect("o");
-    let new = io::needs_from_bytes(NEW_NEEDS.as_bytes(), Format::Json, &opts).expect("n");
-    let r = rematch(
-        &engine_state,
-        &outcomes,
-        new,
-        None,
-        &RematchOptions::new(date(NEXT)),
-    )
-    .expect("engine rematch");
+    let r = engine_rematch();
     let want = r
         .result
         .explain("N2")
