@@ -32,7 +32,7 @@ use crate::error::{Failure, aidmatch_error};
 use crate::matching::aidmatch_interrupt;
 use crate::status::aidmatch_status;
 use crate::two_lists::{
-    c_string_of, explanation_of, match_json_inputs, optional_path, path, read_policy, run_date,
+    c_string_of, explain_into, match_json_inputs, optional_path, path, read_policy, run_date,
     run_options,
 };
 
@@ -282,12 +282,7 @@ pub unsafe extern "C" fn aidmatch_rematch_explain_json(
     explanation_json: *mut *mut c_char,
     err: *mut aidmatch_error,
 ) -> aidmatch_status {
-    // SAFETY: `err` is NULL or a live error object, by the caller's contract.
-    let err = unsafe { error_object(err) };
-    run(err, || {
-        args::out_pointer(explanation_json, "explanation_json")?;
-        // SAFETY: the caller's contract on `need_id`.
-        let need = unsafe { args::utf8(need_id, "need_id") }?;
+    let round = || {
         // SAFETY: the caller's contract on the strings and `interrupt`.
         let r = unsafe {
             rematch_json_inputs(
@@ -301,11 +296,10 @@ pub unsafe extern "C" fn aidmatch_rematch_explain_json(
                 interrupt,
             )
         }?;
-        let json = explanation_of(&r.result, need)?;
-        // SAFETY: checked non-NULL and aligned; writable by contract.
-        unsafe { explanation_json.write(json.into_raw()) };
-        Ok(())
-    })
+        Ok(r.result)
+    };
+    // SAFETY: the caller's contract on `err`, `need_id` and `explanation_json`.
+    unsafe { explain_into(err, need_id, explanation_json, round) }
 }
 
 /// Reads the state, lists, policy, date and flags of a JSON re-match call and

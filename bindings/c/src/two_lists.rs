@@ -204,12 +204,7 @@ pub unsafe extern "C" fn aidmatch_explain_json(
     explanation_json: *mut *mut c_char,
     err: *mut aidmatch_error,
 ) -> aidmatch_status {
-    // SAFETY: `err` is NULL or a live error object, by the caller's contract.
-    let err = unsafe { error_object(err) };
-    run(err, || {
-        args::out_pointer(explanation_json, "explanation_json")?;
-        // SAFETY: the caller's contract on `need_id`.
-        let need = unsafe { args::utf8(need_id, "need_id") }?;
+    let round = || {
         // SAFETY: the caller's contract on the strings and `interrupt`.
         let (_, _, result) = unsafe {
             match_json_inputs(
@@ -221,22 +216,42 @@ pub unsafe extern "C" fn aidmatch_explain_json(
                 interrupt,
             )
         }?;
-        let json = explanation_of(&result, need)?;
+        Ok(result)
+    };
+    // SAFETY: the caller's contract on `err`, `need_id` and `explanation_json`.
+    unsafe { explain_into(err, need_id, explanation_json, round) }
+}
+
+/// The frame of the explain calls: checks the output pointer and `need_id`, runs the
+/// round (`round`), and writes the need's explanation; invalid input naming column
+/// `need_id` when the round has no such need.
+///
+/// # Safety
+/// `err` is NULL or a live error object; `need_id` is NULL or a NUL-terminated string
+/// valid for the call; `explanation_json` is NULL or valid for writing one pointer.
+pub(crate) unsafe fn explain_into(
+    err: *mut aidmatch_error,
+    need_id: *const c_char,
+    explanation_json: *mut *mut c_char,
+    round: impl FnOnce() -> Result<MatchResult, Failure>,
+) -> aidmatch_status {
+    // SAFETY: guaranteed by the caller.
+    let err = unsafe { error_object(err) };
+    run(err, || {
+        args::out_pointer(explanation_json, "explanation_json")?;
+        // SAFETY: guaranteed by the caller.
+        let need = unsafe { args::utf8(need_id, "need_id") }?;
+        let result = round()?;
+        let explanation = result.explain(need).ok_or_else(|| {
+            Failure::invalid(format!("the needs list has no need {need:?}"))
+                .column("need_id")
+                .value(need)
+        })?;
+        let json = c_string_of(explanation.to_json())?;
         // SAFETY: checked non-NULL and aligned; writable by contract.
         unsafe { explanation_json.write(json.into_raw()) };
         Ok(())
     })
-}
-
-/// The explanation of `need` in `result` as a C string; invalid input naming column
-/// `need_id` when the run has no such need.
-pub(crate) fn explanation_of(result: &MatchResult, need: &str) -> Result<CString, Failure> {
-    let explanation = result.explain(need).ok_or_else(|| {
-        Failure::invalid(format!("the needs list has no need {need:?}"))
-            .column("need_id")
-            .value(need)
-    })?;
-    c_string_of(explanation.to_json())
 }
 
 /// Reads the lists, policy and date of a JSON call and runs the engine on them (the

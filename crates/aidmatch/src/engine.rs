@@ -1433,37 +1433,36 @@ fn capacity_detail(
     for a in order {
         let j = arcs.res[a] as usize;
         let r = &resources[j];
-        let (full, spent) = (res_count[j] >= r.capacity, res_count[j] >= caps[j]);
-        if !full && !spent && household_full {
+        let state = if res_count[j] >= r.capacity {
+            0
+        } else if res_count[j] >= caps[j] {
+            1
+        } else if household_full {
             continue;
-        }
+        } else {
+            2
+        };
         // Only the first few are named (formatting the rest cost more than the rest of
         // the report at province scale: some 16 texts per unmatched need).
         if named == DETAIL_RESOURCES {
-            rest[if full {
-                0
-            } else if spent {
-                1
-            } else {
-                2
-            }] += 1;
+            rest[state] += 1;
             continue;
         }
         named += 1;
-        parts.push(if full {
-            format!(
+        parts.push(match state {
+            0 => format!(
                 "{} full ({} of {} places)",
                 r.resource_id, res_count[j], r.capacity
-            )
-        } else if spent {
-            let budget = r.budget.map_or(String::new(), |b| b.to_string());
-            format!(
-                "{} budget spent ({} of {budget})",
-                r.resource_id,
-                Quantity(res_spent[j])
-            )
-        } else {
-            format!("{} not used by the optimum", r.resource_id)
+            ),
+            1 => {
+                let budget = r.budget.map_or(String::new(), |b| b.to_string());
+                format!(
+                    "{} budget spent ({} of {budget})",
+                    r.resource_id,
+                    Quantity(res_spent[j])
+                )
+            }
+            _ => format!("{} not used by the optimum", r.resource_id),
         });
     }
     if let Some(more) = more_resources(rest) {
