@@ -138,6 +138,19 @@ typedef struct aidmatch_interrupt aidmatch_interrupt;
 // freed while another thread reads it.
 typedef struct aidmatch_matching aidmatch_matching;
 
+// A round of the two lists kept in memory: a first match, a re-match, or a stored state.
+//
+// **Ownership:** created by `aidmatch_round_match_json`, `aidmatch_round_open_json`,
+// `aidmatch_round_open_dir` or `aidmatch_round_rematch_json`, owned by the caller, freed
+// at most once by `aidmatch_round_free`. A round does not depend on the round it was
+// re-matched from: either may be freed first. Passing a freed handle to any function is
+// undefined behaviour (it cannot be detected); NULL is `AIDMATCH_STATUS_NULL_PARAMETER`
+// (a no-op for `aidmatch_round_free`).
+//
+// **Thread safety:** a round never changes once made; any number of threads may call
+// the functions that take it at once. It must not be freed while another thread uses it.
+typedef struct aidmatch_round aidmatch_round;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -729,6 +742,204 @@ aidmatch_status aidmatch_matching_weight(const struct aidmatch_matching *m,
 // # Safety
 // `m` is NULL or a handle from `aidmatch_max_weight_matching` not yet freed.
 void aidmatch_matching_free(struct aidmatch_matching *m);
+
+// Matches a first round as `aidmatch_match_json` does and keeps it in memory.
+//
+// Arguments and statuses as for `aidmatch_match_json`; on success stores a new handle
+// in `*out` (free it with `aidmatch_round_free`), on failure `*out` is untouched.
+//
+// Thread-safe: calls may run at once.
+//
+// # Safety
+// As for `aidmatch_match_json`; `out` is NULL or valid for writing one pointer.
+aidmatch_status aidmatch_round_match_json(const char *needs_json,
+                                          const char *supply_json,
+                                          const char *exclusions_json,
+                                          const char *policy,
+                                          const char *as_of,
+                                          const struct aidmatch_interrupt *interrupt,
+                                          struct aidmatch_round **out,
+                                          struct aidmatch_error *err);
+
+// Takes up a stored state document (as `aidmatch_round_state_json`,
+// `aidmatch_match_json_with_state`, `aidmatch_rematch_json`, `aidmatch_urgent_json` or
+// `aidmatch_desk_state` return it) as a round: one to re-match, store or open a desk on.
+// It has no result of its own: `aidmatch_round_result_json` and
+// `aidmatch_round_explain_json` on it are `AIDMATCH_STATUS_INVALID_INPUT`.
+//
+// On success stores a new handle in `*out`; on failure `*out` is untouched.
+//
+// Returns `AIDMATCH_STATUS_OK`; `AIDMATCH_STATUS_NULL_PARAMETER` (`state_json` or
+// `out`); `AIDMATCH_STATUS_INVALID_UTF8`; `AIDMATCH_STATUS_MALFORMED_JSON`;
+// `AIDMATCH_STATUS_INVALID_INPUT` (not an aidmatch state; a bad list value located by
+// row, column and value).
+//
+// Thread-safe: calls may run at once.
+//
+// # Safety
+// `state_json` is NULL or a NUL-terminated string valid for the call; `out` is NULL or
+// valid for writing one pointer; `err` is NULL or a live error object not in use by
+// another thread.
+aidmatch_status aidmatch_round_open_json(const char *state_json,
+                                         struct aidmatch_round **out,
+                                         struct aidmatch_error *err);
+
+// Takes up a stored state folder (as `aidmatch_round_save`,
+// `aidmatch_match_files_with_state`, `aidmatch_rematch_files`, `aidmatch_desk_save` or
+// the command line write it) as a round, as `aidmatch_round_open_json` does a document.
+//
+// Returns the statuses of `aidmatch_round_open_json` (`dir` in place of `state_json`),
+// and `AIDMATCH_STATUS_IO` when a file cannot be read (the message names the path).
+//
+// Thread-safe: calls may run at once.
+//
+// # Safety
+// `dir` is NULL or a NUL-terminated string valid for the call; `out` is NULL or valid
+// for writing one pointer; `err` is NULL or a live error object not in use by another
+// thread.
+aidmatch_status aidmatch_round_open_dir(const char *dir,
+                                        struct aidmatch_round **out,
+                                        struct aidmatch_error *err);
+
+// Re-matches a round after feedback into a new round, exactly as `aidmatch_rematch_json`
+// does with the round's state: same result, changes, figures and next state.
+//
+// `round` is the round to carry on (it is not changed); the other arguments are those
+// of `aidmatch_rematch_json` after `state_json`. On success stores the new round in
+// `*next` (free it with `aidmatch_round_free`); on failure `*next` is untouched.
+//
+// Returns the statuses of `aidmatch_rematch_json`; `AIDMATCH_STATUS_NULL_PARAMETER` for
+// a NULL `round` or `next`.
+//
+// Thread-safe: calls may run at once, on the same round too.
+//
+// # Safety
+// `round` is NULL or a live handle; the strings and `interrupt` as for
+// `aidmatch_rematch_json`; `next` is NULL or valid for writing one pointer; `err` is
+// NULL or a live error object not in use by another thread.
+aidmatch_status aidmatch_round_rematch_json(const struct aidmatch_round *round,
+                                            const char *outcomes_json,
+                                            const char *needs_json,
+                                            const char *supply_json,
+                                            const char *policy,
+                                            const char *as_of,
+                                            uint32_t flags,
+                                            const struct aidmatch_interrupt *interrupt,
+                                            struct aidmatch_round **next,
+                                            struct aidmatch_error *err);
+
+// The round's result as one JSON document: for a first match what `aidmatch_match_json`
+// returns (`{assignments, unmatched, referrals, summary}`), for a re-match what
+// `aidmatch_rematch_json` returns as `result_json` (also `changes` and `rematch`).
+//
+// On success stores a new string in `*result_json` (free it with
+// `aidmatch_string_free`); on failure it is untouched.
+//
+// Returns `AIDMATCH_STATUS_OK`; `AIDMATCH_STATUS_NULL_PARAMETER` (`round` or
+// `result_json`); `AIDMATCH_STATUS_INVALID_INPUT` (column `round`) for a round opened
+// from a stored state, which has no result.
+//
+// Thread-safe.
+//
+// # Safety
+// `round` is NULL or a live handle; `result_json` is NULL or valid for writing one
+// pointer; `err` is NULL or a live error object not in use by another thread.
+aidmatch_status aidmatch_round_result_json(const struct aidmatch_round *round,
+                                           char **result_json,
+                                           struct aidmatch_error *err);
+
+// Why one need of the round was matched or not, without running anything again: the
+// explanation `aidmatch_explain_json` (first match) or `aidmatch_rematch_explain_json`
+// (re-match) returns for the same arguments.
+//
+// On success stores a new string in `*explanation_json` (free it with
+// `aidmatch_string_free`); on failure it is untouched.
+//
+// Returns `AIDMATCH_STATUS_OK`; `AIDMATCH_STATUS_NULL_PARAMETER` (`round`, `need_id` or
+// `explanation_json`); `AIDMATCH_STATUS_INVALID_UTF8` (`need_id`);
+// `AIDMATCH_STATUS_INVALID_INPUT` with column `need_id` and the id as value when the
+// round has no such need (needs kept from an earlier round are not matched again, so
+// they have none), with column `round` for a round opened from a stored state.
+//
+// Thread-safe.
+//
+// # Safety
+// `round` is NULL or a live handle; `need_id` is NULL or a NUL-terminated string valid
+// for the call; `explanation_json` is NULL or valid for writing one pointer; `err` is
+// NULL or a live error object not in use by another thread.
+aidmatch_status aidmatch_round_explain_json(const struct aidmatch_round *round,
+                                            const char *need_id,
+                                            char **explanation_json,
+                                            struct aidmatch_error *err);
+
+// The round's state as one JSON document, to store and take up again with
+// `aidmatch_round_open_json` (or hand to `aidmatch_rematch_json`,
+// `aidmatch_urgent_json`, `aidmatch_desk_open`): for a first match what
+// `aidmatch_match_json_with_state` returns as `state_json`, for a re-match what
+// `aidmatch_rematch_json` returns as `next_state_json`.
+//
+// On success stores a new string in `*state_json` (free it with
+// `aidmatch_string_free`); on failure it is untouched.
+//
+// Returns `AIDMATCH_STATUS_OK`; `AIDMATCH_STATUS_NULL_PARAMETER` (`round` or
+// `state_json`).
+//
+// Thread-safe.
+//
+// # Safety
+// `round` is NULL or a live handle; `state_json` is NULL or valid for writing one
+// pointer; `err` is NULL or a live error object not in use by another thread.
+aidmatch_status aidmatch_round_state_json(const struct aidmatch_round *round,
+                                          char **state_json,
+                                          struct aidmatch_error *err);
+
+// Writes the round into the folder `out_dir` (created if missing; each file
+// atomically), as the command line does: a first match writes what `match --snapshot`
+// writes (the result files and the state), a re-match what `rematch` writes (also
+// `changes.csv` and `rematch.json`), a stored state its state files alone. The state
+// files are what `aidmatch_round_open_dir`, `aidmatch_rematch_files`,
+// `aidmatch_urgent_files` and the command line read.
+//
+// Returns `AIDMATCH_STATUS_OK`; `AIDMATCH_STATUS_NULL_PARAMETER` (`round` or
+// `out_dir`); `AIDMATCH_STATUS_IO` when a file cannot be written (the message names the
+// path).
+//
+// Thread-safe, but two calls must not write the same `out_dir` at once.
+//
+// # Safety
+// `round` is NULL or a live handle; `out_dir` is NULL or a NUL-terminated string valid
+// for the call; `err` is NULL or a live error object not in use by another thread.
+aidmatch_status aidmatch_round_save(const struct aidmatch_round *round,
+                                    const char *out_dir,
+                                    struct aidmatch_error *err);
+
+// Opens an emergency desk on the round's state, for insertions dated `as_of`
+// (`"YYYY-MM-DD"`; NULL = today in UTC), as `aidmatch_desk_open` does on the state
+// document (the desk holds its own copy: the round may be freed first).
+//
+// On success stores a new desk in `*out` (free it with `aidmatch_desk_free`); on failure
+// `*out` is untouched.
+//
+// Returns `AIDMATCH_STATUS_OK`; `AIDMATCH_STATUS_NULL_PARAMETER` (`round` or `out`);
+// `AIDMATCH_STATUS_INVALID_INPUT` (an invalid date).
+//
+// Thread-safe.
+//
+// # Safety
+// `round` is NULL or a live handle; `as_of` is NULL or a NUL-terminated string valid for
+// the call; `out` is NULL or valid for writing one pointer; `err` is NULL or a live
+// error object not in use by another thread.
+aidmatch_status aidmatch_round_desk(const struct aidmatch_round *round,
+                                    const char *as_of,
+                                    struct aidmatch_desk **out,
+                                    struct aidmatch_error *err);
+
+// Frees a round. NULL is a no-op. Free it at most once, and not while another thread
+// uses it; rounds made from it and desks opened on it stay valid.
+//
+// # Safety
+// `round` is NULL or a handle from an `aidmatch_round_*` function not yet freed.
+void aidmatch_round_free(struct aidmatch_round *round);
 
 // The symbolic name of a status code (`"AIDMATCH_STATUS_INFEASIBLE"` for 3), or
 // `"AIDMATCH_STATUS_UNKNOWN"` for a number this version does not define.

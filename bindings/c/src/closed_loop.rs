@@ -320,15 +320,66 @@ unsafe fn rematch_json_inputs(
     flags: u32,
     interrupt: *const aidmatch_interrupt,
 ) -> Result<Rematch, Failure> {
-    // SAFETY (all six): forwarded contract.
+    // SAFETY (both): forwarded contract.
     let state_json = unsafe { args::utf8(state_json, "state_json") }?;
+    let feedback = unsafe {
+        feedback_json(
+            outcomes_json,
+            needs_json,
+            supply_json,
+            policy,
+            as_of,
+            flags,
+            interrupt,
+        )
+    }?;
+    feedback.rematch(&state_of(state_json)?)
+}
+
+/// What a JSON re-match call brings to a state: the outcomes, the new needs, the supply
+/// replacing the round's, and the options (date, flags, policy, interrupt).
+pub(crate) struct Feedback {
+    outcomes: Vec<Outcome>,
+    needs: Vec<Need>,
+    supply: Option<Vec<Resource>>,
+    options: RematchOptions,
+}
+
+impl Feedback {
+    /// Re-matches `state` with this feedback.
+    pub(crate) fn rematch(self, state: &State) -> Result<Rematch, Failure> {
+        let Feedback {
+            outcomes,
+            needs,
+            supply,
+            options,
+        } = self;
+        Ok(rematch(state, &outcomes, needs, supply, &options)?)
+    }
+}
+
+/// Reads the feedback arguments of a JSON re-match call (those of
+/// `aidmatch_rematch_json` after the state).
+///
+/// # Safety
+/// Each string pointer is NULL or a NUL-terminated string valid for the call;
+/// `interrupt` is NULL or a live handle.
+pub(crate) unsafe fn feedback_json(
+    outcomes_json: *const c_char,
+    needs_json: *const c_char,
+    supply_json: *const c_char,
+    policy: *const c_char,
+    as_of: *const c_char,
+    flags: u32,
+    interrupt: *const aidmatch_interrupt,
+) -> Result<Feedback, Failure> {
+    // SAFETY (all five): forwarded contract.
     let outcomes_json = unsafe { args::utf8(outcomes_json, "outcomes_json") }?;
     let needs_json = unsafe { args::optional_utf8(needs_json, "needs_json") }?;
     let supply_json = unsafe { args::optional_utf8(supply_json, "supply_json") }?;
     let policy = unsafe { args::optional_utf8(policy, "policy") }?;
     let as_of = unsafe { args::optional_utf8(as_of, "as_of") }?;
 
-    let state = state_of(state_json)?;
     let opts = ReadOptions::default();
     let outcomes: Vec<Outcome> =
         io::outcomes_from_bytes(outcomes_json.as_bytes(), Format::Json, &opts)?;
@@ -345,7 +396,12 @@ unsafe fn rematch_json_inputs(
     if let Some(text) = policy {
         options.policy = Some(Policy::from_str_auto(text).map_err(Error::from)?);
     }
-    Ok(rematch(&state, &outcomes, needs, supply, &options)?)
+    Ok(Feedback {
+        outcomes,
+        needs,
+        supply,
+        options,
+    })
 }
 
 /// Matches one emergency need (急难) at once against the capacity the state has left

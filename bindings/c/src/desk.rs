@@ -72,7 +72,7 @@ unsafe fn lock<'a>(desk: *const aidmatch_desk) -> Result<MutexGuard<'a, UrgentDe
 ///
 /// # Safety
 /// `out` was checked by `args::out_pointer`.
-unsafe fn open_into(
+pub(crate) unsafe fn open_into(
     state: State,
     as_of: Option<&str>,
     out: *mut *mut aidmatch_desk,

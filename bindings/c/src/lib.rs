@@ -32,6 +32,7 @@ mod desk;
 mod error;
 mod lsap;
 mod matching;
+mod round;
 mod status;
 #[cfg(test)]
 mod tests;
@@ -58,6 +59,12 @@ pub use matching::{
     aidmatch_interrupt_trigger, aidmatch_matching, aidmatch_matching_cols, aidmatch_matching_free,
     aidmatch_matching_len, aidmatch_matching_rows, aidmatch_matching_units,
     aidmatch_matching_weight, aidmatch_max_weight_matching,
+};
+pub use round::{
+    aidmatch_round, aidmatch_round_desk, aidmatch_round_explain_json, aidmatch_round_free,
+    aidmatch_round_match_json, aidmatch_round_open_dir, aidmatch_round_open_json,
+    aidmatch_round_rematch_json, aidmatch_round_result_json, aidmatch_round_save,
+    aidmatch_round_state_json,
 };
 pub use status::{aidmatch_status, aidmatch_status_name};
 pub use two_lists::{

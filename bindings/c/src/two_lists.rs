@@ -4,6 +4,7 @@
 //! the run to `aidmatch::run`, the result back through `MatchResult::to_json` or
 //! `MatchResult::write_dir`.
 
+use std::borrow::Borrow;
 use std::ffi::{CString, c_char};
 use std::path::{Path, PathBuf};
 
@@ -229,11 +230,11 @@ pub unsafe extern "C" fn aidmatch_explain_json(
 /// # Safety
 /// `err` is NULL or a live error object; `need_id` is NULL or a NUL-terminated string
 /// valid for the call; `explanation_json` is NULL or valid for writing one pointer.
-pub(crate) unsafe fn explain_into(
+pub(crate) unsafe fn explain_into<R: Borrow<MatchResult>>(
     err: *mut aidmatch_error,
     need_id: *const c_char,
     explanation_json: *mut *mut c_char,
-    round: impl FnOnce() -> Result<MatchResult, Failure>,
+    round: impl FnOnce() -> Result<R, Failure>,
 ) -> aidmatch_status {
     // SAFETY: guaranteed by the caller.
     let err = unsafe { error_object(err) };
@@ -242,7 +243,7 @@ pub(crate) unsafe fn explain_into(
         // SAFETY: guaranteed by the caller.
         let need = unsafe { args::utf8(need_id, "need_id") }?;
         let result = round()?;
-        let explanation = result.explain(need).ok_or_else(|| {
+        let explanation = result.borrow().explain(need).ok_or_else(|| {
             Failure::invalid(format!("the needs list has no need {need:?}"))
                 .column("need_id")
                 .value(need)

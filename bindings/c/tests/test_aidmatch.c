@@ -751,6 +751,143 @@ done:
     aidmatch_error_free(err);
 }
 
+/* A round kept in memory: what the JSON calls give, explained without a re-run,
+ * re-matched into the next round, saved, taken up again, and given a desk. */
+static void test_round(const char *data) {
+    aidmatch_error *err = aidmatch_error_new();
+    char *needs = read_file(data, "needs.json");
+    char *supply = read_file(data, "supply.json");
+    char *exclusions = read_file(data, "exclusions.json");
+    char *policy = read_file(data, "policy.toml");
+    char *outcomes = read_file(data, "outcomes.json");
+    char *new_needs = read_file(data, "new_needs.json");
+    char *urgent = read_file(data, "urgent_need.json");
+    char *result = NULL, *state = NULL, *result2 = NULL, *state2 = NULL, *text = NULL;
+    aidmatch_round *round = NULL, *next = NULL, *stored = NULL, *from_dir = NULL;
+    aidmatch_desk *desk = NULL;
+    char tmp[] = "/tmp/aidmatch-c-round-XXXXXX", saved[4096];
+    CHECK(mkdtemp(tmp) != NULL);
+    snprintf(saved, sizeof saved, "%s/r2", tmp);
+    CHECK(needs && supply && exclusions && policy && outcomes && new_needs && urgent);
+    if (!(needs && supply && exclusions && policy && outcomes && new_needs && urgent)) {
+        goto done;
+    }
+    CHECK_STATUS(aidmatch_match_json_with_state(needs, supply, exclusions, policy, "2024-10-01", NULL,
+                                                &result, &state, err),
+                 AIDMATCH_STATUS_OK);
+    CHECK_STATUS(aidmatch_rematch_json(state, outcomes, new_needs, NULL, NULL, "2024-10-08", 0, NULL,
+                                       &result2, &state2, err),
+                 AIDMATCH_STATUS_OK);
+    CHECK_STATUS(aidmatch_round_match_json(needs, supply, exclusions, policy, "2024-10-01", NULL, &round, err),
+                 AIDMATCH_STATUS_OK);
+    if (round == NULL || state == NULL || state2 == NULL) {
+        goto done;
+    }
+    /* The first round: result and state as the JSON call returns them. */
+    CHECK_STATUS(aidmatch_round_result_json(round, &text, err), AIDMATCH_STATUS_OK);
+    CHECK(streq(text, result));
+    aidmatch_string_free(text);
+    text = NULL;
+    CHECK_STATUS(aidmatch_round_state_json(round, &text, err), AIDMATCH_STATUS_OK);
+    CHECK(streq(text, state));
+    aidmatch_string_free(text);
+    text = NULL;
+    CHECK_STATUS(aidmatch_round_explain_json(round, "N1", &text, err), AIDMATCH_STATUS_OK);
+    CHECK(text != NULL && strncmp(text, "{\"need_id\":\"N1\"", 15) == 0);
+    aidmatch_string_free(text);
+    text = NULL;
+
+    /* Re-matched in memory: the next state the JSON call returns; N2 explained. */
+    CHECK_STATUS(aidmatch_round_rematch_json(round, outcomes, new_needs, NULL, NULL, "2024-10-08", 0, NULL,
+                                             &next, err),
+                 AIDMATCH_STATUS_OK);
+    aidmatch_round_free(round); /* the next round does not depend on it */
+    round = NULL;
+    if (next == NULL) {
+        goto done;
+    }
+    CHECK_STATUS(aidmatch_round_state_json(next, &text, err), AIDMATCH_STATUS_OK);
+    CHECK(streq(text, state2));
+    aidmatch_string_free(text);
+    text = NULL;
+    CHECK_STATUS(aidmatch_round_result_json(next, &text, err), AIDMATCH_STATUS_OK);
+    CHECK(text != NULL && strstr(text, "{\"need_id\":\"N1\",\"change\":\"kept\"") != NULL);
+    aidmatch_string_free(text);
+    text = NULL;
+    CHECK_STATUS(aidmatch_round_explain_json(next, "N2", &text, err), AIDMATCH_STATUS_OK);
+    CHECK(text != NULL && strstr(text, "{\"resource_id\":\"R2\",\"failed\":[\"declined\"]}") != NULL);
+    aidmatch_string_free(text);
+    text = NULL;
+    CHECK_STATUS(aidmatch_round_explain_json(next, "N1", &text, err), AIDMATCH_STATUS_INVALID_INPUT);
+    CHECK(streq(aidmatch_error_column(err), "need_id"));
+    CHECK(text == NULL);
+
+    /* Saved as the command line's rematch writes it, and taken up from the folder. */
+    CHECK_STATUS(aidmatch_round_save(next, saved, err), AIDMATCH_STATUS_OK);
+    CHECK(file_exists(saved, "changes.csv") && file_exists(saved, "snapshot.json"));
+    CHECK_STATUS(aidmatch_round_open_dir(saved, &from_dir, err), AIDMATCH_STATUS_OK);
+    CHECK_STATUS(aidmatch_round_state_json(from_dir, &text, err), AIDMATCH_STATUS_OK);
+    CHECK(streq(text, state2));
+    aidmatch_string_free(text);
+    text = NULL;
+
+    /* A stored state document: re-matchable, but no result of its own. */
+    CHECK_STATUS(aidmatch_round_open_json(state, &stored, err), AIDMATCH_STATUS_OK);
+    CHECK_STATUS(aidmatch_round_result_json(stored, &text, err), AIDMATCH_STATUS_INVALID_INPUT);
+    CHECK(streq(aidmatch_error_column(err), "round"));
+    CHECK(text == NULL);
+
+    /* An emergency desk on the re-matched round. */
+    CHECK_STATUS(aidmatch_round_desk(next, "2024-10-09", &desk, err), AIDMATCH_STATUS_OK);
+    CHECK_STATUS(aidmatch_desk_insert(desk, urgent, &text, err), AIDMATCH_STATUS_OK);
+    CHECK(text != NULL && strstr(text, "\"need_id\":\"U1\",\"mode\":\"free_place\",\"resource_id\":\"R3\"") != NULL);
+    aidmatch_string_free(text);
+    text = NULL;
+
+    /* Hostile arguments: status codes, outputs untouched. */
+    {
+        aidmatch_round *r = NULL;
+        aidmatch_desk *d = NULL;
+        CHECK_STATUS(aidmatch_round_result_json(NULL, &text, err), AIDMATCH_STATUS_NULL_PARAMETER);
+        CHECK(streq(aidmatch_error_message(err), "argument `round` is NULL"));
+        CHECK_STATUS(aidmatch_round_explain_json(next, NULL, &text, err), AIDMATCH_STATUS_NULL_PARAMETER);
+        CHECK_STATUS(aidmatch_round_state_json(next, NULL, err), AIDMATCH_STATUS_NULL_PARAMETER);
+        CHECK_STATUS(aidmatch_round_rematch_json(next, NULL, NULL, NULL, NULL, NULL, 0, NULL, &r, err),
+                     AIDMATCH_STATUS_NULL_PARAMETER);
+        CHECK_STATUS(aidmatch_round_rematch_json(next, "[]", NULL, NULL, NULL, NULL, 0x80, NULL, &r, err),
+                     AIDMATCH_STATUS_INVALID_INPUT);
+        CHECK(streq(aidmatch_error_column(err), "flags"));
+        CHECK_STATUS(aidmatch_round_match_json(needs, NULL, NULL, NULL, NULL, NULL, &r, err),
+                     AIDMATCH_STATUS_NULL_PARAMETER);
+        CHECK_STATUS(aidmatch_round_open_json("{}", &r, err), AIDMATCH_STATUS_INVALID_INPUT);
+        CHECK_STATUS(aidmatch_round_open_dir(tmp, &r, err), AIDMATCH_STATUS_IO);
+        CHECK_STATUS(aidmatch_round_save(NULL, saved, err), AIDMATCH_STATUS_NULL_PARAMETER);
+        CHECK_STATUS(aidmatch_round_desk(next, "2024-02-30", &d, err), AIDMATCH_STATUS_INVALID_INPUT);
+        CHECK(r == NULL && d == NULL && text == NULL);
+        aidmatch_round_free(NULL);
+    }
+done:
+    aidmatch_desk_free(desk);
+    aidmatch_round_free(round);
+    aidmatch_round_free(next);
+    aidmatch_round_free(stored);
+    aidmatch_round_free(from_dir);
+    remove_folder(saved);
+    CHECK(rmdir(tmp) == 0);
+    aidmatch_string_free(result);
+    aidmatch_string_free(state);
+    aidmatch_string_free(result2);
+    aidmatch_string_free(state2);
+    free(needs);
+    free(supply);
+    free(exclusions);
+    free(policy);
+    free(outcomes);
+    free(new_needs);
+    free(urgent);
+    aidmatch_error_free(err);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s DATA_DIR\n", argv[0]);
@@ -766,6 +903,7 @@ int main(int argc, char **argv) {
     test_closed_loop_json(argv[1]);
     test_closed_loop_files(argv[1]);
     test_desk(argv[1]);
+    test_round(argv[1]);
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

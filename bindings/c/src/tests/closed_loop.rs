@@ -16,17 +16,17 @@ use aidmatch_engine::{Policy, RunOptions};
 use super::util::*;
 use crate::*;
 
-const NEEDS: &str = include_str!("../../tests/data/needs.json");
-const SUPPLY: &str = include_str!("../../tests/data/supply.json");
-const EXCLUSIONS: &str = include_str!("../../tests/data/exclusions.json");
-const POLICY: &str = include_str!("../../tests/data/policy.toml");
-const AS_OF: &str = "2024-10-01";
+pub(super) const NEEDS: &str = include_str!("../../tests/data/needs.json");
+pub(super) const SUPPLY: &str = include_str!("../../tests/data/supply.json");
+pub(super) const EXCLUSIONS: &str = include_str!("../../tests/data/exclusions.json");
+pub(super) const POLICY: &str = include_str!("../../tests/data/policy.toml");
+pub(super) const AS_OF: &str = "2024-10-01";
 pub(super) const NEXT: &str = "2024-10-08";
 
 /// Feedback on the first round: N1 accepted, N2 declined by its provider.
-const OUTCOMES: &str = include_str!("../../tests/data/outcomes.json");
+pub(super) const OUTCOMES: &str = include_str!("../../tests/data/outcomes.json");
 /// A new need for the cadre's visits.
-const NEW_NEEDS: &str = include_str!("../../tests/data/new_needs.json");
+pub(super) const NEW_NEEDS: &str = include_str!("../../tests/data/new_needs.json");
 /// An emergency need between rounds (an array of one).
 pub(super) const URGENT_FILE: &str = include_str!("../../tests/data/urgent_need.json");
 
@@ -106,15 +106,15 @@ pub(super) fn first_round(err: &ErrObj) -> (aidmatch_status, Option<String>, Opt
     (s, take(result), take(state))
 }
 
-struct RematchArgs<'a> {
-    state: Option<&'a str>,
-    outcomes: Option<&'a str>,
-    needs: Option<&'a str>,
-    supply: Option<&'a str>,
-    policy: Option<&'a str>,
-    as_of: Option<&'a str>,
-    flags: u32,
-    interrupt: *const aidmatch_interrupt,
+pub(super) struct RematchArgs<'a> {
+    pub(super) state: Option<&'a str>,
+    pub(super) outcomes: Option<&'a str>,
+    pub(super) needs: Option<&'a str>,
+    pub(super) supply: Option<&'a str>,
+    pub(super) policy: Option<&'a str>,
+    pub(super) as_of: Option<&'a str>,
+    pub(super) flags: u32,
+    pub(super) interrupt: *const aidmatch_interrupt,
 }
 
 impl Default for RematchArgs<'_> {
@@ -132,7 +132,7 @@ impl Default for RematchArgs<'_> {
     }
 }
 
-fn call_rematch(
+pub(super) fn call_rematch(
     a: &RematchArgs<'_>,
     err: &ErrObj,
 ) -> (aidmatch_status, Option<String>, Option<String>) {
@@ -186,7 +186,7 @@ pub(super) fn call_urgent(
 
 /// The engine's own re-match of the first round with the test feedback and new needs
 /// (what `RematchArgs::default()` passes).
-fn engine_rematch() -> Rematch {
+pub(super) fn engine_rematch() -> Rematch {
     let (_, engine_state) = engine_first_round();
     let opts = ReadOptions::default();
     let outcomes = io::outcomes_from_bytes(OUTCOMES.as_bytes(), Format::Json, &opts).expect("o");

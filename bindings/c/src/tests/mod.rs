@@ -10,5 +10,6 @@ mod error;
 mod header;
 mod lsap;
 mod matching;
+mod round;
 mod two_lists;
 mod util;

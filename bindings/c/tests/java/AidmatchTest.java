@@ -86,6 +86,19 @@ public final class AidmatchTest {
 
         void aidmatch_desk_free(Pointer desk);
 
+        int aidmatch_round_match_json(byte[] needsJson, byte[] supplyJson, byte[] exclusionsJson, byte[] policy,
+                byte[] asOf, Pointer interrupt, PointerByReference out, Pointer err);
+
+        int aidmatch_round_rematch_json(Pointer round, byte[] outcomesJson, byte[] needsJson, byte[] supplyJson,
+                byte[] policy, byte[] asOf, int flags, Pointer interrupt, PointerByReference next, Pointer err);
+
+        int aidmatch_round_explain_json(Pointer round, byte[] needId, PointerByReference explanationJson,
+                Pointer err);
+
+        int aidmatch_round_state_json(Pointer round, PointerByReference stateJson, Pointer err);
+
+        void aidmatch_round_free(Pointer round);
+
         void aidmatch_string_free(Pointer s);
     }
 
@@ -331,6 +344,69 @@ public final class AidmatchTest {
         }
     }
 
+    /**
+     * A round kept in memory: re-matched without reading the state back, its needs explained from
+     * several threads without a re-run, its state what aidmatch_rematch_json returns.
+     */
+    private static void testRound(Path data, Pointer err) throws Exception {
+        Aidmatch lib = Aidmatch.LIB;
+        String needs = Files.readString(data.resolve("needs.json"), StandardCharsets.UTF_8);
+        String supply = Files.readString(data.resolve("supply.json"), StandardCharsets.UTF_8);
+        String outcomes = Files.readString(data.resolve("outcomes.json"), StandardCharsets.UTF_8);
+        String newNeeds = Files.readString(data.resolve("new_needs.json"), StandardCharsets.UTF_8);
+        PointerByReference result = new PointerByReference();
+        PointerByReference state = new PointerByReference();
+        checkStatus(lib.aidmatch_match_json_with_state(utf8z(needs), utf8z(supply), null, null,
+                utf8z("2024-10-01"), null, result, state, err), Aidmatch.AIDMATCH_STATUS_OK, err, "round's state");
+        take(result);
+        String stored = take(state);
+        checkStatus(lib.aidmatch_rematch_json(utf8z(stored), utf8z(outcomes), utf8z(newNeeds), null, null,
+                utf8z("2024-10-08"), 0, null, result, state, err), Aidmatch.AIDMATCH_STATUS_OK, err, "rematch");
+        take(result);
+        String expected = take(state);
+
+        PointerByReference handle = new PointerByReference();
+        checkStatus(lib.aidmatch_round_match_json(utf8z(needs), utf8z(supply), null, null, utf8z("2024-10-01"),
+                null, handle, err), Aidmatch.AIDMATCH_STATUS_OK, err, "round match");
+        Pointer first = handle.getValue();
+        checkStatus(lib.aidmatch_round_rematch_json(first, utf8z(outcomes), utf8z(newNeeds), null, null,
+                utf8z("2024-10-08"), 0, null, handle, err), Aidmatch.AIDMATCH_STATUS_OK, err, "round rematch");
+        lib.aidmatch_round_free(first);
+        Pointer round = handle.getValue();
+        check(round != null, "next round");
+        if (round == null) {
+            return;
+        }
+        try {
+            checkStatus(lib.aidmatch_round_state_json(round, state, err), Aidmatch.AIDMATCH_STATUS_OK, err,
+                    "round state");
+            check(expected != null && expected.equals(take(state)), "round state equals rematch_json's");
+            String[] why = new String[4];
+            Thread[] workers = new Thread[4];
+            for (int t = 0; t < 4; t++) {
+                final int k = t;
+                workers[t] = new Thread(() -> {
+                    PointerByReference out = new PointerByReference();
+                    if (lib.aidmatch_round_explain_json(round, utf8z("N2"), out, null) == 0) {
+                        why[k] = take(out);
+                    }
+                });
+                workers[t].start();
+            }
+            for (Thread w : workers) {
+                w.join();
+            }
+            check(why[0] != null && why[0].contains("{\"resource_id\":\"R2\",\"failed\":[\"declined\"]}"),
+                    "N2's declined R2: " + why[0]);
+            check(Arrays.stream(why).allMatch(w -> w != null && w.equals(why[0])), "the same explanation");
+            checkStatus(lib.aidmatch_round_explain_json(round, utf8z("N1"), result, err),
+                    Aidmatch.AIDMATCH_STATUS_INVALID_INPUT, err, "kept need");
+            check("need_id".equals(column(err)) && "N1".equals(value(err)), "kept need located");
+        } finally {
+            lib.aidmatch_round_free(round);
+        }
+    }
+
     /** The closed loop with the state as a folder. */
     private static void testClosedLoopFiles(Path data, Pointer err) throws IOException {
         Aidmatch lib = Aidmatch.LIB;
@@ -428,6 +504,7 @@ public final class AidmatchTest {
             testClosedLoopJson(Path.of(args[0]), err);
             testClosedLoopFiles(Path.of(args[0]), err);
             testDesk(Path.of(args[0]), err);
+            testRound(Path.of(args[0]), err);
         } finally {
             lib.aidmatch_error_free(err);
         }
