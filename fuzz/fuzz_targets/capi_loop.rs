@@ -11,7 +11,10 @@
 //! result's `changes` (re-match) or the emergency need (insertion); on failure neither
 //! output is written and the error object has a message. After an `OK` re-match,
 //! `aidmatch_rematch_explain_json` on the same arguments explains its first need (or
-//! refuses it, `INVALID_INPUT`, when that need was kept).
+//! refuses it, `INVALID_INPUT`, when that need was kept). The same state taken up as a
+//! round (`aidmatch_round_open_json`) and re-matched with the same arguments
+//! (`aidmatch_round_rematch_json`) gives the same status, next state and result (its
+//! timings aside), and explains that need as the JSON call does.
 #![no_main]
 
 use std::ffi::{CStr, CString, c_char};
@@ -22,8 +25,9 @@ use aidmatch::snapshot::State;
 use aidmatch_capi::{
     aidmatch_error, aidmatch_error_free, aidmatch_error_message, aidmatch_error_new,
     aidmatch_match_json_with_state, aidmatch_rematch_explain_json, aidmatch_rematch_json,
-    aidmatch_status,
-    aidmatch_string_free, aidmatch_urgent_json,
+    aidmatch_round, aidmatch_round_explain_json, aidmatch_round_free, aidmatch_round_open_json,
+    aidmatch_round_rematch_json, aidmatch_round_result_json, aidmatch_round_state_json,
+    aidmatch_status, aidmatch_string_free, aidmatch_urgent_json,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -85,7 +89,10 @@ fn check(
         "status {status:?}"
     );
     if status != aidmatch_status::AIDMATCH_STATUS_OK {
-        assert!(result.is_null() && next.is_null(), "an output written on failure");
+        assert!(
+            result.is_null() && next.is_null(),
+            "an output written on failure"
+        );
         // SAFETY: a live error object.
         let m = unsafe { CStr::from_ptr(aidmatch_error_message(err)) };
         assert!(!m.to_bytes().is_empty(), "failure without a message");
@@ -98,6 +105,57 @@ fn check(
     let state = State::from_json(&next, "next")
         .unwrap_or_else(|e| panic!("the next state does not read back: {e}"));
     Some((doc, state))
+}
+
+/// A document without the re-match's timings.
+fn untimed(mut doc: serde_json::Value) -> serde_json::Value {
+    if let Some(r) = doc.get_mut("rematch").and_then(|r| r.as_object_mut()) {
+        r.retain(|k, _| !k.ends_with("_ms"));
+    }
+    doc
+}
+
+/// Takes the state up as a round and re-matches it with the JSON call's arguments: the
+/// next round, or the status of the step that failed.
+///
+/// # Safety
+/// The pointers as for `aidmatch_rematch_json`.
+unsafe fn round_rematch(
+    state: &CStr,
+    arg: impl Fn(usize) -> *const c_char,
+    flags: u32,
+    err: *mut aidmatch_error,
+) -> Result<*mut aidmatch_round, aidmatch_status> {
+    let mut stored: *mut aidmatch_round = ptr::null_mut();
+    // SAFETY: a live NUL-terminated string; a writable output; a live error object.
+    let status = unsafe { aidmatch_round_open_json(state.as_ptr(), &mut stored, err) };
+    if status != aidmatch_status::AIDMATCH_STATUS_OK {
+        assert!(stored.is_null(), "a round made on failure");
+        return Err(status);
+    }
+    let mut next: *mut aidmatch_round = ptr::null_mut();
+    // SAFETY: a live round; the caller's strings; a writable output.
+    let status = unsafe {
+        aidmatch_round_rematch_json(
+            stored,
+            arg(1),
+            arg(2),
+            ptr::null(),
+            ptr::null(),
+            arg(4),
+            flags,
+            ptr::null(),
+            &mut next,
+            err,
+        )
+    };
+    // SAFETY: made above, freed once; the next round does not depend on it.
+    unsafe { aidmatch_round_free(stored) };
+    if status != aidmatch_status::AIDMATCH_STATUS_OK {
+        assert!(next.is_null(), "a round made on failure");
+        return Err(status);
+    }
+    Ok(next)
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -134,7 +192,35 @@ fuzz_target!(|data: &[u8]| {
             err,
         )
     };
+    // SAFETY: as above.
+    let round = unsafe { round_rematch(state, ptr_of, flags, err) };
+    // Both succeed or both fail (not always with the same status: the round reads the
+    // state before the feedback, the JSON call after it).
+    assert_eq!(
+        round.is_ok(),
+        status == aidmatch_status::AIDMATCH_STATUS_OK,
+        "one re-matched, the other not: {round:?}, {status:?}"
+    );
+    let round = round.unwrap_or(ptr::null_mut());
     if let Some((doc, next)) = check(status, err, result, next) {
+        let mut text = ptr::null_mut();
+        // SAFETY: a live round (the JSON call succeeded, so did the round's); an output.
+        let s = unsafe { aidmatch_round_result_json(round, &mut text, err) };
+        assert_eq!(s, aidmatch_status::AIDMATCH_STATUS_OK);
+        let ours: serde_json::Value = serde_json::from_str(&take(text).unwrap_or_default())
+            .unwrap_or_else(|e| panic!("round result is not JSON: {e}"));
+        assert_eq!(
+            untimed(ours),
+            untimed(doc.clone()),
+            "the round's result differs"
+        );
+        let mut text = ptr::null_mut();
+        // SAFETY: as above.
+        let s = unsafe { aidmatch_round_state_json(round, &mut text, err) };
+        assert_eq!(s, aidmatch_status::AIDMATCH_STATUS_OK);
+        let ours = State::from_json(&take(text).unwrap_or_default(), "round")
+            .unwrap_or_else(|e| panic!("the round's state does not read back: {e}"));
+        assert!(ours == next, "the round's next state differs");
         let ids: std::collections::HashSet<&str> = next
             .inputs
             .needs
@@ -177,13 +263,21 @@ fuzz_target!(|data: &[u8]| {
                 aidmatch_status::AIDMATCH_STATUS_OK
             };
             assert_eq!(status, want, "explaining {id} ({})", c["change"]);
-            if let Some(text) = take(text) {
+            let text = take(text);
+            let mut ours = ptr::null_mut();
+            // SAFETY: a live round; `need` a NUL-terminated string; an output.
+            let s = unsafe { aidmatch_round_explain_json(round, need.as_ptr(), &mut ours, err) };
+            assert_eq!(s, status, "the round explains {id} otherwise");
+            assert_eq!(take(ours), text, "the round's explanation of {id} differs");
+            if let Some(text) = text {
                 let e: serde_json::Value = serde_json::from_str(&text)
                     .unwrap_or_else(|e| panic!("explanation is not JSON: {e}"));
                 assert_eq!(e["need_id"], id, "explained another need");
             }
         }
     }
+    // SAFETY: NULL or made above, freed once.
+    unsafe { aidmatch_round_free(round) };
 
     let mut result = ptr::null_mut();
     let mut next = ptr::null_mut();
