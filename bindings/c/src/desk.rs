@@ -44,6 +44,12 @@ pub struct aidmatch_desk {
     pub(crate) inner: Mutex<UrgentDesk>,
 }
 
+// The thread-safety promise above, checked by the compiler.
+const _: fn() = || {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<aidmatch_desk>();
+};
+
 impl std::fmt::Debug for aidmatch_desk {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("aidmatch_desk").finish_non_exhaustive()

@@ -73,6 +73,13 @@ enum Round {
     Stored(State),
 }
 
+// The thread-safety promise above, checked by the compiler: a round may be used from any
+// thread (`Sync`) and freed on another than the one that made it (`Send`).
+const _: fn() = || {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<aidmatch_round>();
+};
+
 impl std::fmt::Debug for aidmatch_round {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("aidmatch_round").finish_non_exhaustive()
