@@ -6,8 +6,12 @@
 //! files hold all). The public page (公示) shows the aggregate figures and the matched
 //! list with masked ids only.
 //!
+//! A re-match's page opens with the round's changes (kept, unchanged, moved, dropped,
+//! new, unmatched, as `changes.csv` counts them) and the feedback it applied: counts
+//! only, on both pages.
+//!
 //! Every total is also in a `data-total` attribute, so a test can read the page in a
-//! browser and compare it with `summary.json`.
+//! browser and compare it with `summary.json` (and a re-match's with `rematch.json`).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -15,10 +19,11 @@ use std::path::Path;
 
 use aidmatch::engine::MatchResult;
 use aidmatch::model::Inputs;
+use aidmatch::rematch::RematchSummary;
 use aidmatch::summary::CoverageCell;
 use aidmatch::taxonomy::Category;
 
-use crate::lang::Lang;
+use crate::lang::{Lang, Msg, change_kinds};
 
 /// Who the page is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,7 +128,14 @@ fn coverage_rows<K: ToString>(
 }
 
 /// Renders the page.
-pub fn render(result: &MatchResult, inputs: &Inputs, lang: Lang, audience: Audience) -> String {
+/// The page of a run on `inputs` (a re-match's run inputs and `round` its summary).
+pub fn render(
+    result: &MatchResult,
+    inputs: &Inputs,
+    round: Option<&RematchSummary>,
+    lang: Lang,
+    audience: Audience,
+) -> String {
     let s = &result.summary;
     let t = |zh, en| tr(lang, zh, en);
     let mut page = String::new();
@@ -147,13 +159,11 @@ pub fn render(result: &MatchResult, inputs: &Inputs, lang: Lang, audience: Audie
         esc(&s.engine_version),
     );
 
+    if let Some(round) = round {
+        page.push_str(&changes(round, lang));
+    }
+
     // Totals.
-    let total = |key: &str, label: &str, value: u64| {
-        format!(
-            "<div class=\"tile\"><div class=\"num\" data-total=\"{key}\">{value}</div>\
-             <div>{label}</div></div>"
-        )
-    };
     page.push_str("<section class=\"tiles\">");
     page.push_str(&total("needs", t("需求", "Needs"), s.counts.needs));
     page.push_str(&total(
@@ -315,6 +325,77 @@ pub fn render(result: &MatchResult, inputs: &Inputs, lang: Lang, audience: Audie
     }
     page.push_str("</body></html>\n");
     page
+}
+
+/// One figure as a tile, its value also in `data-total`.
+fn total(key: &str, label: &str, value: u64) -> String {
+    format!(
+        "<div class=\"tile\"><div class=\"num\" data-total=\"{key}\">{value}</div>\
+         <div>{label}</div></div>"
+    )
+}
+
+/// A re-match's section: the changes per need, the feedback applied, and what the
+/// figures below count.
+fn changes(round: &RematchSummary, lang: Lang) -> String {
+    let t = |zh, en| tr(lang, zh, en);
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<h2>{}</h2><p class=\"meta\">{} {} → {} · {}</p><section class=\"tiles\">",
+        t("本轮变化", "Changes this round"),
+        t("上轮", "Previous round"),
+        round
+            .previous_run_date
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        round.run_date.map(|d| d.to_string()).unwrap_or_default(),
+        lang.text(if round.warm.mode == "warm" {
+            Msg::WarmStart
+        } else {
+            Msg::ColdStart
+        }),
+    );
+    for (kind, label) in change_kinds(lang) {
+        let n = round.changes.get(kind).copied().unwrap_or(0);
+        out.push_str(&total(&format!("changes_{kind}"), label, n));
+    }
+    out.push_str("</section>");
+    let o = &round.outcomes;
+    let (colon, comma, semicolon, stop) = match lang {
+        Lang::Zh => ("：", "，", "；", "。"),
+        Lang::En => (": ", ", ", "; ", ". "),
+    };
+    let _ = write!(
+        out,
+        "<p>{} <span data-total=\"outcomes\">{}</span>{colon}{} {}{comma}{} {}{comma}{} {}\
+         {comma}{} {}{semicolon}{} {}{stop}{} {}{comma}{} {}{stop}</p><p class=\"meta\">{}</p>",
+        t("反馈条数", "Feedback rows"),
+        o.rows,
+        t("接受", "accepted"),
+        o.accepted,
+        t("拒绝", "declined"),
+        o.declined,
+        t("已交付", "delivered"),
+        o.delivered,
+        t("未成功", "failed"),
+        o.failed,
+        t("逾期未答复", "expired unanswered"),
+        o.expired,
+        t("新增需求", "New needs"),
+        round.new_needs,
+        t(
+            "不再推荐的已拒绝配对",
+            "declined pairs never proposed again"
+        ),
+        round.forbidden_pairs,
+        t(
+            "以下数字只统计本轮重新匹配的需求；已确认（接受或已交付）的配对保留，不再计入。",
+            "The figures below count the needs matched in this round; agreed pairs (accepted or \
+             delivered) are kept and not counted again.",
+        ),
+    );
+    out
 }
 
 /// The Chinese name of an unmatched reason or a referral program (the id in English).

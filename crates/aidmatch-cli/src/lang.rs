@@ -36,6 +36,9 @@ pub enum Msg {
     Verified,
     NotVerified,
     ResultsIn,
+    Changes,
+    WarmStart,
+    ColdStart,
 }
 
 impl Lang {
@@ -86,10 +89,33 @@ impl Lang {
             Msg::Verified => ("已验证", "verified"),
             Msg::NotVerified => ("未通过", "NOT verified"),
             Msg::ResultsIn => ("结果目录", "results in"),
+            Msg::Changes => ("本轮变化", "changes this round"),
+            Msg::WarmStart => (
+                "热启动：沿用上轮的解和对偶价格",
+                "warm start: from the previous solution and prices",
+            ),
+            Msg::ColdStart => ("冷启动", "cold start"),
         };
         match self {
             Lang::Zh => zh,
             Lang::En => en,
         }
     }
+}
+
+/// The kinds of change of a re-match (as `changes.csv` names them), in their order, with
+/// their label in `lang`.
+pub fn change_kinds(lang: Lang) -> [(&'static str, &'static str); 6] {
+    [
+        ("kept", "已确认，保留", "kept (agreed)"),
+        ("unchanged", "维持原匹配", "unchanged"),
+        ("moved", "改配", "moved"),
+        ("dropped", "取消匹配", "dropped"),
+        ("new", "新匹配", "new"),
+        ("unmatched", "未匹配", "unmatched"),
+    ]
+    .map(|(kind, zh, en)| match lang {
+        Lang::Zh => (kind, zh),
+        Lang::En => (kind, en),
+    })
 }

@@ -24,12 +24,12 @@ use aidmatch::io::{self, Encoding, ReadOptions};
 use aidmatch::model::Inputs;
 use aidmatch::outcome::LoopRules;
 use aidmatch::policy::Policy;
-use aidmatch::rematch::{RematchOptions, rematch};
+use aidmatch::rematch::{RematchOptions, RematchSummary, rematch};
 use aidmatch::snapshot::State;
 use aidmatch::urgent::insert_urgent;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use lang::{Lang, Msg};
+use lang::{Lang, Msg, change_kinds};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -122,6 +122,9 @@ enum Command {
         /// has no such need).
         #[arg(long, value_name = "NEED")]
         explain: Option<String>,
+        /// Also write `report-public.html`: aggregate figures and masked ids only (公示).
+        #[arg(long)]
+        public: bool,
     },
     /// Match one emergency need (急难) at once against the remaining capacity.
     Urgent {
@@ -335,6 +338,7 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
             cold,
             out,
             explain,
+            public,
         } => {
             let state = State::load(&previous)?;
             let opts = ReadOptions::default();
@@ -353,12 +357,13 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
                 options.policy = Some(read_policy(path)?);
             }
             let r = rematch(&state, &outcomes, needs, supply, &options)?;
+            let bar = ui.progress();
+            bar.set_message(ui.lang.text(Msg::Writing));
             r.write_dir(&out).map_err(|e| Failure::Run(e.to_string()))?;
+            write_reports(ui, &r.result, &r.run_inputs, Some(&r.summary), &out, public)?;
+            bar.finish_and_clear();
             print_summary(ui, &r.result, &out);
-            ui.say(format!(
-                "{:?}  {} {}",
-                r.summary.changes, r.summary.warm.mode, r.summary.outcomes.rows
-            ));
+            print_changes(ui, &r.summary);
             if let Some(need) = &explain {
                 print_explanation(ui, &r.result, need)?;
             }
@@ -557,16 +562,56 @@ fn write_results(
 ) -> Result<(), Failure> {
     let bar = ui.progress();
     bar.set_message(ui.lang.text(Msg::Writing));
-    let run_failure = |e: aidmatch::Error| Failure::Run(e.to_string());
-    result.write_dir(out).map_err(run_failure)?;
-    let page = html::render(result, inputs, ui.report_lang, html::Audience::Staff);
-    html::write_atomic(out, "report.html", &page).map_err(run_failure)?;
-    if public {
-        let page = html::render(result, inputs, ui.report_lang, html::Audience::Public);
-        html::write_atomic(out, "report-public.html", &page).map_err(run_failure)?;
-    }
+    result
+        .write_dir(out)
+        .map_err(|e| Failure::Run(e.to_string()))?;
+    write_reports(ui, result, inputs, None, out, public)?;
     bar.finish_and_clear();
     Ok(())
+}
+
+/// `report.html` and, with `public`, `report-public.html` of a run on `inputs` (`round`:
+/// a re-match's summary).
+fn write_reports(
+    ui: &Ui,
+    result: &MatchResult,
+    inputs: &Inputs,
+    round: Option<&RematchSummary>,
+    out: &Path,
+    public: bool,
+) -> Result<(), Failure> {
+    let mut pages = vec![("report.html", html::Audience::Staff)];
+    if public {
+        pages.push(("report-public.html", html::Audience::Public));
+    }
+    for (name, audience) in pages {
+        let page = html::render(result, inputs, round, ui.report_lang, audience);
+        html::write_atomic(out, name, &page).map_err(|e| Failure::Run(e.to_string()))?;
+    }
+    Ok(())
+}
+
+/// The changes of a re-match, one line.
+fn print_changes(ui: &Ui, round: &RematchSummary) {
+    let counts: Vec<String> = change_kinds(ui.lang)
+        .iter()
+        .map(|(kind, label)| format!("{label} {}", round.changes.get(*kind).unwrap_or(&0)))
+        .collect();
+    let start = if round.warm.mode == "warm" {
+        Msg::WarmStart
+    } else {
+        Msg::ColdStart
+    };
+    let (colon, comma) = match ui.lang {
+        Lang::Zh => ("：", "，"),
+        Lang::En => (": ", ", "),
+    };
+    ui.say(format!(
+        "{}{colon}{} · {}",
+        ui.lang.text(Msg::Changes),
+        counts.join(comma),
+        ui.lang.text(start)
+    ));
 }
 
 fn print_summary(ui: &Ui, result: &MatchResult, out: &Path) {

@@ -474,6 +474,19 @@ fn rematch_keeps_accepted_forbids_declined_and_adds_new_needs() {
     );
     let summary = read(&round2.join("rematch.json"));
     assert!(summary.contains("\"mode\": \"warm\""), "{summary}");
+    // The page of the round opens with its changes, as rematch.json counts them.
+    let rematch: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    let page = read(&round2.join("report.html"));
+    for kind in ["kept", "unchanged", "moved", "dropped", "new", "unmatched"] {
+        let shown = format!(
+            "data-total=\"changes_{kind}\">{}<",
+            rematch["changes"][kind]
+        );
+        assert!(page.contains(&shown), "{shown} not in the page");
+    }
+    assert!(page.contains("data-total=\"changes_kept\">1<"));
+    assert!(page.contains("data-total=\"outcomes\">2<"));
+    assert!(!round2.join("report-public.html").exists());
     let snapshot: serde_json::Value =
         serde_json::from_str(&read(&round2.join("snapshot.json"))).unwrap();
     let declined =
@@ -501,9 +514,24 @@ fn rematch_keeps_accepted_forbids_declined_and_adds_new_needs() {
         "--out",
         cold.to_str().unwrap(),
         "--cold",
+        "--public",
         "--quiet",
     ]);
     assert!(o.status.success(), "stderr: {}", text(&o.stderr));
+    // The public page counts changes but shows no household id.
+    let public = read(&cold.join("report-public.html"));
+    assert!(public.contains("data-total=\"changes_kept\">1<"));
+    let assigned = read(&cold.join("assignments.csv"));
+    let household = assigned
+        .lines()
+        .nth(1)
+        .and_then(|l| l.split(',').nth(1))
+        .expect("round 2 matches someone");
+    assert!(read(&cold.join("report.html")).contains(&format!(">{household}<")));
+    assert!(
+        !public.contains(&format!(">{household}<")),
+        "{household} shown"
+    );
     let objective = |dir: &Path| {
         let s: serde_json::Value = serde_json::from_str(&read(&dir.join("summary.json"))).unwrap();
         s["objective"].clone()

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Opens the demo's report.html in headless Chromium (Debian's `chromium`, installed here if
-# missing) and checks that every total the page shows equals summary.json.
+# missing) and checks that every total the page shows equals summary.json; then the page
+# of a re-match of the sample county (first pair accepted, second declined) against
+# rematch.json.
 #
 #   crates/aidmatch-cli/tests/report-in-chromium.sh [path/to/aidmatch]
 set -euo pipefail
@@ -37,4 +39,38 @@ if problems:
     print("report.html disagrees with summary.json:\n  " + "\n  ".join(problems))
     sys.exit(1)
 print(f"report.html in Chromium: {len(expected) + 1} totals equal summary.json")
+PY
+
+# A re-match's page: its changes and feedback as rematch.json counts them.
+data="$repo/examples/data"
+"$bin" --quiet match --needs "$data/needs.csv" --supply "$data/supply.csv" \
+  --exclusions "$data/exclusions.csv" --as-of 2024-10-01 --snapshot --out "$out/r1"
+python3 - "$out/r1/assignments.csv" "$out/outcomes.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+with open(sys.argv[2], "w", encoding="utf-8", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["need_id", "resource_id", "status", "at", "note", "declined_by", "reason"])
+    w.writerow([rows[0]["need_id"], rows[0]["resource_id"], "accepted", "2024-10-03", "", "", ""])
+    w.writerow([rows[1]["need_id"], rows[1]["resource_id"], "declined", "2024-10-03", "", "recipient", "other"])
+PY
+"$bin" --quiet rematch --previous "$out/r1" --outcomes "$out/outcomes.csv" --as-of 2024-10-08 --out "$out/r2"
+chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
+  --dump-dom "file://$out/r2/report.html" > "$out/dom2.html" 2>>"$out/chromium.log"
+python3 - "$out/dom2.html" "$out/r2/rematch.json" "$out/r2/summary.json" <<'PY'
+import json, re, sys
+dom = open(sys.argv[1], encoding="utf-8").read()
+rematch = json.load(open(sys.argv[2], encoding="utf-8"))
+summary = json.load(open(sys.argv[3], encoding="utf-8"))
+shown = dict(re.findall(r'data-total="([a-z_]+)">([^<]*)<', dom))
+expected = {f"changes_{k}": str(v) for k, v in rematch["changes"].items()}
+expected["outcomes"] = str(rematch["outcomes"]["rows"])
+expected.update({k: str(summary["counts"][k]) for k in ("needs", "assigned", "unmatched")})
+problems = [f"{k}: page shows {shown.get(k)!r}, the JSON has {v}" for k, v in expected.items() if shown.get(k) != v]
+if rematch["changes"]["kept"] != 1 or rematch["outcomes"]["rows"] != 2:
+    problems.append(f"the feedback did not apply as written: {rematch['changes']}, {rematch['outcomes']}")
+if problems:
+    print("the re-match's report.html disagrees with rematch.json / summary.json:\n  " + "\n  ".join(problems))
+    sys.exit(1)
+print(f"re-match report.html in Chromium: {len(expected)} totals equal rematch.json and summary.json")
 PY
