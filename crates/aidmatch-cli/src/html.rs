@@ -23,7 +23,7 @@ use aidmatch::rematch::RematchSummary;
 use aidmatch::summary::CoverageCell;
 use aidmatch::taxonomy::Category;
 
-use crate::lang::{Lang, Msg, change_kinds};
+use crate::lang::{Lang, Msg, change_kinds, label};
 
 /// Who the page is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -396,27 +396,6 @@ fn changes(round: &RematchSummary, lang: Lang) -> String {
         ),
     );
     out
-}
-
-/// The Chinese name of an unmatched reason or a referral program (the id in English).
-fn label(lang: Lang, id: &str) -> String {
-    let zh = match id {
-        "no_consent" => "未同意转介",
-        "no_eligible_resource" => "无符合条件的资源",
-        "capacity_exhausted" => "资源名额已满",
-        "excluded_conflict" => "利益回避",
-        "expired" => "资源不在有效期",
-        "dibao" => "低保",
-        "dibao_edge" => "低保边缘",
-        "child_allowance" => "孤儿/事实无人抚养儿童基本生活费",
-        "disability_allowance" => "残疾人两项补贴",
-        "temporary" => "临时救助",
-        _ => id,
-    };
-    match lang {
-        Lang::Zh => format!("{zh} ({id})"),
-        Lang::En => id.to_string(),
-    }
 }
 
 /// Coverage by 9-digit township, from the needs' regions and the matched need ids.

@@ -119,3 +119,25 @@ pub fn change_kinds(lang: Lang) -> [(&'static str, &'static str); 6] {
         Lang::En => (kind, en),
     })
 }
+
+/// The Chinese name of an unmatched reason or a referral program (the id in English).
+pub fn label(lang: Lang, id: &str) -> String {
+    let zh = match id {
+        "no_consent" => "未同意转介",
+        "no_eligible_resource" => "无符合条件的资源",
+        "capacity_exhausted" => "资源名额已满",
+        "household_limit" => "本户本轮名额已满",
+        "excluded_conflict" => "利益回避",
+        "expired" => "资源不在有效期",
+        "dibao" => "低保",
+        "dibao_edge" => "低保边缘",
+        "child_allowance" => "孤儿/事实无人抚养儿童基本生活费",
+        "disability_allowance" => "残疾人两项补贴",
+        "temporary" => "临时救助",
+        _ => id,
+    };
+    match lang {
+        Lang::Zh => format!("{zh} ({id})"),
+        Lang::En => id.to_string(),
+    }
+}

@@ -26,7 +26,7 @@ use aidmatch::outcome::LoopRules;
 use aidmatch::policy::Policy;
 use aidmatch::rematch::{RematchOptions, RematchSummary, rematch};
 use aidmatch::snapshot::State;
-use aidmatch::urgent::insert_urgent;
+use aidmatch::urgent::{UrgentMode, UrgentResult, insert_urgent};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use lang::{Lang, Msg, change_kinds};
@@ -390,11 +390,7 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
             let u = insert_urgent(&state, one, as_of.unwrap_or_else(today))?;
             // The next state and urgent.json, as the C ABI and Python write them.
             u.write_dir(&out).map_err(|e| Failure::Run(e.to_string()))?;
-            ui.say(format!(
-                "{need_id}: {:?} {}",
-                u.mode,
-                u.resource_id.as_deref().or(u.reason).unwrap_or("")
-            ));
+            print_urgent(ui, &need_id, &u);
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate { inputs } => validate(ui, &inputs),
@@ -589,6 +585,36 @@ fn write_reports(
         html::write_atomic(out, name, &page).map_err(|e| Failure::Run(e.to_string()))?;
     }
     Ok(())
+}
+
+/// Where an emergency need went, one line.
+fn print_urgent(ui: &Ui, need_id: &str, u: &UrgentResult) {
+    let zh = ui.lang == Lang::Zh;
+    let resource = u.resource_id.as_deref().unwrap_or("");
+    let line = match u.mode {
+        UrgentMode::FreePlace if zh => format!("已安排空余名额 {resource}"),
+        UrgentMode::FreePlace => format!("free place on {resource}"),
+        UrgentMode::Displaced => {
+            let moved = u.changes.iter().filter(|c| c.need_id != need_id).count();
+            if zh {
+                format!("替换较低优先级的未确认推荐后安排 {resource}（其他需求调整 {moved} 个）")
+            } else {
+                format!(
+                    "placed on {resource} by displacing lower-tier open proposals ({moved} other \
+                     needs moved)"
+                )
+            }
+        }
+        UrgentMode::Unmatched => {
+            let why = lang::label(ui.lang, u.reason.unwrap_or(""));
+            if zh {
+                format!("未能安排（{why}）")
+            } else {
+                format!("no place ({why})")
+            }
+        }
+    };
+    ui.say(format!("{need_id}{}{line}", if zh { "：" } else { ": " }));
 }
 
 /// The changes of a re-match, one line.

@@ -652,6 +652,31 @@ fn urgent_places_one_emergency_need() {
     assert_eq!(report["need_id"], format!("URG-{id}"));
     assert!(["free_place", "displaced", "unmatched"].contains(&report["mode"].as_str().unwrap()));
     assert!(out.join("snapshot.json").exists());
+    // The console says where the need went, in words (the same insertion again).
+    let o = aidmatch(&[
+        "--lang",
+        "en",
+        "urgent",
+        "--previous",
+        round1.to_str().unwrap(),
+        "--need",
+        one.to_str().unwrap(),
+        "--as-of",
+        "2024-10-02",
+        "--out",
+        temp_dir("loop-u3").to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "stderr: {}", text(&o.stderr));
+    let said = text(&o.stdout);
+    let expected = match report["mode"].as_str().unwrap() {
+        "free_place" => format!("free place on {}", report["resource_id"].as_str().unwrap()),
+        "displaced" => "by displacing lower-tier open proposals".to_owned(),
+        _ => format!("no place ({})", report["reason"].as_str().unwrap()),
+    };
+    assert!(
+        said.starts_with(&format!("URG-{id}: ")) && said.contains(&expected),
+        "{said}"
+    );
     // Two rows is a usage mistake reported as bad input.
     std::fs::write(
         &one,
