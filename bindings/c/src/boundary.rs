@@ -9,8 +9,12 @@
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use std::ffi::c_char;
+
+use crate::args;
 use crate::error::{Failure, aidmatch_error};
 use crate::status::aidmatch_status;
+use crate::two_lists::c_string_of;
 
 // The boundary catches panics; with panic = "abort" it could not, and a bug would kill the
 // host process instead of returning AIDMATCH_STATUS_PANIC.
@@ -43,6 +47,45 @@ pub(crate) fn run(
         let _ = catch_unwind(AssertUnwindSafe(|| e.set(&failure)));
     }
     failure.status
+}
+
+/// The frame of a call with one output: resets `err`, checks `out` (NULL, alignment)
+/// before anything else, runs `body` under [`run`], and writes what it made to `*out`
+/// only on success.
+///
+/// # Safety
+/// `err` is NULL or a live error object not in use by another thread; `out` is NULL or
+/// valid for writing one `T`.
+pub(crate) unsafe fn run_into<T>(
+    err: *mut aidmatch_error,
+    out: *mut T,
+    name: &str,
+    body: impl FnOnce() -> Result<T, Failure>,
+) -> aidmatch_status {
+    // SAFETY: guaranteed by the caller.
+    let err = unsafe { error_object(err) };
+    run(err, || {
+        args::out_pointer(out, name)?;
+        let value = body()?;
+        // SAFETY: checked non-NULL and aligned above; writable by the caller's contract.
+        unsafe { out.write(value) };
+        Ok(())
+    })
+}
+
+/// [`run_into`] for a call whose output is a new string (freed by
+/// `aidmatch_string_free`).
+///
+/// # Safety
+/// As for [`run_into`].
+pub(crate) unsafe fn run_into_string(
+    err: *mut aidmatch_error,
+    out: *mut *mut c_char,
+    name: &str,
+    body: impl FnOnce() -> Result<String, Failure>,
+) -> aidmatch_status {
+    // SAFETY: forwarded contract.
+    unsafe { run_into(err, out, name, || Ok(c_string_of(body()?)?.into_raw())) }
 }
 
 /// The caller's error object, if any.

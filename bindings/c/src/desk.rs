@@ -18,11 +18,11 @@ use aidmatch_engine::snapshot::State;
 use aidmatch_engine::urgent::UrgentDesk;
 
 use crate::args;
-use crate::boundary::{error_object, guard, run};
+use crate::boundary::{error_object, guard, run, run_into, run_into_string};
 use crate::closed_loop::{need_of, state_of};
 use crate::error::{Failure, aidmatch_error};
 use crate::status::aidmatch_status;
-use crate::two_lists::{c_string_of, path, run_date};
+use crate::two_lists::{path, run_date};
 
 /// An emergency desk: a round's state and the capacity it has left, prepared once.
 ///
@@ -74,22 +74,15 @@ unsafe fn lock<'a>(desk: *const aidmatch_desk) -> Result<MutexGuard<'a, UrgentDe
     })
 }
 
-/// Stores a new desk on `state` in `*out`.
-///
-/// # Safety
-/// `out` was checked by `args::out_pointer`.
-pub(crate) unsafe fn open_into(
+/// A new desk on `state`, for insertions dated `as_of`.
+pub(crate) fn desk_handle(
     state: State,
     as_of: Option<&str>,
-    out: *mut *mut aidmatch_desk,
-) -> Result<(), Failure> {
+) -> Result<*mut aidmatch_desk, Failure> {
     let desk = UrgentDesk::open(state, run_date(as_of)?)?;
-    let handle = Box::into_raw(Box::new(aidmatch_desk {
+    Ok(Box::into_raw(Box::new(aidmatch_desk {
         inner: Mutex::new(desk),
-    }));
-    // SAFETY: checked non-NULL and aligned by the caller; writable by contract.
-    unsafe { out.write(handle) };
-    Ok(())
+    })))
 }
 
 /// Opens an emergency desk on a state document (as returned by
@@ -122,17 +115,14 @@ pub unsafe extern "C" fn aidmatch_desk_open(
     out: *mut *mut aidmatch_desk,
     err: *mut aidmatch_error,
 ) -> aidmatch_status {
-    // SAFETY: `err` is NULL or a live error object, by the caller's contract.
-    let err = unsafe { error_object(err) };
-    run(err, || {
-        args::out_pointer(out, "out")?;
-        // SAFETY (both): NULL or NUL-terminated strings valid for the call.
-        let state_json = unsafe { args::utf8(state_json, "state_json") }?;
-        let as_of = unsafe { args::optional_utf8(as_of, "as_of") }?;
-        let state = state_of(state_json)?;
-        // SAFETY: `out` checked above.
-        unsafe { open_into(state, as_of, out) }
-    })
+    // SAFETY: the caller's contract on `err`, `out` and the strings.
+    unsafe {
+        run_into(err, out, "out", || {
+            let state_json = args::utf8(state_json, "state_json")?;
+            let as_of = args::optional_utf8(as_of, "as_of")?;
+            desk_handle(state_of(state_json)?, as_of)
+        })
+    }
 }
 
 /// Opens an emergency desk on a state folder (`snapshot.json`, the lists, `policy.toml`,
@@ -153,17 +143,14 @@ pub unsafe extern "C" fn aidmatch_desk_open_dir(
     out: *mut *mut aidmatch_desk,
     err: *mut aidmatch_error,
 ) -> aidmatch_status {
-    // SAFETY: `err` is NULL or a live error object, by the caller's contract.
-    let err = unsafe { error_object(err) };
-    run(err, || {
-        args::out_pointer(out, "out")?;
-        // SAFETY (both): NULL or NUL-terminated strings valid for the call.
-        let state_dir = unsafe { path(state_dir, "state_dir") }?;
-        let as_of = unsafe { args::optional_utf8(as_of, "as_of") }?;
-        let state = State::load(&state_dir)?;
-        // SAFETY: `out` checked above.
-        unsafe { open_into(state, as_of, out) }
-    })
+    // SAFETY: the caller's contract on `err`, `out` and the strings.
+    unsafe {
+        run_into(err, out, "out", || {
+            let state_dir = path(state_dir, "state_dir")?;
+            let as_of = args::optional_utf8(as_of, "as_of")?;
+            desk_handle(State::load(&state_dir)?, as_of)
+        })
+    }
 }
 
 /// Inserts one emergency need (急难) into the desk: the best-scored eligible resource
@@ -203,21 +190,13 @@ pub unsafe extern "C" fn aidmatch_desk_insert(
     result_json: *mut *mut c_char,
     err: *mut aidmatch_error,
 ) -> aidmatch_status {
-    // SAFETY: `err` is NULL or a live error object, by the caller's contract.
-    let err = unsafe { error_object(err) };
-    run(err, || {
-        args::out_pointer(result_json, "result_json")?;
-        // SAFETY: NULL or a NUL-terminated string valid for the call.
-        let need_json = unsafe { args::utf8(need_json, "need_json") }?;
-        let need = need_of(need_json)?;
-        // SAFETY: NULL or a live handle, by the caller's contract.
-        let mut d = unsafe { lock(desk) }?;
-        let outcome = d.insert(need)?;
-        let text = c_string_of(outcome.to_json())?;
-        // SAFETY: checked by args::out_pointer above.
-        unsafe { result_json.write(text.into_raw()) };
-        Ok(())
-    })
+    // SAFETY: the caller's contract on `err`, `result_json`, `need_json` and `desk`.
+    unsafe {
+        run_into_string(err, result_json, "result_json", || {
+            let need = need_of(args::utf8(need_json, "need_json")?)?;
+            Ok(lock(desk)?.insert(need)?.to_json())
+        })
+    }
 }
 
 /// The desk's next state as one JSON document (the need of every insertion added, its
@@ -245,17 +224,12 @@ pub unsafe extern "C" fn aidmatch_desk_state(
     state_json: *mut *mut c_char,
     err: *mut aidmatch_error,
 ) -> aidmatch_status {
-    // SAFETY: `err` is NULL or a live error object, by the caller's contract.
-    let err = unsafe { error_object(err) };
-    run(err, || {
-        args::out_pointer(state_json, "state_json")?;
-        // SAFETY: NULL or a live handle, by the caller's contract.
-        let mut d = unsafe { lock(desk) }?;
-        let text = c_string_of(d.state().to_json()?)?;
-        // SAFETY: checked by args::out_pointer above.
-        unsafe { state_json.write(text.into_raw()) };
-        Ok(())
-    })
+    // SAFETY: the caller's contract on `err`, `state_json` and `desk`.
+    unsafe {
+        run_into_string(err, state_json, "state_json", || {
+            Ok(lock(desk)?.state().to_json()?)
+        })
+    }
 }
 
 /// Writes the desk's next state into the folder `out_dir` (`snapshot.json`,

@@ -33,13 +33,13 @@ use aidmatch_engine::rematch::Rematch;
 use aidmatch_engine::snapshot::State;
 
 use crate::args;
-use crate::boundary::{error_object, guard, run};
+use crate::boundary::{error_object, guard, run, run_into, run_into_string};
 use crate::closed_loop::{feedback_json, state_of};
-use crate::desk::{aidmatch_desk, open_into};
+use crate::desk::{aidmatch_desk, desk_handle};
 use crate::error::{Failure, aidmatch_error};
 use crate::matching::aidmatch_interrupt;
 use crate::status::aidmatch_status;
-use crate::two_lists::{c_string_of, explain_into, match_json_inputs, path};
+use crate::two_lists::{explain_into, match_json_inputs, path};
 
 /// A round of the two lists kept in memory: a first match, a re-match, or a stored state.
 ///
@@ -134,14 +134,9 @@ unsafe fn round_ref<'a>(round: *const aidmatch_round) -> Result<&'a aidmatch_rou
     unsafe { round.as_ref() }.ok_or_else(|| Failure::null("round"))
 }
 
-/// Stores a new handle holding `kind` in `*out`.
-///
-/// # Safety
-/// `out` was checked by `args::out_pointer`.
-unsafe fn store(kind: Round, out: *mut *mut aidmatch_round) {
-    let handle = Box::into_raw(Box::new(aidmatch_round { kind }));
-    // SAFETY: checked non-NULL and aligned by the caller; writable by contract.
-    unsafe { out.write(handle) };
+/// A new handle holding `kind`.
+fn handle(kind: Round) -> *mut aidmatch_round {
+    Box::into_raw(Box::new(aidmatch_round { kind }))
 }
 
 /// Matches a first round as `aidmatch_match_json` does and keeps it in memory.
@@ -164,30 +159,24 @@ pub unsafe extern "C" fn aidmatch_round_match_json(
     out: *mut *mut aidmatch_round,
     err: *mut aidmatch_error,
 ) -> aidmatch_status {
-    // SAFETY: `err` is NULL or a live error object, by the caller's contract.
-    let err = unsafe { error_object(err) };
-    run(err, || {
-        args::out_pointer(out, "out")?;
-        // SAFETY: the caller's contract on the strings and `interrupt`.
-        let (inputs, policy, result) = unsafe {
-            match_json_inputs(
+    // SAFETY: the caller's contract on `err`, `out`, the strings and `interrupt`.
+    unsafe {
+        run_into(err, out, "out", || {
+            let (inputs, policy, result) = match_json_inputs(
                 needs_json,
                 supply_json,
                 exclusions_json,
                 policy,
                 as_of,
                 interrupt,
-            )
-        }?;
-        let kind = Round::Match {
-            result,
-            inputs,
-            policy,
-        };
-        // SAFETY: checked by args::out_pointer above.
-        unsafe { store(kind, out) };
-        Ok(())
-    })
+            )?;
+            Ok(handle(Round::Match {
+                result,
+                inputs,
+                policy,
+            }))
+        })
+    }
 }
 
 /// Takes up a stored state document (as `aidmatch_round_state_json`,
@@ -215,17 +204,13 @@ pub unsafe extern "C" fn aidmatch_round_open_json(
     out: *mut *mut aidmatch_round,
     err: *mut aidmatch_error,
 ) -> aidmatch_status {
-    // SAFETY: `err` is NULL or a live error object, by the caller's contract.
-    let err = unsafe { error_object(err) };
-    run(err, || {
-        args::out_pointer(out, "out")?;
-        // SAFETY: NULL or a NUL-terminated string valid for the call.
-        let state_json = unsafe { args::utf8(state_json, "state_json") }?;
-        let state = state_of(state_json)?;
-        // SAFETY: checked by args::out_pointer above.
-        unsafe { store(Round::Stored(state), out) };
-        Ok(())
-    })
+    // SAFETY: the caller's contract on `err`, `out` and `state_json`.
+    unsafe {
+        run_into(err, out, "out", || {
+            let state_json = args::utf8(state_json, "state_json")?;
+            Ok(handle(Round::Stored(state_of(state_json)?)))
+        })
+    }
 }
 
 /// Takes up a stored state folder (as `aidmatch_round_save`,
@@ -247,17 +232,13 @@ pub unsafe extern "C" fn aidmatch_round_open_dir(
     out: *mut *mut aidmatch_round,
     err: *mut aidmatch_error,
 ) -> aidmatch_status {
-    // SAFETY: `err` is NULL or a live error object, by the caller's contract.
-    let err = unsafe { error_object(err) };
-    run(err, || {
-        args::out_pointer(out, "out")?;
-        // SAFETY: NULL or a NUL-terminated string valid for the call.
-        let dir = unsafe { path(dir, "dir") }?;
-        let state = State::load(&dir)?;
-        // SAFETY: checked by args::out_pointer above.
-        unsafe { store(Round::Stored(state), out) };
-        Ok(())
-    })
+    // SAFETY: the caller's contract on `err`, `out` and `dir`.
+    unsafe {
+        run_into(err, out, "out", || {
+            let dir = path(dir, "dir")?;
+            Ok(handle(Round::Stored(State::load(&dir)?)))
+        })
+    }
 }
 
 /// Re-matches a round after feedback into a new round, exactly as `aidmatch_rematch_json`
@@ -290,15 +271,12 @@ pub unsafe extern "C" fn aidmatch_round_rematch_json(
     next: *mut *mut aidmatch_round,
     err: *mut aidmatch_error,
 ) -> aidmatch_status {
-    // SAFETY: `err` is NULL or a live error object, by the caller's contract.
-    let err = unsafe { error_object(err) };
-    run(err, || {
-        args::out_pointer(next, "next")?;
-        // SAFETY: NULL or a live handle, by the caller's contract.
-        let round = unsafe { round_ref(round) }?;
-        // SAFETY: the caller's contract on the strings and `interrupt`.
-        let feedback = unsafe {
-            feedback_json(
+    // SAFETY: the caller's contract on `err`, `next`, `round`, the strings and
+    // `interrupt`.
+    unsafe {
+        run_into(err, next, "next", || {
+            let round = round_ref(round)?;
+            let feedback = feedback_json(
                 outcomes_json,
                 needs_json,
                 supply_json,
@@ -306,13 +284,10 @@ pub unsafe extern "C" fn aidmatch_round_rematch_json(
                 as_of,
                 flags,
                 interrupt,
-            )
-        }?;
-        let r = feedback.rematch(&round.state())?;
-        // SAFETY: checked by args::out_pointer above.
-        unsafe { store(Round::Rematch(r), next) };
-        Ok(())
-    })
+            )?;
+            Ok(handle(Round::Rematch(feedback.rematch(&round.state())?)))
+        })
+    }
 }
 
 /// The round's result as one JSON document: for a first match what `aidmatch_match_json`
@@ -337,21 +312,16 @@ pub unsafe extern "C" fn aidmatch_round_result_json(
     result_json: *mut *mut c_char,
     err: *mut aidmatch_error,
 ) -> aidmatch_status {
-    // SAFETY: `err` is NULL or a live error object, by the caller's contract.
-    let err = unsafe { error_object(err) };
-    run(err, || {
-        args::out_pointer(result_json, "result_json")?;
-        // SAFETY: NULL or a live handle, by the caller's contract.
-        let round = unsafe { round_ref(round) }?;
-        let text = match &round.kind {
-            Round::Rematch(r) => r.to_json(),
-            _ => round.result()?.to_json(),
-        };
-        let text = c_string_of(text)?;
-        // SAFETY: checked by args::out_pointer above.
-        unsafe { result_json.write(text.into_raw()) };
-        Ok(())
-    })
+    // SAFETY: the caller's contract on `err`, `result_json` and `round`.
+    unsafe {
+        run_into_string(err, result_json, "result_json", || {
+            let round = round_ref(round)?;
+            Ok(match &round.kind {
+                Round::Rematch(r) => r.to_json(),
+                _ => round.result()?.to_json(),
+            })
+        })
+    }
 }
 
 /// Why one need of the round was matched or not, without running anything again: the
@@ -409,17 +379,12 @@ pub unsafe extern "C" fn aidmatch_round_state_json(
     state_json: *mut *mut c_char,
     err: *mut aidmatch_error,
 ) -> aidmatch_status {
-    // SAFETY: `err` is NULL or a live error object, by the caller's contract.
-    let err = unsafe { error_object(err) };
-    run(err, || {
-        args::out_pointer(state_json, "state_json")?;
-        // SAFETY: NULL or a live handle, by the caller's contract.
-        let round = unsafe { round_ref(round) }?;
-        let text = c_string_of(round.state().to_json()?)?;
-        // SAFETY: checked by args::out_pointer above.
-        unsafe { state_json.write(text.into_raw()) };
-        Ok(())
-    })
+    // SAFETY: the caller's contract on `err`, `state_json` and `round`.
+    unsafe {
+        run_into_string(err, state_json, "state_json", || {
+            Ok(round_ref(round)?.state().to_json()?)
+        })
+    }
 }
 
 /// Writes the round into the folder `out_dir` (created if missing; each file
@@ -486,17 +451,14 @@ pub unsafe extern "C" fn aidmatch_round_desk(
     out: *mut *mut aidmatch_desk,
     err: *mut aidmatch_error,
 ) -> aidmatch_status {
-    // SAFETY: `err` is NULL or a live error object, by the caller's contract.
-    let err = unsafe { error_object(err) };
-    run(err, || {
-        args::out_pointer(out, "out")?;
-        // SAFETY: NULL or a live handle, by the caller's contract.
-        let round = unsafe { round_ref(round) }?;
-        // SAFETY: NULL or a NUL-terminated string valid for the call.
-        let as_of = unsafe { args::optional_utf8(as_of, "as_of") }?;
-        // SAFETY: `out` checked above.
-        unsafe { open_into(round.state().into_owned(), as_of, out) }
-    })
+    // SAFETY: the caller's contract on `err`, `out`, `round` and `as_of`.
+    unsafe {
+        run_into(err, out, "out", || {
+            let round = round_ref(round)?;
+            let as_of = args::optional_utf8(as_of, "as_of")?;
+            desk_handle(round.state().into_owned(), as_of)
+        })
+    }
 }
 
 /// Frees a round. NULL is a no-op. Free it at most once, and not while another thread

@@ -15,7 +15,7 @@ use aidmatch_engine::policy::PolicyError;
 use aidmatch_engine::{Error, MatchResult, Policy, RunOptions};
 
 use crate::args;
-use crate::boundary::{error_object, guard, run};
+use crate::boundary::{error_object, guard, run, run_into_string};
 use crate::error::{Failure, aidmatch_error};
 use crate::matching::aidmatch_interrupt;
 use crate::status::aidmatch_status;
@@ -151,26 +151,20 @@ pub unsafe extern "C" fn aidmatch_match_json(
     result_json: *mut *mut c_char,
     err: *mut aidmatch_error,
 ) -> aidmatch_status {
-    // SAFETY: `err` is NULL or a live error object, by the caller's contract.
-    let err = unsafe { error_object(err) };
-    run(err, || {
-        args::out_pointer(result_json, "result_json")?;
-        // SAFETY: the caller's contract on the strings and `interrupt`.
-        let (_, _, result) = unsafe {
-            match_json_inputs(
+    // SAFETY: the caller's contract on `err`, `result_json`, the strings and `interrupt`.
+    unsafe {
+        run_into_string(err, result_json, "result_json", || {
+            let (_, _, result) = match_json_inputs(
                 needs_json,
                 supply_json,
                 exclusions_json,
                 policy,
                 as_of,
                 interrupt,
-            )
-        }?;
-        let json = c_json(&result)?;
-        // SAFETY: checked non-NULL and aligned; writable by contract.
-        unsafe { result_json.write(json.into_raw()) };
-        Ok(())
-    })
+            )?;
+            Ok(result.to_json())
+        })
+    }
 }
 
 /// Why one need was matched or not: matches the lists as `aidmatch_match_json` does and
@@ -237,22 +231,18 @@ pub(crate) unsafe fn explain_into<R: Borrow<MatchResult>>(
     round: impl FnOnce() -> Result<R, Failure>,
 ) -> aidmatch_status {
     // SAFETY: guaranteed by the caller.
-    let err = unsafe { error_object(err) };
-    run(err, || {
-        args::out_pointer(explanation_json, "explanation_json")?;
-        // SAFETY: guaranteed by the caller.
-        let need = unsafe { args::utf8(need_id, "need_id") }?;
-        let result = round()?;
-        let explanation = result.borrow().explain(need).ok_or_else(|| {
-            Failure::invalid(format!("the needs list has no need {need:?}"))
-                .column("need_id")
-                .value(need)
-        })?;
-        let json = c_string_of(explanation.to_json())?;
-        // SAFETY: checked non-NULL and aligned; writable by contract.
-        unsafe { explanation_json.write(json.into_raw()) };
-        Ok(())
-    })
+    unsafe {
+        run_into_string(err, explanation_json, "explanation_json", || {
+            let need = args::utf8(need_id, "need_id")?;
+            let result = round()?;
+            let explanation = result.borrow().explain(need).ok_or_else(|| {
+                Failure::invalid(format!("the needs list has no need {need:?}"))
+                    .column("need_id")
+                    .value(need)
+            })?;
+            Ok(explanation.to_json())
+        })
+    }
 }
 
 /// Reads the lists, policy and date of a JSON call and runs the engine on them (the
@@ -308,11 +298,6 @@ pub(crate) unsafe fn json_inputs(
         None => Policy::default(),
     };
     Ok((inputs, policy))
-}
-
-/// The result as a C string.
-fn c_json(result: &MatchResult) -> Result<CString, Failure> {
-    c_string_of(result.to_json())
 }
 
 /// A JSON text as a C string (JSON escapes control characters, so it has no NUL).
