@@ -37,6 +37,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyDesk>()?;
     m.add_function(wrap_pyfunction!(load_state, m)?)?;
     m.add_function(wrap_pyfunction!(state_from_json, m)?)?;
+    m.add_function(wrap_pyfunction!(result_from_state_json, m)?)?;
     m.add_function(wrap_pyfunction!(run_match, m)?)?;
     m.add("MAX_ARCS", aidmatch::engine::MAX_ARCS)?;
     m.add("MAX_ROWS", io::MAX_ROWS)?;
@@ -179,7 +180,8 @@ fn detached<T: Send>(
     py: Python<'_>,
     work: impl FnOnce() -> Result<T, EngineError> + Send,
 ) -> PyResult<T> {
-    match py.detach(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))) {
+    let guarded = || std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+    match py.detach(|| crate::pool::install(guarded)) {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(engine_error(e).into_pyerr(py)),
         Err(payload) => Err(panic_error(payload).into_pyerr(py)),
@@ -503,10 +505,12 @@ impl PyDesk {
         work: impl FnOnce(&mut UrgentDesk) -> Result<T, EngineError> + Send,
     ) -> PyResult<T> {
         let out = py.detach(|| {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match self.inner.lock() {
-                Ok(mut d) => Some(work(&mut d)),
-                Err(_poisoned) => None,
-            }))
+            crate::pool::install(|| {
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match self.inner.lock() {
+                    Ok(mut d) => Some(work(&mut d)),
+                    Err(_poisoned) => None,
+                }))
+            })
         });
         match out {
             Ok(Some(Ok(v))) => Ok(v),
@@ -592,6 +596,42 @@ fn load_state(py: Python<'_>, path: PathBuf) -> PyResult<LoopState> {
 #[pyfunction]
 fn state_from_json(py: Python<'_>, text: &str) -> PyResult<LoopState> {
     detached(py, || State::from_json(text, "state_json")).map(|inner| LoopState { inner })
+}
+
+/// Restores a first round from its state document (how a ``MatchResult`` unpickles):
+/// runs the state's lists under its policy on its run date (at most ``max_arcs``
+/// eligible pairs, the count of the original run) and checks that the run gives the
+/// state's pairs and prices again. The engine is deterministic, so it does unless the
+/// document was changed or written by another aidmatch: then an ``InputError``.
+#[pyfunction]
+fn result_from_state_json(py: Python<'_>, text: &str, max_arcs: usize) -> PyResult<RunResult> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    let work = || -> Result<RunKind, EngineError> {
+        let state = State::from_json(text, "state_json")?;
+        let mut options = RunOptions::new(state.snapshot.run_date);
+        options.cancel = Some(Arc::clone(&cancel));
+        options.max_arcs = max_arcs;
+        let result = run(&state.inputs, &state.policy, &options)?;
+        let again = State::from_run(&state.inputs, &state.policy, &state.snapshot.rules, &result);
+        if again != state {
+            return Err(EngineError::Snapshot {
+                path: "state_json".to_owned(),
+                message: format!(
+                    "the first round does not reproduce from this state (written by aidmatch \
+                     {}, read by {}; or the state of a re-match, which does not pickle)",
+                    state.snapshot.engine_version,
+                    env!("CARGO_PKG_VERSION")
+                ),
+            });
+        }
+        Ok(RunKind::Run {
+            result,
+            inputs: state.inputs,
+            policy: state.policy,
+        })
+    };
+    let kind = run_engine(py, &cancel, work)?;
+    Ok(RunResult { kind })
 }
 
 /// One input list: its bytes, ``"csv"`` or ``"json"``, and the name problems report

@@ -31,7 +31,8 @@ pub(crate) fn run<T: Send>(
     inline: bool,
     work: impl FnOnce() -> T + Send,
 ) -> PyResult<std::thread::Result<T>> {
-    let guarded = move || catch_unwind(AssertUnwindSafe(work));
+    // On a pool with threads even in a forked child (see `pool`).
+    let guarded = move || crate::pool::install(|| catch_unwind(AssertUnwindSafe(work)));
     if inline {
         return Ok(py.detach(guarded));
     }

@@ -257,6 +257,40 @@ def test_state_json_round_trip_and_to_dir(first, tmp_path):
     assert isinstance(again, aidmatch.LoopState) and again.state_json() == text
 
 
+def test_a_first_round_pickles_and_a_re_match_says_what_to_pickle(first):
+    again = pickle.loads(pickle.dumps(first))
+    assert isinstance(again, aidmatch.MatchResult)
+    assert again.to_json() == first.to_json()
+    assert again.state_json() == first.state_json()
+    for need in first.assignments.need_id[:3].tolist() + first.unmatched.need_id[:3].tolist():
+        assert again.explain(need) == first.explain(need)
+    outcomes = feedback(first)
+    assert again.rematch(outcomes, as_of=LATER).to_json() == first.rematch(outcomes, as_of=LATER).to_json()
+    # A re-match's result would need the round before it: a clear TypeError naming the way.
+    with pytest.raises(TypeError, match="state_json"):
+        pickle.dumps(first.rematch(outcomes, as_of=LATER))
+    # A document that does not give its pairs again (changed after the run) is refused.
+    text = first.state_json()
+    assert text.count('"status":"proposed"') >= 1
+    tampered = text.replace('"status":"proposed"', '"status":"accepted"', 1)
+    with pytest.raises(aidmatch.InputError, match="does not reproduce"):
+        aidmatch._engine._result_from_state_json(tampered, 10**6)
+
+
+def test_a_result_comes_back_from_another_process():
+    # As Dask, Ray or multiprocessing return it: pickled in the worker, restored here.
+    # (A fresh interpreter: test_runtime.py tests a forked child.)
+    import concurrent.futures
+    import multiprocessing
+
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        remote = pool.submit(
+            aidmatch.match, str(DATA / "needs.csv"), str(DATA / "supply.csv"), exclusions=str(DATA / "exclusions.csv"), as_of=AS_OF
+        ).result()
+    here = aidmatch.match(DATA / "needs.csv", DATA / "supply.csv", exclusions=DATA / "exclusions.csv", as_of=AS_OF)
+    assert remote.to_json() == here.to_json()
+
+
 def test_bad_state_json_is_an_input_error(first):
     text = first.state_json()
     with pytest.raises(aidmatch.InputError):

@@ -11,6 +11,7 @@ import textwrap
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -164,6 +165,50 @@ def test_ctrl_c_interrupts_a_long_dense_solve(dtype):
     assert out.startswith("interrupted"), (out, err)
     assert "KeyboardInterrupt" not in err and "PanicException" not in err
     print(f"exited {time.monotonic() - sent:.3f} s after SIGINT")
+
+
+_FORKED = textwrap.dedent(
+    """
+    import concurrent.futures, multiprocessing, sys, warnings
+    import numpy as np, scipy.sparse as sp
+    import aidmatch
+
+    warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: fork with threads
+    data = sys.argv[1]
+    args = (data + "/needs.csv", data + "/supply.csv")
+    weights = sp.random_array((3000, 2500), density=0.01, rng=np.random.default_rng(5), format="csr") * 100
+    here = aidmatch.match(*args, as_of="2024-10-01").to_json()  # the parent's Rayon pool starts
+    rows = aidmatch.max_weight_matching(weights)[0].tolist()
+    fork = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=fork) as pool:
+        there = pool.submit(aidmatch.match, *args, as_of="2024-10-01").result(timeout=60).to_json()
+        rows_there = pool.submit(aidmatch.max_weight_matching, weights).result(timeout=60)[0].tolist()
+    print("same" if (here, rows) == (there, rows_there) else "different")
+    """
+)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the fork start method is a Linux default")
+def test_a_forked_child_runs_parallel_work():
+    # A child that fork made after the parent's Rayon pool started inherits the pool
+    # without its threads; aidmatch gives such a child a pool of its own. In its own
+    # interpreter, so that a failure is a timeout here, not a hung test run.
+    data = str(Path(__file__).resolve().parents[3] / "examples" / "data")
+    p = subprocess.Popen(
+        [sys.executable, "-c", _FORKED, data],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        out, err = p.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)  # the hung forked worker too
+        p.communicate()
+        pytest.fail("the forked child hung")
+    assert p.returncode == 0, err
+    assert out.strip() == "same"
 
 
 def test_docstring_examples():

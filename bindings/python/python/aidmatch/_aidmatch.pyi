@@ -17,6 +17,7 @@ __all__ = [
     "UrgentDesk",
     "load_state",
     "state_from_json",
+    "result_from_state_json",
     "run_match",
     "__version__",
     "MAX_WEIGHT",
@@ -139,6 +140,7 @@ class UrgentDesk:
 
 def load_state(path: Union[str, os.PathLike[str]]) -> LoopState: ...
 def state_from_json(text: str) -> LoopState: ...
+def result_from_state_json(text: str, max_arcs: int) -> RunResult: ...
 
 def run_match(
     needs: _ListArg,

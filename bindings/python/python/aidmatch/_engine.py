@@ -444,6 +444,20 @@ class MatchResult(_Loop):
         """The whole result as one JSON document."""
         return self._inner.to_json()
 
+    def __reduce__(self) -> Tuple[Any, Tuple[str, int]]:
+        # A first round pickles as its state document (lists, policy, run date,
+        # pairs, prices); unpickling runs it again and checks that the run gives the
+        # same pairs and prices (the engine is deterministic). A re-match's result
+        # would need the round before it as well: pickle its state instead.
+        if self.rematch_summary is not None:
+            raise TypeError(
+                "a re-match's MatchResult does not pickle (it would need the round before it): "
+                "pickle its state, aidmatch.state_from_json(result.state_json()), or write it "
+                "with result.to_dir(path)"
+            )
+        pairs = int(self._doc["summary"]["counts"]["eligible_pairs"])
+        return (_result_from_state_json, (self.state_json(), pairs))
+
     def __repr__(self) -> str:
         return (
             f"MatchResult(assignments={len(self._doc['assignments'])}, "
@@ -681,6 +695,11 @@ def load_state(path: Union[str, "os.PathLike[str]"]) -> LoopState:
     malformed snapshot.
     """
     return LoopState(_aidmatch.load_state(os.fspath(path)))
+
+
+def _result_from_state_json(text: str, max_arcs: int) -> MatchResult:
+    """A pickled first-round :class:`MatchResult`, restored (see its ``__reduce__``)."""
+    return MatchResult(_aidmatch.result_from_state_json(text, max_arcs))
 
 
 def state_from_json(text: str) -> LoopState:
