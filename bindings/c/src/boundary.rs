@@ -37,7 +37,13 @@ pub(crate) fn run(
     if let Some(e) = err.as_deref_mut() {
         e.clear();
     }
-    let failure = match catch_unwind(AssertUnwindSafe(body)) {
+    // On a pool with threads even in a forked child (`aidmatch_assign::pool`).
+    let call = CallBody(body);
+    let outcome = aidmatch_assign::pool::install(move || {
+        let body = call.into_inner();
+        catch_unwind(AssertUnwindSafe(body))
+    });
+    let failure = match outcome {
         Ok(Ok(())) => return aidmatch_status::AIDMATCH_STATUS_OK,
         Ok(Err(failure)) => failure,
         Err(payload) => panic_failure(payload),
@@ -47,6 +53,22 @@ pub(crate) fn run(
         let _ = catch_unwind(AssertUnwindSafe(|| e.set(&failure)));
     }
     failure.status
+}
+
+/// A call's body, which `aidmatch_assign::pool::install` may run on one of its threads
+/// (in a forked child) while the calling thread waits for it.
+struct CallBody<F>(F);
+
+// SAFETY: the body holds the caller's pointers, valid for the whole call by the
+// caller's contract; it runs on one thread at a time while the calling thread waits for
+// it, and the pool's hand-over orders its writes before the caller reads them.
+unsafe impl<F> Send for CallBody<F> {}
+
+impl<F> CallBody<F> {
+    /// The body (a method, so that a closure moves the whole `CallBody`, not its field).
+    fn into_inner(self) -> F {
+        self.0
+    }
 }
 
 /// The frame of a call with one output: resets `err`, checks `out` (NULL, alignment)

@@ -4,7 +4,9 @@
 #   2. compiles tests/test_aidmatch.c with gcc -std=c99 -Wall -Wextra -Werror -pedantic
 #      against include/aidmatch.h, linked to the shared library and to the static one, and
 #      runs both under valgrind (any error or definite/indirect leak fails);
-#   3. compiles and runs README's example (examples/minimal.c);
+#   3. runs the test's fork case (a match in a child forked after the library's threads
+#      started) without valgrind, then compiles and runs README's example
+#      (examples/minimal.c);
 #   4. compiles and runs tests/java/AidmatchTest.java (Java 17, JNA).
 # Installs gcc, valgrind, a JDK and libjna-java with apt-get when they are missing.
 # Honours CARGO_TARGET_DIR. Exits non-zero on any failure.
@@ -61,6 +63,9 @@ step "C test, static library (libaidmatch.a -lpthread -ldl -lm), under valgrind"
 gcc "${cflags[@]}" "$here/test_aidmatch.c" "$lib_dir/libaidmatch.a" -lpthread -ldl -lm \
   -o "$work/test_static"
 valgrind "${valgrind_flags[@]}" "$work/test_static" "$here/data"
+
+step "C test, a forked child (not under valgrind, see test_aidmatch.c)"
+timeout 300 "$work/test_shared" "$here/data" fork
 
 step "README's minimal example (examples/minimal.c)"
 gcc "${cflags[@]}" "$capi/examples/minimal.c" -L "$lib_dir" -laidmatch -Wl,-rpath,"$lib_dir" \

@@ -4,13 +4,18 @@
  * run under valgrind (zero errors, zero leaks). Prints "N passed, N failed" at the end and
  * exits non-zero when anything failed.
  *
- * Usage: test_aidmatch DATA_DIR   (DATA_DIR = bindings/c/tests/data)
+ * Usage: test_aidmatch DATA_DIR [fork]   (DATA_DIR = bindings/c/tests/data)
+ *
+ * With `fork`: a match, then a match in a forked child (run without valgrind: a child
+ * forked from a threaded process holds its parent's thread records, which valgrind would
+ * count as lost in the child).
  */
-#define _XOPEN_SOURCE 700 /* mkdtemp, rmdir */
+#define _XOPEN_SOURCE 700 /* mkdtemp, rmdir, fork, waitpid, alarm */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "aidmatch.h"
@@ -888,9 +893,47 @@ done:
     aidmatch_error_free(err);
 }
 
+/* A child forked after the library has run in this process (its worker threads exist
+ * only here) matches too: the library gives the child threads of its own. A hang is
+ * ended by alarm() and counted as a failure. */
+static void test_fork(const char *data) {
+    char *needs = read_file(data, "needs.json");
+    char *supply = read_file(data, "supply.json");
+    pid_t pid;
+    int status = 0;
+    CHECK(needs && supply);
+    if (!(needs && supply)) {
+        goto done;
+    }
+    pid = fork();
+    if (pid == 0) {
+        char *result = NULL;
+        aidmatch_status s;
+        int ok;
+        alarm(60);
+        s = aidmatch_match_json(needs, supply, NULL, NULL, "2024-10-01", NULL, &result, NULL);
+        ok = s == AIDMATCH_STATUS_OK && result != NULL && strncmp(result, "{\"assignments\":[", 16) == 0;
+        aidmatch_string_free(result);
+        free(needs);
+        free(supply);
+        _exit(ok ? 0 : 1);
+    }
+    CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+done:
+    free(needs);
+    free(supply);
+}
+
 int main(int argc, char **argv) {
+    if (argc == 3 && strcmp(argv[2], "fork") == 0) {
+        test_match_json(argv[1]); /* the library's threads start in this process */
+        test_fork(argv[1]);
+        printf("%d passed, %d failed\n", passed, failed);
+        return failed == 0 ? 0 : 1;
+    }
     if (argc != 2) {
-        fprintf(stderr, "usage: %s DATA_DIR\n", argv[0]);
+        fprintf(stderr, "usage: %s DATA_DIR [fork]\n", argv[0]);
         return 2;
     }
     test_version();

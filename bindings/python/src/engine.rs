@@ -181,7 +181,7 @@ fn detached<T: Send>(
     work: impl FnOnce() -> Result<T, EngineError> + Send,
 ) -> PyResult<T> {
     let guarded = || std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
-    match py.detach(|| crate::pool::install(guarded)) {
+    match py.detach(|| aidmatch_assign::pool::install(guarded)) {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(engine_error(e).into_pyerr(py)),
         Err(payload) => Err(panic_error(payload).into_pyerr(py)),
@@ -505,7 +505,7 @@ impl PyDesk {
         work: impl FnOnce(&mut UrgentDesk) -> Result<T, EngineError> + Send,
     ) -> PyResult<T> {
         let out = py.detach(|| {
-            crate::pool::install(|| {
+            aidmatch_assign::pool::install(|| {
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match self.inner.lock() {
                     Ok(mut d) => Some(work(&mut d)),
                     Err(_poisoned) => None,

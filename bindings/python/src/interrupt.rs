@@ -31,8 +31,8 @@ pub(crate) fn run<T: Send>(
     inline: bool,
     work: impl FnOnce() -> T + Send,
 ) -> PyResult<std::thread::Result<T>> {
-    // On a pool with threads even in a forked child (see `pool`).
-    let guarded = move || crate::pool::install(|| catch_unwind(AssertUnwindSafe(work)));
+    // On a pool with threads even in a forked child (see `aidmatch_assign::pool`).
+    let guarded = move || aidmatch_assign::pool::install(|| catch_unwind(AssertUnwindSafe(work)));
     if inline {
         return Ok(py.detach(guarded));
     }

@@ -33,7 +33,6 @@ use pyo3::types::{PyList, PyTuple};
 mod engine;
 mod errors;
 mod interrupt;
-mod pool;
 
 use errors::{ArcLocator, Kind, NoArcs, Raise, Value, assign_error, panic_error};
 

@@ -16,6 +16,7 @@
 //! * [`greedy`]: a labelled *baseline* (not optimal) for quality comparisons.
 //! * [`reference`](mod@reference): exhaustive brute-force solvers for tiny instances, the oracle of
 //!   the property tests of this crate and of the layers above it.
+//! * [`pool`]: where parallel work runs in a process forked from one that used Rayon.
 //!
 //! # Should I use this crate?
 //!
@@ -41,6 +42,7 @@
 pub mod dense;
 mod error;
 pub mod greedy;
+pub mod pool;
 mod problem;
 pub mod reference;
 mod solution;

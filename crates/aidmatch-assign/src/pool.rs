@@ -1,15 +1,17 @@
 //! Rayon threads in a process forked from one that used them.
 //!
-//! The engine and the solvers run their parallel parts on Rayon's global pool. A child
-//! that `fork` made (Python's `multiprocessing` start method on Linux before 3.14) inherits
-//! the parent's memory, the pool's bookkeeping included, but none of its threads: its
-//! first parallel call would hand work to threads that do not exist and wait forever.
-//! [`install`] therefore runs work as it is in the process that first called aidmatch,
-//! and on a pool of the process's own in any other (a forked child, and its children);
-//! the parallel calls inside run there. No lock is held across a fork: the process of
-//! origin is an atomic, and the child's pool is looked up with `try_lock` (a lock taken
-//! by a parent thread that the child does not have is never released, so the child then
-//! builds a pool for the call alone).
+//! The solvers (and the `aidmatch` engine) run their parallel parts on Rayon's global
+//! pool. A child that `fork` made (Python's `multiprocessing` start method on Linux
+//! before 3.14, a pre-forking server) inherits the parent's memory, the pool's
+//! bookkeeping included, but none of its threads: its first parallel call would hand
+//! work to threads that do not exist and wait forever. [`install`] runs work as it is
+//! in the process that first called it, and on a pool of the process's own in any other
+//! (a forked child, and its children); the parallel calls inside run there. The Python
+//! module and the C ABI run every call through it; a Rust host that forks should too.
+//!
+//! No lock is held across a fork: the process of origin is an atomic, and the child's
+//! pool is looked up with `try_lock` (a lock taken by a parent thread that the child does
+//! not have is never released, so the child then builds a pool for the call alone).
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, TryLockError};
@@ -25,8 +27,9 @@ static OWN: Mutex<Option<(u32, Arc<ThreadPool>)>> = Mutex::new(None);
 /// How often to try the lock of [`OWN`] before building a pool for one call.
 const LOCK_TRIES: usize = 1000;
 
-/// Runs `work` where its parallel parts have threads (see the module docs).
-pub(crate) fn install<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+/// Runs `work` where its parallel parts have threads (see the module docs). Costs a
+/// `getpid` and an atomic load in the process of origin.
+pub fn install<T: Send>(work: impl FnOnce() -> T + Send) -> T {
     let pid = std::process::id();
     let origin = match ORIGIN.compare_exchange(0, pid, Ordering::AcqRel, Ordering::Acquire) {
         Ok(_) => pid,
