@@ -13,8 +13,9 @@
 //!   `aidmatch_round_open_dir` take up a stored state (a round without a result of its
 //!   own: it can be re-matched, stored and given a desk);
 //! * `aidmatch_round_rematch_json` re-matches a round after feedback into a new round
-//!   (the state is not read from text, and the engine reuses the previous run's eligible
-//!   pairs and scores where they cannot have changed: the same result, sooner);
+//!   (the state is not read from text; from a round that holds a run, the engine also
+//!   reuses that run's eligible pairs and scores where they cannot have changed: the
+//!   same result, sooner);
 //! * `aidmatch_round_result_json`, `aidmatch_round_explain_json` (no re-run),
 //!   `aidmatch_round_state_json`, `aidmatch_round_save` and `aidmatch_round_desk` read
 //!   the round.
