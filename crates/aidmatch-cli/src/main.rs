@@ -18,7 +18,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use aidmatch::date::Date;
-use aidmatch::engine::{MatchResult, RunOptions, run};
+use aidmatch::engine::{MatchResult, RunOptions, StageCallback, run};
 use aidmatch::generate::{Scale, generate};
 use aidmatch::io::{self, Encoding, ReadOptions};
 use aidmatch::model::Inputs;
@@ -340,6 +340,8 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
             explain,
             public,
         } => {
+            let bar = ui.progress();
+            bar.set_message(ui.lang.text(Msg::Reading));
             let state = State::load(&previous)?;
             let opts = ReadOptions::default();
             let outcomes = io::read_outcomes(&outcomes, &opts)?;
@@ -356,8 +358,8 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
             if let Some(path) = &policy {
                 options.policy = Some(read_policy(path)?);
             }
+            options.on_stage = stage_messages(ui, &bar);
             let r = rematch(&state, &outcomes, needs, supply, &options)?;
-            let bar = ui.progress();
             bar.set_message(ui.lang.text(Msg::Writing));
             r.write_dir(&out).map_err(|e| Failure::Run(e.to_string()))?;
             write_reports(ui, &r.result, &r.run_inputs, Some(&r.summary), &out, public)?;
@@ -532,21 +534,29 @@ fn solve(
     options: &RunOptions,
 ) -> Result<MatchResult, Failure> {
     let bar = ui.progress();
-    bar.set_message(ui.lang.text(Msg::Matching));
     let mut options = options.clone();
-    if !bar.is_hidden() {
-        let (stage_bar, matching) = (bar.clone(), ui.lang.text(Msg::Matching));
-        options.on_stage = Some(std::sync::Arc::new(move |stage, took: Duration| {
-            stage_bar.set_message(format!(
-                "{matching} {} {:.2} s",
-                stage.as_str(),
-                took.as_secs_f64()
-            ));
-        }));
-    }
+    options.on_stage = stage_messages(ui, &bar);
     let result = run(inputs, policy, &options)?;
     bar.finish_and_clear();
     Ok(result)
+}
+
+/// Shows "matching…" on `bar`, then each engine stage as it ends (nothing when the bar
+/// is hidden).
+fn stage_messages(ui: &Ui, bar: &indicatif::ProgressBar) -> Option<StageCallback> {
+    let matching = ui.lang.text(Msg::Matching);
+    bar.set_message(matching);
+    if bar.is_hidden() {
+        return None;
+    }
+    let bar = bar.clone();
+    Some(std::sync::Arc::new(move |stage, took: Duration| {
+        bar.set_message(format!(
+            "{matching} {} {:.2} s",
+            stage.as_str(),
+            took.as_secs_f64()
+        ));
+    }))
 }
 
 fn write_results(
