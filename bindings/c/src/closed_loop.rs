@@ -36,9 +36,12 @@ use crate::two_lists::{
     run_options,
 };
 
-/// Flag of `aidmatch_rematch_json` and `aidmatch_rematch_files`: solve the re-match cold
-/// (from nothing) instead of from the previous solution and prices. The result is the
-/// same optimum; only the time differs (the command line's `rematch --cold`).
+/// Flag of `aidmatch_rematch_json`, `aidmatch_rematch_files` and
+/// `aidmatch_round_rematch_json`: solve the re-match cold (from nothing) instead of from
+/// the previous solution and prices (the command line's `rematch --cold`). The exact
+/// solve reaches the same optimum; which of several equal optima it returns may differ,
+/// and where resource budgets bind, the budget step that follows may then end elsewhere
+/// (the summary's bound and gap say how far from the bound each is).
 pub const AIDMATCH_REMATCH_COLD: u32 = 1;
 
 /// The flags this version knows.

@@ -111,7 +111,9 @@ enum Command {
         /// Run date (YYYY-MM-DD); default: today.
         #[arg(long, value_parser = parse_date)]
         as_of: Option<Date>,
-        /// Solve cold instead of from the previous solution (same optimum).
+        /// Solve cold instead of from the previous solution (the same optimum of the exact
+        /// solve; where budgets bind, the budget step after it may end elsewhere when the
+        /// solve has several optima).
         #[arg(long)]
         cold: bool,
         /// Folder for the results, changes.csv, rematch.json and the next state.

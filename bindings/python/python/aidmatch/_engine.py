@@ -212,7 +212,9 @@ class _Loop:
         declined pairs never return, declined, expired and failed proposals free
         their place, new needs join, and the state is matched again, warm-started
         from the previous solution and prices (the result is the exact optimum;
-        ``warm=False`` solves cold, with the same result).
+        ``warm=False`` solves cold: the same optimum, though which of several equal
+        optima is returned may differ, and where resource budgets bind the budget step
+        after the solve may then end elsewhere).
 
         Parameters
         ----------
