@@ -249,7 +249,9 @@ aidmatch_status aidmatch_rematch_json(const char *state_json,
 //
 // Returns the statuses of `aidmatch_rematch_json`; `AIDMATCH_STATUS_NULL_PARAMETER` also
 // when `need_id` or `explanation_json` is NULL; `AIDMATCH_STATUS_INVALID_INPUT` with
-// column `need_id` and the id as value when the re-matched round has no such need.
+// column `need_id` and the id as value when the re-matched round has no such need, or
+// kept it from an earlier round (the message then says so and names the resource of
+// its kept pair).
 //
 // Thread-safe: calls may run at once.
 //
@@ -861,8 +863,9 @@ aidmatch_status aidmatch_round_result_json(const struct aidmatch_round *round,
 // Returns `AIDMATCH_STATUS_OK`; `AIDMATCH_STATUS_NULL_PARAMETER` (`round`, `need_id` or
 // `explanation_json`); `AIDMATCH_STATUS_INVALID_UTF8` (`need_id`);
 // `AIDMATCH_STATUS_INVALID_INPUT` with column `need_id` and the id as value when the
-// round has no such need (needs kept from an earlier round are not matched again, so
-// they have none), with column `round` for a round opened from a stored state.
+// round has no such need, or kept it from an earlier round (not matched again, so
+// without an explanation: the message says so and names the resource of its kept
+// pair); with column `round` for a round opened from a stored state.
 //
 // Thread-safe.
 //

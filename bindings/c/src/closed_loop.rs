@@ -263,7 +263,9 @@ pub unsafe extern "C" fn aidmatch_rematch_json(
 ///
 /// Returns the statuses of `aidmatch_rematch_json`; `AIDMATCH_STATUS_NULL_PARAMETER` also
 /// when `need_id` or `explanation_json` is NULL; `AIDMATCH_STATUS_INVALID_INPUT` with
-/// column `need_id` and the id as value when the re-matched round has no such need.
+/// column `need_id` and the id as value when the re-matched round has no such need, or
+/// kept it from an earlier round (the message then says so and names the resource of
+/// its kept pair).
 ///
 /// Thread-safe: calls may run at once.
 ///
@@ -299,7 +301,7 @@ pub unsafe extern "C" fn aidmatch_rematch_explain_json(
                 interrupt,
             )
         }?;
-        Ok(r.result)
+        Ok(r)
     };
     // SAFETY: the caller's contract on `err`, `need_id` and `explanation_json`.
     unsafe { explain_into(err, need_id, explanation_json, round) }

@@ -40,7 +40,7 @@ use crate::desk::{aidmatch_desk, desk_handle};
 use crate::error::{Failure, aidmatch_error};
 use crate::matching::aidmatch_interrupt;
 use crate::status::aidmatch_status;
-use crate::two_lists::{explain_into, match_json_inputs, path};
+use crate::two_lists::{Explains, explain_into, match_json_inputs, path};
 
 /// A round of the two lists kept in memory: a first match, a re-match, or a stored state.
 ///
@@ -107,11 +107,11 @@ impl aidmatch_round {
         }
     }
 
-    /// The round's result; invalid input for a stored state.
-    fn result(&self) -> Result<&MatchResult, Failure> {
+    /// What explains the round's needs; invalid input for a stored state.
+    fn explains(&self) -> Result<&dyn Explains, Failure> {
         match &self.kind {
             Round::Match { result, .. } => Ok(result),
-            Round::Rematch(r) => Ok(&r.result),
+            Round::Rematch(r) => Ok(r),
             Round::Stored(_) => Err(no_result()),
         }
     }
@@ -317,10 +317,11 @@ pub unsafe extern "C" fn aidmatch_round_result_json(
     unsafe {
         run_into_string(err, result_json, "result_json", || {
             let round = round_ref(round)?;
-            Ok(match &round.kind {
-                Round::Rematch(r) => r.to_json(),
-                _ => round.result()?.to_json(),
-            })
+            match &round.kind {
+                Round::Match { result, .. } => Ok(result.to_json()),
+                Round::Rematch(r) => Ok(r.to_json()),
+                Round::Stored(_) => Err(no_result()),
+            }
         })
     }
 }
@@ -335,8 +336,9 @@ pub unsafe extern "C" fn aidmatch_round_result_json(
 /// Returns `AIDMATCH_STATUS_OK`; `AIDMATCH_STATUS_NULL_PARAMETER` (`round`, `need_id` or
 /// `explanation_json`); `AIDMATCH_STATUS_INVALID_UTF8` (`need_id`);
 /// `AIDMATCH_STATUS_INVALID_INPUT` with column `need_id` and the id as value when the
-/// round has no such need (needs kept from an earlier round are not matched again, so
-/// they have none), with column `round` for a round opened from a stored state.
+/// round has no such need, or kept it from an earlier round (not matched again, so
+/// without an explanation: the message says so and names the resource of its kept
+/// pair); with column `round` for a round opened from a stored state.
 ///
 /// Thread-safe.
 ///
@@ -352,7 +354,7 @@ pub unsafe extern "C" fn aidmatch_round_explain_json(
     err: *mut aidmatch_error,
 ) -> aidmatch_status {
     // SAFETY: NULL or a live handle, by the caller's contract (read in `explain_into`).
-    let of_round = || unsafe { round_ref(round) }?.result();
+    let of_round = || unsafe { round_ref(round) }?.explains();
     // SAFETY: the caller's contract on `err`, `need_id` and `explanation_json`.
     unsafe { explain_into(err, need_id, explanation_json, of_round) }
 }

@@ -4,7 +4,6 @@
 //! the run to `aidmatch::run`, the result back through `MatchResult::to_json` or
 //! `MatchResult::write_dir`.
 
-use std::borrow::Borrow;
 use std::ffi::{CString, c_char};
 use std::path::{Path, PathBuf};
 
@@ -12,6 +11,7 @@ use aidmatch_engine::date::Date;
 use aidmatch_engine::io::{self, Format, ReadOptions};
 use aidmatch_engine::model::Inputs;
 use aidmatch_engine::policy::PolicyError;
+use aidmatch_engine::rematch::Rematch;
 use aidmatch_engine::{Error, MatchResult, Policy, RunOptions};
 
 use crate::args;
@@ -217,14 +217,44 @@ pub unsafe extern "C" fn aidmatch_explain_json(
     unsafe { explain_into(err, need_id, explanation_json, round) }
 }
 
+/// What an explain call explains from: a first round's result, or a re-match (which
+/// also knows the needs it kept from earlier rounds).
+pub(crate) trait Explains {
+    /// The need's explanation as JSON, or why there is none.
+    fn explanation_json(&self, need_id: &str) -> Result<String, String>;
+}
+
+impl Explains for MatchResult {
+    fn explanation_json(&self, need_id: &str) -> Result<String, String> {
+        self.explain(need_id)
+            .map(|e| e.to_json())
+            .ok_or_else(|| format!("the needs list has no need {need_id:?}"))
+    }
+}
+
+impl Explains for Rematch {
+    fn explanation_json(&self, need_id: &str) -> Result<String, String> {
+        self.explain(need_id)
+            .map(|e| e.to_json())
+            .map_err(|e| e.to_string())
+    }
+}
+
+impl<T: Explains + ?Sized> Explains for &T {
+    fn explanation_json(&self, need_id: &str) -> Result<String, String> {
+        (**self).explanation_json(need_id)
+    }
+}
+
 /// The frame of the explain calls: checks the output pointer and `need_id`, runs the
 /// round (`round`), and writes the need's explanation; invalid input naming column
-/// `need_id` when the round has no such need.
+/// `need_id` (the message says why: no such need, or one kept from an earlier round)
+/// when there is none.
 ///
 /// # Safety
 /// `err` is NULL or a live error object; `need_id` is NULL or a NUL-terminated string
 /// valid for the call; `explanation_json` is NULL or valid for writing one pointer.
-pub(crate) unsafe fn explain_into<R: Borrow<MatchResult>>(
+pub(crate) unsafe fn explain_into<R: Explains>(
     err: *mut aidmatch_error,
     need_id: *const c_char,
     explanation_json: *mut *mut c_char,
@@ -234,13 +264,9 @@ pub(crate) unsafe fn explain_into<R: Borrow<MatchResult>>(
     unsafe {
         run_into_string(err, explanation_json, "explanation_json", || {
             let need = args::utf8(need_id, "need_id")?;
-            let result = round()?;
-            let explanation = result.borrow().explain(need).ok_or_else(|| {
-                Failure::invalid(format!("the needs list has no need {need:?}"))
-                    .column("need_id")
-                    .value(need)
-            })?;
-            Ok(explanation.to_json())
+            round()?
+                .explanation_json(need)
+                .map_err(|why| Failure::invalid(why).column("need_id").value(need))
         })
     }
 }

@@ -825,6 +825,7 @@ static void test_round(const char *data) {
     text = NULL;
     CHECK_STATUS(aidmatch_round_explain_json(next, "N1", &text, err), AIDMATCH_STATUS_INVALID_INPUT);
     CHECK(streq(aidmatch_error_column(err), "need_id"));
+    CHECK(strstr(aidmatch_error_message(err), "kept its agreed pair") != NULL);
     CHECK(text == NULL);
 
     /* Saved as the command line's rematch writes it, and taken up from the folder. */

@@ -24,7 +24,7 @@ use aidmatch::io::{self, Encoding, ReadOptions};
 use aidmatch::model::Inputs;
 use aidmatch::outcome::LoopRules;
 use aidmatch::policy::Policy;
-use aidmatch::rematch::{RematchOptions, RematchSummary, rematch};
+use aidmatch::rematch::{Rematch, RematchOptions, RematchSummary, Unexplained, rematch};
 use aidmatch::snapshot::State;
 use aidmatch::urgent::{UrgentMode, UrgentResult, insert_urgent};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -287,16 +287,34 @@ impl Ui {
 /// Prints the explanation of `need` in `result` as pretty JSON; bad input if the run
 /// has no such need.
 fn print_explanation(ui: &Ui, result: &MatchResult, need: &str) -> Result<(), Failure> {
-    let Some(explanation) = result.explain(need) else {
-        return Err(Failure::Input(format!(
-            "{}: {need}",
-            ui.lang.text(Msg::UnknownNeed)
-        )));
-    };
+    let explanation = result.explain(need).ok_or_else(|| unknown_need(ui, need))?;
     let text =
         serde_json::to_string_pretty(&explanation).map_err(|e| Failure::Run(e.to_string()))?;
     println!("{text}");
     Ok(())
+}
+
+/// [`print_explanation`] for a re-matched round: a need kept from an earlier round is
+/// bad input saying so (it is not matched again, so the round does not explain it).
+fn print_round_explanation(ui: &Ui, r: &Rematch, need: &str) -> Result<(), Failure> {
+    match r.explain(need) {
+        Err(Unexplained::Kept { resource_id, .. }) => Err(Failure::Input(match ui.lang {
+            Lang::Zh => format!(
+                "需求 {need} 与 {resource_id} 的配对已在此前轮次确认（接受或已交付），\
+                 本轮不再匹配，因此本轮没有它的解释"
+            ),
+            Lang::En => format!(
+                "need {need} kept its agreed pair with {resource_id} from an earlier round \
+                 (accepted and delivered pairs are not matched again), so this round does \
+                 not explain it"
+            ),
+        })),
+        _ => print_explanation(ui, &r.result, need),
+    }
+}
+
+fn unknown_need(ui: &Ui, need: &str) -> Failure {
+    Failure::Input(format!("{}: {need}", ui.lang.text(Msg::UnknownNeed)))
 }
 
 fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
@@ -369,7 +387,7 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
             print_summary(ui, &r.result, &out);
             print_changes(ui, &r.summary);
             if let Some(need) = &explain {
-                print_explanation(ui, &r.result, need)?;
+                print_round_explanation(ui, &r, need)?;
             }
             exit_without_freeing((state, r));
             Ok(ExitCode::SUCCESS)

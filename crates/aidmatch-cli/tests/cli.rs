@@ -570,11 +570,13 @@ fn rematch_explains_a_need_of_the_new_round() {
     let dir = temp_dir("loop-explain-in");
     let outcomes = dir.join("outcomes.csv");
     let (need, declined) = (&rows[0][0], &rows[0][2]);
+    let (agreed, on) = (&rows[1][0], &rows[1][2]);
     std::fs::write(
         &outcomes,
         format!(
             "need_id,resource_id,status,at,declined_by,reason\n\
-             {need},{declined},declined,2024-10-03,recipient,other\n"
+             {need},{declined},declined,2024-10-03,recipient,other\n\
+             {agreed},{on},accepted,2024-10-03,,\n"
         ),
     )
     .unwrap();
@@ -621,6 +623,14 @@ fn rematch_explains_a_need_of_the_new_round() {
         text(&o.stderr)
     );
     assert!(round2b.join("changes.csv").exists());
+    // A need whose pair was accepted is kept, not matched again: the error says so.
+    let o = rematch_explaining(agreed, &temp_dir("loop-explain-r2c"));
+    assert_eq!(o.status.code(), Some(1));
+    let said = text(&o.stderr);
+    assert!(
+        said.contains(&format!("kept its agreed pair with {on}")),
+        "{said}"
+    );
 }
 
 #[test]

@@ -509,7 +509,56 @@ pub struct Rematch {
     pub run_inputs: Inputs,
 }
 
+/// Why a re-match has no explanation of a need ([`Rematch::explain`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unexplained {
+    /// The round has no need with this id.
+    #[error("the round has no need {0:?}")]
+    Unknown(String),
+    /// The need's pair was agreed (accepted or delivered) in an earlier round and kept:
+    /// it is not matched again, so this round's run knows nothing of it.
+    #[error(
+        "need {need_id:?} kept its agreed pair with {resource_id:?} from an earlier round \
+         (accepted and delivered pairs are not matched again), so this round does not \
+         explain it"
+    )]
+    Kept {
+        /// The need.
+        need_id: String,
+        /// The resource of its kept pair.
+        resource_id: String,
+    },
+}
+
 impl Rematch {
+    /// Why one need of the round went where it went ([`MatchResult::explain`] of
+    /// [`Rematch::result`]), or why there is no explanation: a need kept from an earlier
+    /// round, or none of the round.
+    ///
+    /// # Errors
+    /// [`Unexplained`], saying which.
+    pub fn explain(&self, need_id: &str) -> Result<crate::explain::Explanation, Unexplained> {
+        if let Some(e) = self.result.explain(need_id) {
+            return Ok(e);
+        }
+        // The changes are in need-id order, one or more per need.
+        let from = self
+            .changes
+            .partition_point(|c| c.need_id.as_str() < need_id);
+        let kept = self.changes[from..]
+            .iter()
+            .take_while(|c| c.need_id == need_id)
+            .find(|c| c.change == ChangeKind::Kept)
+            .and_then(|c| c.resource_id.clone());
+        Err(match kept {
+            Some(resource_id) => Unexplained::Kept {
+                need_id: need_id.to_owned(),
+                resource_id,
+            },
+            None => Unexplained::Unknown(need_id.to_owned()),
+        })
+    }
+
     /// Writes the engine's result files, the next state (see [`crate::snapshot`]),
     /// `changes.csv` and `rematch.json` into `dir`, each file atomically (temporary
     /// file, then rename).

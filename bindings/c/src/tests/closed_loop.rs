@@ -353,6 +353,11 @@ fn rematch_explain_json_explains_a_need_of_the_re_matched_round() {
         (err.column().as_deref(), err.value().as_deref()),
         (Some("need_id"), Some("N1"))
     );
+    assert!(
+        err.message().contains("kept its agreed pair with \"R1\""),
+        "{}",
+        err.message()
+    );
     let (s, _) = call_rematch_explain(&args, None, &err);
     assert_eq!(s, AIDMATCH_STATUS_NULL_PARAMETER);
     assert!(err.message().contains("need_id"), "{}", err.message());

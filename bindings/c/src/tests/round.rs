@@ -223,6 +223,11 @@ fn a_re_matched_round_gives_what_the_json_calls_give() {
         (err.column().as_deref(), err.value().as_deref()),
         (Some("need_id"), Some("N1"))
     );
+    assert!(
+        err.message().contains("kept its agreed pair with \"R1\""),
+        "{}",
+        err.message()
+    );
 
     // The loop goes on from the round: a third round, no feedback.
     let third = RematchArgs {

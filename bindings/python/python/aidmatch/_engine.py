@@ -423,7 +423,9 @@ class MatchResult(_Loop):
         """Why a need got what it got: its assignment or unmatched row, its
         eligible resources (best first), near misses and referrals.
 
-        Raises ``KeyError`` for an unknown need id.
+        Raises ``KeyError`` for an unknown need id, and after a re-match for a need
+        whose pair was kept from an earlier round (accepted or delivered pairs are not
+        matched again; :attr:`changes` lists it as ``kept``, with its resource).
         """
         text = self._inner.explain_json(need_id)
         if text is None:

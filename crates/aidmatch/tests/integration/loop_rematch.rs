@@ -8,7 +8,7 @@ use aidmatch::date::Date;
 use aidmatch::generate::{AS_OF, Scale, generate};
 use aidmatch::model::{Inputs, Need, Outcome};
 use aidmatch::outcome::{LoopRules, PairStatus};
-use aidmatch::rematch::{ChangeKind, Rematch, RematchOptions, rematch};
+use aidmatch::rematch::{ChangeKind, Rematch, RematchOptions, Unexplained, rematch};
 use aidmatch::snapshot::State;
 use aidmatch::taxonomy::{DeclineReason, DeclinedBy, OutcomeStatus};
 use aidmatch::{Policy, RunOptions};
@@ -155,7 +155,27 @@ fn step(state: &State, outcomes: &[Outcome], arrivals: Vec<Need>, as_of: Date) -
                 .any(|p| p.need_id == *n && p.resource_id == *r && p.status.is_kept()),
             "kept pair {n}-{r} is in the next snapshot"
         );
+        // Its explanation says it was kept, and on which resource.
+        assert_eq!(
+            warm.explain(n).map(|e| e.need_id),
+            Err(Unexplained::Kept {
+                need_id: (*n).to_owned(),
+                resource_id: (*r).to_owned()
+            })
+        );
     }
+    // Every need of the run is explained as the run's result explains it; an unknown
+    // id is named.
+    if let Some(a) = warm.result.assignments.first() {
+        assert_eq!(
+            warm.explain(&a.need_id).ok(),
+            warm.result.explain(&a.need_id)
+        );
+    }
+    assert_eq!(
+        warm.explain("no such need").map(|e| e.need_id),
+        Err(Unexplained::Unknown("no such need".to_owned()))
+    );
     for a in &warm.result.assignments {
         assert!(
             !declined.contains(&(a.need_id.as_str(), a.resource_id.as_str())),
