@@ -287,7 +287,9 @@ impl Ui {
 /// Prints the explanation of `need` in `result` as pretty JSON; bad input if the run
 /// has no such need.
 fn print_explanation(ui: &Ui, result: &MatchResult, need: &str) -> Result<(), Failure> {
-    let explanation = result.explain(need).ok_or_else(|| unknown_need(ui, need))?;
+    let explanation = result
+        .explain(need)
+        .ok_or_else(|| Failure::Input(format!("{}: {need}", ui.lang.text(Msg::UnknownNeed))))?;
     let text =
         serde_json::to_string_pretty(&explanation).map_err(|e| Failure::Run(e.to_string()))?;
     println!("{text}");
@@ -298,23 +300,15 @@ fn print_explanation(ui: &Ui, result: &MatchResult, need: &str) -> Result<(), Fa
 /// bad input saying so (it is not matched again, so the round does not explain it).
 fn print_round_explanation(ui: &Ui, r: &Rematch, need: &str) -> Result<(), Failure> {
     match r.explain(need) {
-        Err(Unexplained::Kept { resource_id, .. }) => Err(Failure::Input(match ui.lang {
-            Lang::Zh => format!(
+        Err(kept @ Unexplained::Kept { .. }) => Err(Failure::Input(match (ui.lang, &kept) {
+            (Lang::Zh, Unexplained::Kept { resource_id, .. }) => format!(
                 "需求 {need} 与 {resource_id} 的配对已在此前轮次确认（接受或已交付），\
                  本轮不再匹配，因此本轮没有它的解释"
             ),
-            Lang::En => format!(
-                "need {need} kept its agreed pair with {resource_id} from an earlier round \
-                 (accepted and delivered pairs are not matched again), so this round does \
-                 not explain it"
-            ),
+            _ => kept.to_string(),
         })),
         _ => print_explanation(ui, &r.result, need),
     }
-}
-
-fn unknown_need(ui: &Ui, need: &str) -> Failure {
-    Failure::Input(format!("{}: {need}", ui.lang.text(Msg::UnknownNeed)))
 }
 
 fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {

@@ -628,7 +628,7 @@ fn rematch_explains_a_need_of_the_new_round() {
     assert_eq!(o.status.code(), Some(1));
     let said = text(&o.stderr);
     assert!(
-        said.contains(&format!("kept its agreed pair with {on}")),
+        said.contains(&format!("kept its agreed pair with \"{on}\"")),
         "{said}"
     );
 }
