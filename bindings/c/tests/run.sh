@@ -6,7 +6,8 @@
 #      runs both under valgrind (any error or definite/indirect leak fails);
 #   3. runs the test's fork case (a match in a child forked after the library's threads
 #      started) without valgrind, then compiles and runs README's example
-#      (examples/minimal.c);
+#      (examples/minimal.c) and the closed loop's timing example (examples/loop_timing.c,
+#      under valgrind, on the test data);
 #   4. compiles and runs tests/java/AidmatchTest.java (Java 17, JNA).
 # Installs gcc, valgrind, a JDK and libjna-java with apt-get when they are missing.
 # Honours CARGO_TARGET_DIR. Exits non-zero on any failure.
@@ -72,6 +73,14 @@ gcc "${cflags[@]}" "$capi/examples/minimal.c" -L "$lib_dir" -laidmatch -Wl,-rpat
   -o "$work/minimal"
 "$work/minimal" | tee "$work/minimal.out"
 grep -qx "household 1 -> offer 0" "$work/minimal.out"
+
+step "the closed loop's timing example (examples/loop_timing.c) on the test data"
+gcc "${cflags[@]}" "$capi/examples/loop_timing.c" -L "$lib_dir" -laidmatch -Wl,-rpath,"$lib_dir" \
+  -o "$work/loop_timing"
+for mode in json round; do
+  valgrind "${valgrind_flags[@]}" -q --show-possibly-lost=no "$work/loop_timing" "$here/data" "$here/data/outcomes.json" \
+    N2 2024-10-01 2024-10-08 "$mode"
+done
 
 step "Java 17 test through JNA"
 javac -encoding UTF-8 -Xlint:all -Werror -cp /usr/share/java/jna.jar -d "$work/java" "$here/java/AidmatchTest.java"
