@@ -24,11 +24,9 @@
 //! same arguments. Conversion only: the work is `aidmatch::run`,
 //! `aidmatch::rematch::rematch` and `aidmatch::urgent::UrgentDesk`.
 
-use std::borrow::Cow;
 use std::ffi::c_char;
 
 use aidmatch_engine::MatchResult;
-use aidmatch_engine::model::Inputs;
 use aidmatch_engine::outcome::LoopRules;
 use aidmatch_engine::rematch::Rematch;
 use aidmatch_engine::snapshot::State;
@@ -61,13 +59,10 @@ pub struct aidmatch_round {
 /// Where a round came from. (One per handle: the size of the variants does not matter.)
 #[allow(clippy::large_enum_variant)]
 enum Round {
-    /// A first match: its result, and the lists and policy it ran on (the state is built
-    /// from them when asked for, as `aidmatch_match_json_with_state` builds it).
-    Match {
-        result: MatchResult,
-        inputs: Inputs,
-        policy: aidmatch_engine::Policy,
-    },
+    /// A first match: its result and its state (built once, as
+    /// `aidmatch_match_json_with_state` builds it: a platform stores it, re-matches it or
+    /// opens a desk on it, and the state holds the lists the run read).
+    Match { result: MatchResult, state: State },
     /// A re-match: its result, changes, figures and next state.
     Rematch(Rematch),
     /// A stored state taken up again: no result of its own.
@@ -88,22 +83,11 @@ impl std::fmt::Debug for aidmatch_round {
 }
 
 impl aidmatch_round {
-    /// The round's state (built for a first match, as `aidmatch_match_json_with_state`
-    /// builds it).
-    fn state(&self) -> Cow<'_, State> {
+    /// The round's state.
+    fn state(&self) -> &State {
         match &self.kind {
-            Round::Match {
-                result,
-                inputs,
-                policy,
-            } => Cow::Owned(State::from_run(
-                inputs,
-                policy,
-                &LoopRules::default(),
-                result,
-            )),
-            Round::Rematch(r) => Cow::Borrowed(&r.state),
-            Round::Stored(state) => Cow::Borrowed(state),
+            Round::Match { state, .. } | Round::Stored(state) => state,
+            Round::Rematch(r) => &r.state,
         }
     }
 
@@ -171,11 +155,8 @@ pub unsafe extern "C" fn aidmatch_round_match_json(
                 as_of,
                 interrupt,
             )?;
-            Ok(handle(Round::Match {
-                result,
-                inputs,
-                policy,
-            }))
+            let state = State::from_run(&inputs, &policy, &LoopRules::default(), &result);
+            Ok(handle(Round::Match { result, state }))
         })
     }
 }
@@ -286,7 +267,7 @@ pub unsafe extern "C" fn aidmatch_round_rematch_json(
                 flags,
                 interrupt,
             )?;
-            Ok(handle(Round::Rematch(feedback.rematch(&round.state())?)))
+            Ok(handle(Round::Rematch(feedback.rematch(round.state())?)))
         })
     }
 }
@@ -420,9 +401,9 @@ pub unsafe extern "C" fn aidmatch_round_save(
         // SAFETY: NULL or a NUL-terminated string valid for the call.
         let out_dir = unsafe { path(out_dir, "out_dir") }?;
         match &round.kind {
-            Round::Match { result, .. } => {
+            Round::Match { result, state } => {
                 result.write_dir(&out_dir)?;
-                round.state().save(&out_dir)?;
+                state.save(&out_dir)?;
             }
             Round::Rematch(r) => r.write_dir(&out_dir)?,
             Round::Stored(state) => state.save(&out_dir)?,
@@ -459,7 +440,7 @@ pub unsafe extern "C" fn aidmatch_round_desk(
         run_into(err, out, "out", || {
             let round = round_ref(round)?;
             let as_of = args::optional_utf8(as_of, "as_of")?;
-            desk_handle(round.state().into_owned(), as_of)
+            desk_handle(round.state().clone(), as_of)
         })
     }
 }
