@@ -287,21 +287,18 @@ pub unsafe extern "C" fn aidmatch_rematch_explain_json(
     explanation_json: *mut *mut c_char,
     err: *mut aidmatch_error,
 ) -> aidmatch_status {
-    let round = || {
-        // SAFETY: the caller's contract on the strings and `interrupt`.
-        let r = unsafe {
-            rematch_json_inputs(
-                state_json,
-                outcomes_json,
-                needs_json,
-                supply_json,
-                policy,
-                as_of,
-                flags,
-                interrupt,
-            )
-        }?;
-        Ok(r)
+    // SAFETY: the caller's contract on the strings and `interrupt`.
+    let round = || unsafe {
+        rematch_json_inputs(
+            state_json,
+            outcomes_json,
+            needs_json,
+            supply_json,
+            policy,
+            as_of,
+            flags,
+            interrupt,
+        )
     };
     // SAFETY: the caller's contract on `err`, `need_id` and `explanation_json`.
     unsafe { explain_into(err, need_id, explanation_json, round) }

@@ -1399,6 +1399,12 @@ fn add_quantity(total: &mut Quantity, q: Quantity) {
 /// Most resources named in a `capacity_exhausted` detail.
 const DETAIL_RESOURCES: usize = 5;
 
+/// The state of a resource in a capacity detail, as an index of the counts of
+/// [`more_resources`]: full, budget spent, room the optimum did not use.
+const FULL: usize = 0;
+const SPENT: usize = 1;
+const ROOM: usize = 2;
+
 /// The detail of a `capacity_exhausted` need: which of its eligible resources were full
 /// (by capacity or budget), best-scored first, and whether the household limit was
 /// reached. Names resources, never people.
@@ -1434,13 +1440,13 @@ fn capacity_detail(
         let j = arcs.res[a] as usize;
         let r = &resources[j];
         let state = if res_count[j] >= r.capacity {
-            0
+            FULL
         } else if res_count[j] >= caps[j] {
-            1
+            SPENT
         } else if household_full {
             continue;
         } else {
-            2
+            ROOM
         };
         // Only the first few are named (formatting the rest cost more than the rest of
         // the report at province scale: some 16 texts per unmatched need).
@@ -1450,11 +1456,11 @@ fn capacity_detail(
         }
         named += 1;
         parts.push(match state {
-            0 => format!(
+            FULL => format!(
                 "{} full ({} of {} places)",
                 r.resource_id, res_count[j], r.capacity
             ),
-            1 => {
+            SPENT => {
                 let budget = r.budget.map_or(String::new(), |b| b.to_string());
                 format!(
                     "{} budget spent ({} of {budget})",
@@ -1475,6 +1481,7 @@ fn capacity_detail(
 /// their budget spent, or had room the optimum did not use (`[full, spent, room]`).
 /// No commas, as in the rest of the detail, so that the CSV cell needs no quotes.
 fn more_resources(rest: [usize; 3]) -> Option<String> {
+    // Indexed by FULL, SPENT, ROOM.
     const STATES: [&str; 3] = ["full", "with budget spent", "not used by the optimum"];
     let total: usize = rest.iter().sum();
     let kinds: Vec<(usize, &str)> = rest
