@@ -642,6 +642,9 @@ pub(crate) fn outcome_failure(e: &aidmatch_engine::outcome::OutcomeError) -> Fai
         OutcomeError::DeclineFieldsOnOtherStatus { row, status, .. } => {
             f.row(*row).column("status").value(status.clone())
         }
+        OutcomeError::DateOutOfRange { row, at, .. } => {
+            f.row(*row).column("at").value(at.to_string())
+        }
         _ => f,
     }
 }

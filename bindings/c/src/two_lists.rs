@@ -65,6 +65,11 @@ impl From<Error> for Failure {
                 ..Failure::from(inner)
             },
             Error::Certificate { .. } => Failure::new(AIDMATCH_STATUS_INTERNAL, message),
+            Error::BeforePreviousRound { as_of, .. } => {
+                Failure::new(AIDMATCH_STATUS_INVALID_INPUT, message)
+                    .column("as_of")
+                    .value(as_of.to_string())
+            }
             // Encoding, UnknownFormat, Snapshot (a state that is not one), and variants
             // added later: the input is at fault.
             _ => Failure::new(AIDMATCH_STATUS_INVALID_INPUT, message),

@@ -275,6 +275,11 @@ pub(crate) fn engine_error(err: EngineError) -> Raise {
             .attr("maximum", Value::Int(i128::from(limit))),
         EngineError::Outcome(e) => outcome_error(e, message),
         EngineError::Snapshot { path, .. } => Raise::input(message).value(Value::Text(path)),
+        EngineError::BeforePreviousRound { as_of, .. } => {
+            let mut raise = Raise::input(message).value(Value::Text(as_of.to_string()));
+            raise.column = Some(Column::Name("as_of".to_owned()));
+            raise
+        }
         _ => Raise::new(Kind::Base, message),
     }
 }
@@ -302,6 +307,13 @@ fn outcome_error(err: OutcomeError, message: String) -> Raise {
             resource_id,
             status,
         } => (row, need_id, resource_id, "declined_by", Some(status)),
+        OutcomeError::DateOutOfRange {
+            row,
+            need_id,
+            resource_id,
+            at,
+            ..
+        } => (row, need_id, resource_id, "at", Some(at.to_string())),
         // `OutcomeError` is #[non_exhaustive]: a later variant keeps its message.
         _ => return Raise::new(Kind::Outcome, message),
     };

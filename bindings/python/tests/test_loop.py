@@ -190,15 +190,16 @@ def test_insert_urgent_takes_one_need_in_any_form(first, tmp_path):
 def test_invalid_transition_is_an_outcome_error_naming_need_and_resource(first):
     a = first.assignments
     need, res = a.need_id[1], a.resource_id[1]
-    # Delivered without having been accepted.
-    bad = [{"need_id": need, "resource_id": res, "status": "delivered", "at": "2024-10-03"}]
+    # Delivered after having been declined.
+    bad = [{"need_id": need, "resource_id": res, "status": "declined", "at": "2024-10-03"},
+           {"need_id": need, "resource_id": res, "status": "delivered", "at": "2024-10-04"}]
     with pytest.raises(aidmatch.OutcomeError) as info:
         first.rematch(bad, as_of=LATER)
     e = info.value
     assert isinstance(e, aidmatch.InputError) and isinstance(e, ValueError)
     assert (e.need_id, e.resource_id) == (need, res)
     assert need in str(e) and res in str(e)
-    assert e.row == 1 and e.column == "status" and e.value == "delivered"
+    assert e.row == 2 and e.column == "status" and e.value == "delivered""
     # A second answer after a decline.
     twice = [
         {"need_id": need, "resource_id": res, "status": "declined", "at": "2024-10-03",

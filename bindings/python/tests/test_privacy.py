@@ -103,8 +103,9 @@ def test_no_personal_value_leaves_the_engine(lists, tmp_path, capfd, caplog):
                  + repr((e.row, e.column, e.value))))
     assert len(e.problems) >= 2  # the test must exercise real errors
     with pytest.raises(aidmatch.OutcomeError) as info:
-        result.rematch([{"need_id": a.need_id[1], "resource_id": a.resource_id[1], "status": "delivered",
-                         "at": "2024-10-03", "caller_phone": needs.phone[1]}], as_of="2024-10-08")
+        result.rematch([{"need_id": a.need_id[1], "resource_id": a.resource_id[1], "status": status,
+                         "at": "2024-10-03", "caller_phone": needs.phone[1]}
+                        for status in ("declined", "delivered")], as_of="2024-10-08")
     seen.append(("OutcomeError", str(info.value) + repr(vars(info.value))))
 
     written = sorted(p for p in tmp_path.rglob("*") if p.is_file())

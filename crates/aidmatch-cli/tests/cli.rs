@@ -460,11 +460,18 @@ fn rematch_keeps_accepted_forbids_declined_and_adds_new_needs() {
             .any(|l| l.starts_with(&format!("NEW-{id},"))),
         "{changes}"
     );
+    // The accepted need's row is its kept pair (every need of the round is in
+    // assignments.csv or unmatched.csv).
     let assignments = read(&round2.join("assignments.csv"));
+    let kept: Vec<&str> = assignments
+        .lines()
+        .filter(|l| l.starts_with(&format!("{},", rows[0][0])))
+        .collect();
+    assert_eq!(kept.len(), 1, "{assignments}");
     assert!(
-        !assignments
-            .lines()
-            .any(|l| l.starts_with(&format!("{},", rows[0][0])))
+        kept[0].contains(&format!(",{},", rows[0][2])) && kept[0].contains("kept=accepted;"),
+        "{}",
+        kept[0]
     );
     assert!(
         !assignments
@@ -538,11 +545,12 @@ fn rematch_keeps_accepted_forbids_declined_and_adds_new_needs() {
     };
     assert_eq!(objective(&round2), objective(&cold));
 
-    // Feedback that contradicts the state is bad input naming need and resource.
+    // Feedback that contradicts the state (accepting a declined proposal) is bad input
+    // naming need and resource.
     std::fs::write(
         &outcomes,
         format!(
-            "need_id,resource_id,status\n{},{},delivered\n",
+            "need_id,resource_id,status\n{0},{1},declined\n{0},{1},accepted\n",
             rows[1][0], rows[1][2]
         ),
     )

@@ -340,7 +340,9 @@ pub(crate) struct Context {
     pub res_cap: Vec<u32>,
     /// Matched needs of each household.
     pub household_matched: Vec<u32>,
-    /// Position of each need's row: `Ok(i)` in assignments, `Err(i)` in unmatched.
+    /// Position of each need's row: `Ok(i)` in the run's assignments (a re-match's
+    /// result adds its kept needs' rows among them: look those up by id), `Err(i)` in
+    /// unmatched.
     pub row_of: Vec<Result<u32, u32>>,
     /// The eligible pairs and their scores, by need (what a re-match carries over,
     /// [`crate::carry`]).

@@ -194,6 +194,15 @@ pub enum Error {
     /// Feedback on a proposal that cannot be applied (see `crate::outcome`).
     #[error("{0}")]
     Outcome(#[from] crate::outcome::OutcomeError),
+    /// The date of a re-match or an emergency insertion is before the date of the
+    /// round it continues: a round cannot go back in time.
+    #[error("the run date {as_of} is before {previous}, the date of the round it continues")]
+    BeforePreviousRound {
+        /// The date asked for.
+        as_of: crate::date::Date,
+        /// The previous round's run date.
+        previous: crate::date::Date,
+    },
     /// A snapshot of a previous run is unusable.
     #[error("{path}: {message}")]
     Snapshot {

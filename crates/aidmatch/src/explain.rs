@@ -209,8 +209,15 @@ impl MatchResult {
                 failed: f.iter().map(|c| c.as_str()).collect(),
             })
             .collect();
+        // By id: a re-match's assignments also hold the needs kept from earlier rounds.
         let (assignment, unmatched) = match ctx.row_of[i] {
-            Ok(k) => (self.assignments.get(k as usize).cloned(), None),
+            Ok(_) => (
+                self.assignments
+                    .binary_search_by(|a| a.need_id.cmp(&need.need_id))
+                    .ok()
+                    .map(|k| self.assignments[k].clone()),
+                None,
+            ),
             Err(k) => (None, self.unmatched.get(k as usize).cloned()),
         };
         let referrals = self

@@ -6,12 +6,17 @@
 //!   proposed ──accepted──▶ accepted ──delivered──▶ delivered
 //!      │                      └──────failed──────▶ failed
 //!      ├──declined (declined_by, reason)──▶ declined
+//!      ├──delivered or failed (acceptance implied)──▶ delivered or failed
 //!      └──no answer within LoopRules::proposal_expiry_days──▶ expired
 //! ```
 //!
-//! Every other transition (answering a declined, failed, delivered or expired proposal,
-//! repeating a status, delivering without acceptance, feedback on a pair that was never
-//! proposed) is an [`OutcomeError`] naming the need and the resource. Rows of the
+//! A platform often reports only a pair's latest status (the spec's own example
+//! delivers a proposal with no `accepted` row before it): `delivered` or `failed` on a
+//! proposal implies its acceptance, and since the help was under way, the proposal's
+//! expiry does not apply to them. Every other transition (answering a declined, failed,
+//! delivered or expired proposal, repeating a status, feedback on a pair that was never
+//! proposed) is an [`OutcomeError`] naming the need and the resource, and so is a row
+//! dated before the pair was proposed or after the re-match's date. Rows of the
 //! outcomes file are applied in file order.
 //!
 //! Why: re-matching ([`crate::rematch`]) keeps accepted and delivered pairs, forbids
@@ -95,8 +100,12 @@ pub fn transition(from: PairStatus, to: OutcomeStatus) -> Option<PairStatus> {
     match (from, to) {
         (PairStatus::Proposed, OutcomeStatus::Accepted) => Some(PairStatus::Accepted),
         (PairStatus::Proposed, OutcomeStatus::Declined) => Some(PairStatus::Declined),
-        (PairStatus::Accepted, OutcomeStatus::Delivered) => Some(PairStatus::Delivered),
-        (PairStatus::Accepted, OutcomeStatus::Failed) => Some(PairStatus::Failed),
+        (PairStatus::Proposed | PairStatus::Accepted, OutcomeStatus::Delivered) => {
+            Some(PairStatus::Delivered)
+        }
+        (PairStatus::Proposed | PairStatus::Accepted, OutcomeStatus::Failed) => {
+            Some(PairStatus::Failed)
+        }
         _ => None,
     }
 }
@@ -209,6 +218,24 @@ pub enum OutcomeError {
         need_id: String,
         /// The resource.
         resource_id: String,
+    },
+    /// The row's date is before the pair was proposed or after the re-match's date.
+    #[error(
+        "outcomes row {row}: need {need_id:?} with resource {resource_id:?}: dated {at}, outside {proposed_at} (proposed) to {as_of} (this re-match)"
+    )]
+    DateOutOfRange {
+        /// 1-based data row.
+        row: usize,
+        /// The need.
+        need_id: String,
+        /// The resource.
+        resource_id: String,
+        /// The row's `at`.
+        at: Date,
+        /// When the pair was proposed.
+        proposed_at: Date,
+        /// The re-match's date.
+        as_of: Date,
     },
     /// `declined_by` or `reason` on a row whose status is not `declined`.
     #[error(
@@ -335,8 +362,24 @@ pub fn apply_outcomes(
                 status: o.status.as_str().to_owned(),
             });
         }
+        if let Some(at) = o.at
+            && (at < pairs[k].proposed_at || at > as_of)
+        {
+            return Err(OutcomeError::DateOutOfRange {
+                row,
+                need_id: o.need_id.clone(),
+                resource_id: o.resource_id.clone(),
+                at,
+                proposed_at: pairs[k].proposed_at,
+                as_of,
+            });
+        }
         let mut from = state[k].0;
+        // An answer after the expiry comes too late; a delivery or failure shows the
+        // proposal was accepted in time.
+        let answer = matches!(o.status, OutcomeStatus::Accepted | OutcomeStatus::Declined);
         if from == PairStatus::Proposed
+            && answer
             && let (Some(at), Some(end)) = (o.at, rules.answer_by(pairs[k].proposed_at))
             && at > end
         {
@@ -397,6 +440,8 @@ mod tests {
             (P::Proposed, O::Declined, P::Declined),
             (P::Accepted, O::Delivered, P::Delivered),
             (P::Accepted, O::Failed, P::Failed),
+            (P::Proposed, O::Delivered, P::Delivered),
+            (P::Proposed, O::Failed, P::Failed),
         ];
         for from in all_from {
             for &to in O::ALL {

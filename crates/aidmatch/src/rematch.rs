@@ -67,6 +67,7 @@ use crate::engine::{MatchResult, PreviousPair, RunOptions, run};
 use crate::error::{Error, InputProblem, ProblemKind};
 use crate::model::{Inputs, Need, Outcome, Quantity, Resource};
 use crate::outcome::{Continuity, LoopRules, OutcomeCounts, Pair, PairStatus, apply_outcomes};
+use crate::report::AssignmentRow;
 use crate::report::write_atomic;
 use crate::snapshot::{
     FirstSolvePair, IdPrices, SNAPSHOT_FORMAT, Snapshot, State, pair_key, sort_pairs,
@@ -488,9 +489,12 @@ pub struct RematchSummary {
     pub warm: WarmReport,
     /// Count of each change.
     pub changes: std::collections::BTreeMap<String, u64>,
-    /// Milliseconds of the engine's solve stage(s).
+    /// Milliseconds of the engine's solve stage(s). Not in `rematch.json`, which is
+    /// byte-identical for the same round, like `summary.json`.
+    #[serde(skip)]
     pub solve_ms: f64,
-    /// Milliseconds of the whole engine run.
+    /// Milliseconds of the whole engine run (not in `rematch.json` either).
+    #[serde(skip)]
     pub run_ms: f64,
 }
 
@@ -597,6 +601,90 @@ impl Rematch {
     }
 }
 
+/// The assignment row of a need that kept an agreed pair from an earlier round, with
+/// what its coverage cells need.
+struct KeptRow {
+    row: AssignmentRow,
+    category: &'static str,
+    county: u32,
+}
+
+/// The rows of the needs that kept an agreed pair (`kept`, in need order): the pair's
+/// resource, amount and score; the need's tier now; `why` =
+/// `kept=<status>;proposed_at=<date>`.
+fn kept_rows(kept: &[(&Need, &Pair)], policy: &crate::Policy) -> Vec<KeptRow> {
+    if kept.is_empty() {
+        return Vec::new();
+    }
+    let policy = policy.normalized();
+    let fast: crate::taxonomy::StatusSet = policy.fast_track.statuses.iter().copied().collect();
+    kept.iter()
+        .map(|&(need, pair)| KeptRow {
+            row: AssignmentRow {
+                need_id: need.need_id.clone(),
+                household_id: need.household_id.clone(),
+                resource_id: pair.resource_id.clone(),
+                provider_id: pair.provider_id.clone(),
+                quantity: pair.amount,
+                score: pair.score,
+                tier: policy.tier_of(need.urgency, |s| need.statuses.contains(s)),
+                fast_track: need.statuses.intersects(fast),
+                why: format!("kept={};proposed_at={}", pair.status, pair.proposed_at),
+            },
+            category: need.category.as_str(),
+            county: need.region.county(),
+        })
+        .collect()
+}
+
+/// Puts the kept needs' rows into a re-match's result, so that every need of the round
+/// is in `assignments` or `unmatched` as the spec asks, and counts them in
+/// `summary.counts` (needs, households, assigned, fast track) and the coverage. The
+/// objective, the budget figures and the certificate stay those of this round's solve,
+/// which did not see these needs. O(kept + assignments + needs of the run).
+fn add_kept(result: &mut MatchResult, kept: Vec<KeptRow>) {
+    if kept.is_empty() {
+        return;
+    }
+    let summary = &mut result.summary;
+    for k in &kept {
+        let coverage = &mut summary.coverage;
+        coverage.by_tier.entry(k.row.tier).or_default().add(true);
+        coverage
+            .by_category
+            .entry(k.category.to_owned())
+            .or_default()
+            .add(true);
+        coverage
+            .by_county
+            .entry(format!("{:06}", k.county))
+            .or_default()
+            .add(true);
+        summary.counts.fast_track_assigned += u64::from(k.row.fast_track);
+    }
+    summary.coverage.finish();
+    // Households of kept needs that no need of the run has.
+    let mut only_kept: HashSet<&str> = kept.iter().map(|k| k.row.household_id.as_str()).collect();
+    for n in &result.ctx.needs {
+        only_kept.remove(n.household_id.as_str());
+    }
+    summary.counts.households += only_kept.len() as u64;
+    summary.counts.needs += kept.len() as u64;
+    summary.counts.assigned += kept.len() as u64;
+    // Both lists in need order: merged.
+    let run_rows = std::mem::take(&mut result.assignments);
+    let mut merged = Vec::with_capacity(run_rows.len() + kept.len());
+    let mut kept = kept.into_iter().map(|k| k.row).peekable();
+    for a in run_rows {
+        while let Some(k) = kept.next_if(|k| k.need_id < a.need_id) {
+            merged.push(k);
+        }
+        merged.push(a);
+    }
+    merged.extend(kept);
+    result.assignments = merged;
+}
+
 /// Writes `changes.csv` (`need_id, change, previous_resource_id, resource_id`) atomically.
 pub(crate) fn write_changes(dir: &std::path::Path, changes: &[Change]) -> Result<(), Error> {
     let mut text = String::from("need_id,change,previous_resource_id,resource_id\n");
@@ -650,6 +738,7 @@ pub(crate) fn prepare(
     supply: Option<Vec<Resource>>,
     options: &RematchOptions,
 ) -> Result<Prepared, Error> {
+    previous.check_continues_on(options.as_of)?;
     let rules = options
         .rules
         .clone()
@@ -885,7 +974,7 @@ pub(crate) fn finish(
     run_options.rematch = Some(prep.hook.clone());
     run_options.on_stage = options.on_stage.clone();
     let clock = std::time::Instant::now();
-    let result = run(&prep.run_inputs, &prep.policy, &run_options)?;
+    let mut result = run(&prep.run_inputs, &prep.policy, &run_options)?;
     let run_ms = clock.elapsed().as_secs_f64() * 1e3;
     let solve_ms = result.stage_times().solve.as_secs_f64() * 1e3;
 
@@ -896,10 +985,10 @@ pub(crate) fn finish(
     let resource_of =
         |j: u32| (j != u32::MAX).then(|| ctx.resources[j as usize].resource_id.as_str());
     let mut open: Vec<(&str, &str)> = Vec::new();
-    let mut kept_of: HashMap<&str, &str> = HashMap::new();
+    let mut kept_of: HashMap<&str, &Pair> = HashMap::new();
     for (p, &f) in prep.pairs.iter().zip(&prep.fixed) {
         if f {
-            kept_of.insert(&p.need_id, &p.resource_id);
+            kept_of.insert(&p.need_id, p);
         } else if p.status == PairStatus::Proposed {
             open.push((&p.need_id, &p.resource_id));
         }
@@ -918,18 +1007,21 @@ pub(crate) fn finish(
         }
     }
     let mut kept: Vec<Change> = Vec::new();
+    let mut kept_needs: Vec<(&Need, &Pair)> = Vec::new();
     if !kept_of.is_empty() {
         for n in &prep.all_needs {
-            if let Some(&r) = kept_of.get(n.need_id.as_str()) {
+            if let Some(&p) = kept_of.get(n.need_id.as_str()) {
                 kept.push(Change {
                     need_id: n.need_id.clone(),
                     change: ChangeKind::Kept,
-                    previous_resource_id: Some(r.to_owned()),
-                    resource_id: Some(r.to_owned()),
+                    previous_resource_id: Some(p.resource_id.clone()),
+                    resource_id: Some(p.resource_id.clone()),
                 });
+                kept_needs.push((n, p));
             }
         }
         kept.sort_by(|a, b| a.need_id.cmp(&b.need_id));
+        kept_needs.sort_by(|a, b| a.0.need_id.cmp(&b.0.need_id));
     }
     let mut kept = kept.into_iter().peekable();
     let mut changes = Vec::with_capacity(prep.all_needs.len());
@@ -994,6 +1086,8 @@ pub(crate) fn finish(
             reason: None,
         });
     }
+    let kept_rows = kept_rows(&kept_needs, &prep.policy);
+    drop(kept_needs);
     let n_previous = prep.pairs.len();
     let mut staying = prep
         .pairs
@@ -1043,6 +1137,7 @@ pub(crate) fn finish(
         policy: prep.policy,
         held: Held(Some(result.ctx.clone())),
     };
+    add_kept(&mut result, kept_rows);
     let mut counts = std::collections::BTreeMap::new();
     for k in [
         ChangeKind::Kept,

@@ -186,6 +186,19 @@ fn io_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
 }
 
 impl State {
+    /// Checks that a round continuing this state on `as_of` (a re-match, an emergency
+    /// insertion) does not go back before its run date.
+    ///
+    /// # Errors
+    /// [`Error::BeforePreviousRound`].
+    pub fn check_continues_on(&self, as_of: Date) -> Result<(), Error> {
+        let previous = self.snapshot.run_date;
+        if as_of < previous {
+            return Err(Error::BeforePreviousRound { as_of, previous });
+        }
+        Ok(())
+    }
+
     /// Releases the run kept in memory with this state (its eligible pairs and scores,
     /// about 13 bytes a pair, plus the run's sorted lists while no result holds them).
     /// The next re-match then checks and scores every pair again instead of carrying

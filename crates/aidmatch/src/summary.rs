@@ -52,6 +52,12 @@ pub struct Summary {
 }
 
 /// Counts of inputs and outputs.
+///
+/// A re-match's `needs`, `households`, `assigned` and `fast_track_assigned` (and its
+/// coverage) also count the needs that kept an agreed pair from an earlier round: they
+/// are in `assignments.csv` though this round did not match them again (`rematch.json`'s
+/// `kept_pairs`); `eligible_pairs`, the objective, the budget figures and the
+/// certificate are those of this round's solve.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
     /// Need items in the input.

@@ -132,6 +132,7 @@ impl Remaining {
     /// Prepares the remaining capacity of `state` on `as_of` (proposals expired by then
     /// hold no place; the state is not changed). O(resources · areas + pairs + needs).
     fn new(state: &State, as_of: Date) -> Result<Remaining, Error> {
+        state.check_continues_on(as_of)?;
         state.policy.validate()?;
         let policy = state.policy.normalized();
         let rules = state.snapshot.rules.clone();

@@ -151,8 +151,67 @@ fn every_other_transition_is_an_error_naming_need_and_resource() {
             assert!(text.contains("\"N1\"") && text.contains("\"R1\""), "{text}");
         }
     }
-    // 6 states x 4 events, 4 allowed.
-    assert_eq!(forbidden, 20);
+    // 6 states x 4 events, 6 allowed.
+    assert_eq!(forbidden, 18);
+}
+
+#[test]
+fn delivered_or_failed_on_a_proposal_implies_its_acceptance_even_after_the_expiry() {
+    // The spec's example outcomes deliver a proposal with no `accepted` row before it.
+    let late = LoopRules::default().proposal_expiry_days as i32 + 5;
+    for (event, to) in [
+        (OutcomeStatus::Delivered, PairStatus::Delivered),
+        (OutcomeStatus::Failed, PairStatus::Failed),
+    ] {
+        assert_eq!(apply(PairStatus::Proposed, event), Ok(to));
+        let mut pairs = vec![pair(PairStatus::Proposed)];
+        let c = apply_outcomes(
+            &mut pairs,
+            &[outcome(event, late)],
+            &LoopRules::default(),
+            day(late),
+        )
+        .expect("a late delivery or failure is no late answer");
+        assert_eq!((pairs[0].status, pairs[0].updated_at), (to, day(late)));
+        assert_eq!((c.delivered + c.failed, c.expired), (1, 0));
+    }
+}
+
+#[test]
+fn a_row_dated_before_the_proposal_or_after_the_rematch_is_an_error() {
+    for (at, as_of) in [(-1, 2), (3, 2)] {
+        let mut pairs = vec![pair(PairStatus::Proposed)];
+        let err = apply_outcomes(
+            &mut pairs,
+            &[outcome(OutcomeStatus::Accepted, at)],
+            &LoopRules::default(),
+            day(as_of),
+        )
+        .expect_err("out of range");
+        assert_eq!(
+            err,
+            OutcomeError::DateOutOfRange {
+                row: 1,
+                need_id: "N1".into(),
+                resource_id: "R1".into(),
+                at: day(at),
+                proposed_at: day(0),
+                as_of: day(as_of),
+            }
+        );
+        assert_eq!(pairs[0], pair(PairStatus::Proposed));
+    }
+    // The proposal's day and the re-match's day themselves are in range.
+    assert_eq!(
+        apply(PairStatus::Proposed, OutcomeStatus::Accepted),
+        Ok(PairStatus::Accepted)
+    );
+    let mut pairs = vec![pair(PairStatus::Proposed)];
+    let rows = [
+        outcome(OutcomeStatus::Accepted, 0),
+        outcome(OutcomeStatus::Delivered, 2),
+    ];
+    apply_outcomes(&mut pairs, &rows, &LoopRules::default(), day(2)).expect("in range");
 }
 
 #[test]

@@ -186,7 +186,15 @@ fn hard_keep_holds_cadre_pairings_and_bonus_scores_them() {
     .expect("keep");
     let a = r.changes.iter().find(|c| c.need_id == "A").expect("A");
     assert_eq!(a.change, ChangeKind::Kept);
-    assert!(r.result.assignments.iter().all(|x| x.need_id != "A"));
+    // A's row is its kept pair, not a new match.
+    let rows: Vec<_> = r
+        .result
+        .assignments
+        .iter()
+        .filter(|x| x.need_id == "A")
+        .collect();
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0].why.starts_with("kept=proposed;"), "{}", rows[0].why);
     // Bonus: the tier-1 newcomer takes the place (lexicographic), A is dropped.
     let mut bonus_state = state.clone();
     bonus_state.snapshot.rules = LoopRules::default();
@@ -254,4 +262,39 @@ fn insertion_into_a_generated_county_sample_matches_remaining_capacity() {
             .count() as u32;
         assert!(held <= res.capacity);
     }
+}
+
+/// A re-match, an emergency insertion or a desk dated before the round they continue
+/// is refused, naming both dates; the round's own date is fine.
+#[test]
+fn a_round_cannot_go_back_before_the_one_it_continues() {
+    let state = state_of(
+        vec![need("A", "HA")],
+        vec![res("R1", ProviderKind::Charity, 2)],
+        LoopRules::default(),
+    );
+    let before = AS_OF.add_days(-1).expect("date");
+    let refused = |e: aidmatch::Error| {
+        assert_eq!(
+            e.to_string(),
+            format!("the run date {before} is before {AS_OF}, the date of the round it continues")
+        );
+        assert!(matches!(
+            e,
+            aidmatch::Error::BeforePreviousRound { as_of, previous }
+                if as_of == before && previous == AS_OF
+        ));
+    };
+    refused(
+        rematch(&state, &[], Vec::new(), None, &RematchOptions::new(before)).expect_err("back"),
+    );
+    refused(insert_urgent(&state, emergency("E"), before).expect_err("back"));
+    refused(aidmatch::urgent::UrgentDesk::open(state.clone(), before).expect_err("back"));
+    refused(
+        UrgentIndex::new(&state, before)
+            .map(|_| ())
+            .expect_err("back"),
+    );
+    rematch(&state, &[], Vec::new(), None, &RematchOptions::new(AS_OF)).expect("same day");
+    insert_urgent(&state, emergency("E"), AS_OF).expect("same day");
 }
