@@ -139,7 +139,9 @@ enum Command {
         /// Date (YYYY-MM-DD); default: today.
         #[arg(long, value_parser = parse_date)]
         as_of: Option<Date>,
-        /// Folder for urgent.json, changes.csv and the next state.
+        /// Folder for urgent.json (where the need went, with the needs moved when it
+        /// displaced lower-tier proposals) and the next state (snapshot.json, the lists,
+        /// policy.toml) for `rematch` and `urgent`. No results or report are written.
         #[arg(long)]
         out: PathBuf,
     },

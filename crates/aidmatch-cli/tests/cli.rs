@@ -713,6 +713,55 @@ fn urgent_places_one_emergency_need() {
     assert_eq!(o.status.code(), Some(1));
 }
 
+/// `urgent --help` names the files `urgent` writes, and only those: urgent.json and the
+/// next state, no changes.csv (the changes are inside urgent.json).
+#[test]
+fn urgent_help_says_what_urgent_writes() {
+    let (round1, _) = first_round("help-u1");
+    let dir = temp_dir("help-u-in");
+    let one = dir.join("one.csv");
+    let needs = read(Path::new(&spec_example("needs.csv")));
+    let mut lines = needs.lines();
+    let header = lines.next().unwrap().trim_start_matches('\u{feff}');
+    let (_, rest) = lines.next().unwrap().split_once(',').unwrap();
+    std::fs::write(&one, format!("{header}\nURG-HELP,{rest}\n")).unwrap();
+    let out = temp_dir("help-u2");
+    let o = aidmatch(&[
+        "urgent",
+        "--previous",
+        round1.to_str().unwrap(),
+        "--need",
+        one.to_str().unwrap(),
+        "--as-of",
+        "2024-10-02",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "stderr: {}", text(&o.stderr));
+    let mut written: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    assert_eq!(
+        written,
+        [
+            "exclusions.json",
+            "needs.json",
+            "policy.toml",
+            "snapshot.json",
+            "supply.json",
+            "urgent.json"
+        ]
+    );
+    let help = text(&aidmatch(&["urgent", "--help"]).stdout);
+    assert!(!help.contains("changes.csv"), "{help}");
+    for named in ["urgent.json", "snapshot.json", "policy.toml"] {
+        assert!(help.contains(named), "{named} not in: {help}");
+    }
+}
+
 /// How to run a command so that permission bits apply: directly when not root; as the
 /// unprivileged user `nobody` through `setpriv` when root (root ignores permission
 /// bits). `None` (with the reason) when neither works here.
