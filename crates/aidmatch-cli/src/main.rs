@@ -116,6 +116,8 @@ enum Command {
         /// solve has several optima).
         #[arg(long)]
         cold: bool,
+        #[command(flatten)]
+        encoding: EncodingArgs,
         /// Folder for the results, changes.csv, rematch.json and the next state.
         #[arg(long)]
         out: PathBuf,
@@ -139,6 +141,8 @@ enum Command {
         /// Date (YYYY-MM-DD); default: today.
         #[arg(long, value_parser = parse_date)]
         as_of: Option<Date>,
+        #[command(flatten)]
+        encoding: EncodingArgs,
         /// Folder for urgent.json (where the need went, with the needs moved when it
         /// displaced lower-tier proposals) and the next state (snapshot.json, the lists,
         /// policy.toml) for `rematch` and `urgent`. No results or report are written.
@@ -197,9 +201,30 @@ struct InputArgs {
     /// Run date (YYYY-MM-DD) for validity dates and waiting time; default: today.
     #[arg(long, value_parser = parse_date)]
     as_of: Option<Date>,
+    #[command(flatten)]
+    encoding: EncodingArgs,
+}
+
+/// The `--encoding` option of every command that reads lists.
+#[derive(Debug, Args)]
+struct EncodingArgs {
     /// Text encoding of CSV files: detected by default (UTF-8, else GB18030/GBK).
     #[arg(long, value_enum, default_value_t = EncodingArg::Auto)]
     encoding: EncodingArg,
+}
+
+impl EncodingArgs {
+    /// How to read the lists named on the command line.
+    fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            encoding: match self.encoding {
+                EncodingArg::Auto => Encoding::Auto,
+                EncodingArg::Utf8 => Encoding::Utf8,
+                EncodingArg::Gb18030 => Encoding::Gb18030,
+            },
+            ..ReadOptions::default()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -352,6 +377,7 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
             policy,
             as_of,
             cold,
+            encoding,
             out,
             explain,
             public,
@@ -359,7 +385,7 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
             let bar = ui.progress();
             bar.set_message(ui.lang.text(Msg::Reading));
             let state = State::load(&previous)?;
-            let opts = ReadOptions::default();
+            let opts = encoding.read_options();
             let outcomes = io::read_outcomes(&outcomes, &opts)?;
             let needs = match &needs {
                 Some(path) => io::read_needs(path, &opts)?,
@@ -392,10 +418,11 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
             previous,
             need,
             as_of,
+            encoding,
             out,
         } => {
             let state = State::load(&previous)?;
-            let mut needs = io::read_needs(&need, &ReadOptions::default())?;
+            let mut needs = io::read_needs(&need, &encoding.read_options())?;
             if needs.len() != 1 {
                 return Err(Failure::Input(format!(
                     "{}: expected exactly one need, found {}",
@@ -467,17 +494,6 @@ fn exit_without_freeing<T>(values: T) {
     std::mem::forget(values);
 }
 
-fn read_options(args: &InputArgs) -> ReadOptions {
-    ReadOptions {
-        encoding: match args.encoding {
-            EncodingArg::Auto => Encoding::Auto,
-            EncodingArg::Utf8 => Encoding::Utf8,
-            EncodingArg::Gb18030 => Encoding::Gb18030,
-        },
-        ..ReadOptions::default()
-    }
-}
-
 fn read_policy(path: &Path) -> Result<Policy, Failure> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?;
@@ -492,7 +508,7 @@ fn load(args: &InputArgs) -> Result<(Inputs, Policy, RunOptions), Failure> {
         &args.needs,
         &args.supply,
         args.exclusions.as_deref(),
-        &read_options(args),
+        &args.encoding.read_options(),
     )?;
     let policy = match &args.policy {
         Some(path) => read_policy(path)?,
@@ -504,7 +520,7 @@ fn load(args: &InputArgs) -> Result<(Inputs, Policy, RunOptions), Failure> {
 
 /// Every problem in every input, each on its own line; exit status 1 when there is any.
 fn validate(ui: &Ui, args: &InputArgs) -> Result<ExitCode, Failure> {
-    let options = read_options(args);
+    let options = args.encoding.read_options();
     let mut problems: Vec<String> = Vec::new();
     let mut note = |e: aidmatch::Error| match e.problems() {
         [] => problems.push(e.to_string()),

@@ -762,6 +762,93 @@ fn urgent_help_says_what_urgent_writes() {
     }
 }
 
+/// One emergency need saved as GBK whose only Chinese text is the gender 女: its bytes
+/// C5 AE are also valid UTF-8 (Ů), so detection takes the file for UTF-8.
+fn gbk_female_need(dir: &Path, id: &str) -> PathBuf {
+    let path = dir.join(format!("{id}.csv"));
+    let mut bytes = format!(
+        "need_id,household_id,region,category,urgency,consent,gender\n\
+         {id},H-{id},610102001001,living,emergency,true,"
+    )
+    .into_bytes();
+    bytes.extend_from_slice(&[0xC5, 0xAE, b'\n']);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// `rematch` and `urgent` take `--encoding` as `match` and `validate` do: the lists they
+/// read are decoded as told instead of as detected.
+#[test]
+fn rematch_and_urgent_take_the_encoding_of_their_lists() {
+    let (round1, _) = first_round("enc-r1");
+    let dir = temp_dir("enc-in");
+    let need = gbk_female_need(&dir, "URG-GBK");
+    let urgent = |encoding: Option<&str>| {
+        let mut args = vec![
+            "urgent",
+            "--previous",
+            round1.to_str().unwrap(),
+            "--need",
+            need.to_str().unwrap(),
+            "--as-of",
+            "2024-10-02",
+            "--quiet",
+        ];
+        if let Some(e) = encoding {
+            args.extend(["--encoding", e]);
+        }
+        let out = temp_dir(&format!("enc-u-{}", encoding.unwrap_or("auto")));
+        args.extend(["--out", out.to_str().unwrap()]);
+        let o = aidmatch(&args);
+        (o, out)
+    };
+    let (o, _) = urgent(None);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "detected as UTF-8: {}",
+        text(&o.stderr)
+    );
+    assert!(text(&o.stderr).contains('Ů'), "{}", text(&o.stderr));
+    let (o, out) = urgent(Some("gb18030"));
+    assert!(o.status.success(), "stderr: {}", text(&o.stderr));
+    assert!(read(&out.join("needs.json")).contains("\"female\""));
+
+    let outcomes = dir.join("outcomes.csv");
+    std::fs::write(&outcomes, "need_id,resource_id,status,at\n").unwrap();
+    let new = gbk_female_need(&dir, "NEW-GBK");
+    let rematch = |encoding: &str| {
+        let out = temp_dir(&format!("enc-r2-{encoding}"));
+        aidmatch(&[
+            "rematch",
+            "--previous",
+            round1.to_str().unwrap(),
+            "--outcomes",
+            outcomes.to_str().unwrap(),
+            "--needs",
+            new.to_str().unwrap(),
+            "--as-of",
+            "2024-10-08",
+            "--encoding",
+            encoding,
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ])
+    };
+    let o = rematch("auto");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let o = rematch("gb18030");
+    assert!(o.status.success(), "stderr: {}", text(&o.stderr));
+    for command in ["rematch", "urgent"] {
+        let help = text(&aidmatch(&[command, "--help"]).stdout);
+        assert!(
+            help.contains("Text encoding of CSV files: detected by default"),
+            "{help}"
+        );
+    }
+}
+
 /// How to run a command so that permission bits apply: directly when not root; as the
 /// unprivileged user `nobody` through `setpriv` when root (root ignores permission
 /// bits). `None` (with the reason) when neither works here.
