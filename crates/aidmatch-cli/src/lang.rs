@@ -24,6 +24,7 @@ pub enum Msg {
     Generated,
     Valid,
     ProblemsFound,
+    MoreThan,
     UnknownNeed,
     PolicyWhich,
     Needs,
@@ -74,6 +75,7 @@ impl Lang {
                 "inputs are valid: needs/resources/exclusions",
             ),
             Msg::ProblemsFound => ("发现问题数", "problems found"),
+            Msg::MoreThan => ("超过 ", "more than "),
             Msg::UnknownNeed => ("需求清单中没有此需求", "no such need in the needs list"),
             Msg::PolicyWhich => (
                 "请指定 --print-default 或 --file",

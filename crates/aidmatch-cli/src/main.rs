@@ -149,7 +149,8 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Check the inputs and list every problem found (exit status 1 when there is any).
+    /// Check the inputs and list the problems found, up to 100 per list (exit status 1
+    /// when there is any).
     Validate {
         #[command(flatten)]
         inputs: InputArgs,
@@ -519,12 +520,24 @@ fn load(args: &InputArgs) -> Result<(Inputs, Policy, RunOptions), Failure> {
 }
 
 /// Every problem in every input, each on its own line; exit status 1 when there is any.
+/// A list's problems stop at the reader's limit (100): the note "(further problems not
+/// shown)" follows them then, as in the error of `match`, and the count says "more than".
 fn validate(ui: &Ui, args: &InputArgs) -> Result<ExitCode, Failure> {
     let options = args.encoding.read_options();
     let mut problems: Vec<String> = Vec::new();
-    let mut note = |e: aidmatch::Error| match e.problems() {
-        [] => problems.push(e.to_string()),
-        list => problems.extend(list.iter().map(ToString::to_string)),
+    let mut truncated = false;
+    let mut note = |e: aidmatch::Error| match e {
+        aidmatch::Error::Invalid {
+            problems: list,
+            truncated: more,
+        } => {
+            problems.extend(list.iter().map(ToString::to_string));
+            if more {
+                problems.push(FURTHER_PROBLEMS.to_owned());
+                truncated = true;
+            }
+        }
+        e => problems.push(e.to_string()),
     };
     let needs = io::read_needs(&args.needs, &options)
         .map_err(&mut note)
@@ -554,10 +567,23 @@ fn validate(ui: &Ui, args: &InputArgs) -> Result<ExitCode, Failure> {
         for p in &problems {
             println!("{p}");
         }
-        eprintln!("{}: {}", ui.lang.text(Msg::ProblemsFound), problems.len());
+        let shown = problems.iter().filter(|p| *p != FURTHER_PROBLEMS).count();
+        eprintln!(
+            "{}: {}{shown}",
+            ui.lang.text(Msg::ProblemsFound),
+            if truncated {
+                ui.lang.text(Msg::MoreThan)
+            } else {
+                ""
+            }
+        );
         Ok(ExitCode::from(1))
     }
 }
+
+/// The line after a list's problems when the reader stopped at its limit: the words of
+/// the error `match` prints (`aidmatch::Error::Invalid`).
+const FURTHER_PROBLEMS: &str = "(further problems not shown)";
 
 fn solve(
     ui: &Ui,

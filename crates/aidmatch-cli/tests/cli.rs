@@ -206,6 +206,64 @@ fn validate_reports_row_column_and_value_with_exit_status_1() {
     assert!(stdout.contains("category"), "{stdout}");
 }
 
+/// `validate` lists problems up to the reader's limit of 100 per list and then says that
+/// further problems were not shown, in the words of `match`'s error.
+#[test]
+fn validate_says_when_it_stops_listing_problems() {
+    let dir = temp_dir("many-bad");
+    let needs = dir.join("needs.csv");
+    let mut csv = String::from("need_id,household_id,region,category,consent,reported_at\n");
+    for i in 0..150 {
+        csv.push_str(&format!("N{i},H{i},610102001001,medical,true,2024/10/01\n"));
+    }
+    std::fs::write(&needs, csv).unwrap();
+    let args = [
+        "validate",
+        "--needs",
+        needs.to_str().unwrap(),
+        "--supply",
+        &spec_example("supply.csv"),
+    ];
+    let o = aidmatch(&args);
+    assert_eq!(o.status.code(), Some(1));
+    let stdout = text(&o.stdout);
+    assert_eq!(
+        stdout.lines().filter(|l| l.contains("reported_at")).count(),
+        100
+    );
+    assert!(
+        stdout.ends_with("(further problems not shown)\n"),
+        "{stdout}"
+    );
+    let stderr = text(&o.stderr);
+    assert!(stderr.contains("problems found: more than 100"), "{stderr}");
+    // The same file through `match`: the same words.
+    let o = aidmatch(&[
+        "match",
+        "--needs",
+        needs.to_str().unwrap(),
+        "--supply",
+        &spec_example("supply.csv"),
+        "--out",
+        dir.join("out").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("(further problems not shown)"),
+        "{}",
+        text(&o.stderr)
+    );
+    // Under the limit: no such line, the exact count.
+    let mut csv = String::from("need_id,household_id,region,category,consent,reported_at\n");
+    for i in 0..3 {
+        csv.push_str(&format!("N{i},H{i},610102001001,medical,true,2024/10/01\n"));
+    }
+    std::fs::write(&needs, csv).unwrap();
+    let o = aidmatch(&args);
+    assert!(!text(&o.stdout).contains("not shown"));
+    assert!(text(&o.stderr).contains("problems found: 3"));
+}
+
 #[test]
 fn validate_accepts_the_spec_example() {
     let o = aidmatch(&[
