@@ -23,7 +23,7 @@ use aidmatch::rematch::RematchSummary;
 use aidmatch::summary::CoverageCell;
 use aidmatch::taxonomy::Category;
 
-use crate::lang::{Lang, Msg, change_kinds, label};
+use crate::lang::{Lang, Msg, change_kinds, label, tier_counts};
 
 /// Who the page is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -267,7 +267,7 @@ pub fn render(
     let _ = write!(
         page,
         "<h2>{}</h2><table class=\"audit\"><tr><th>{}</th><td data-total=\"verified\">{}</td></tr>\
-         <tr><th>{}</th><td>{:?}</td></tr><tr><th>{}</th><td>{}</td></tr>\
+         <tr><th>{}</th><td>{}</td></tr><tr><th>{}</th><td>{}</td></tr>\
          <tr><th>{}</th><td><code>{}</code></td></tr><tr><th>{}</th><td><code>{}</code></td></tr></table>",
         t("审计", "Audit"),
         t("最优性证书", "Optimality certificate"),
@@ -277,7 +277,7 @@ pub fn render(
             t("未通过", "NOT verified")
         },
         t("各优先级匹配数", "Assigned by tier"),
-        s.objective.assigned_by_tier,
+        tier_counts(lang, &s.objective.assigned_by_tier),
         t("总分", "Total score"),
         s.objective.total_score,
         t("输入摘要 SHA-256", "Input SHA-256"),

@@ -26,7 +26,6 @@ pub enum Msg {
     ProblemsFound,
     MoreThan,
     UnknownNeed,
-    PolicyWhich,
     Needs,
     Assigned,
     Unmatched,
@@ -77,10 +76,6 @@ impl Lang {
             Msg::ProblemsFound => ("发现问题数", "problems found"),
             Msg::MoreThan => ("超过 ", "more than "),
             Msg::UnknownNeed => ("需求清单中没有此需求", "no such need in the needs list"),
-            Msg::PolicyWhich => (
-                "请指定 --print-default 或 --file",
-                "say --print-default or --file",
-            ),
             Msg::Needs => ("需求", "needs"),
             Msg::Assigned => ("已匹配", "assigned"),
             Msg::Unmatched => ("未匹配", "unmatched"),
@@ -142,4 +137,21 @@ pub fn label(lang: Lang, id: &str) -> String {
         Lang::Zh => format!("{zh} ({id})"),
         Lang::En => id.to_string(),
     }
+}
+
+/// Counts by tier (index 0 = tier 1) in words: "第1级 20，第2级 63，第3级 43", "tier 1: 20,
+/// tier 2: 63, tier 3: 43".
+pub fn tier_counts(lang: Lang, counts: &[u64]) -> String {
+    let each: Vec<String> = counts
+        .iter()
+        .zip(1..)
+        .map(|(n, tier)| match lang {
+            Lang::Zh => format!("第{tier}级 {n}"),
+            Lang::En => format!("tier {tier}: {n}"),
+        })
+        .collect();
+    each.join(match lang {
+        Lang::Zh => "，",
+        Lang::En => ", ",
+    })
 }

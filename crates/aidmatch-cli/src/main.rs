@@ -27,7 +27,7 @@ use aidmatch::policy::Policy;
 use aidmatch::rematch::{Rematch, RematchOptions, RematchSummary, Unexplained, rematch};
 use aidmatch::snapshot::State;
 use aidmatch::urgent::{UrgentMode, UrgentResult, insert_urgent};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
 use lang::{Lang, Msg, change_kinds};
 
@@ -166,21 +166,24 @@ enum Command {
     },
     /// Write synthetic Shaanxi lists (needs, supply, exclusions) as the spec's CSV files.
     Generate {
+        /// How large and where: a county, a city or the whole province.
         #[arg(long, value_enum, default_value_t = ScaleArg::County)]
         scale: ScaleArg,
+        /// Seed of the random generator: the same scale and seed give the same lists.
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Folder for needs.csv, supply.csv and exclusions.csv.
         #[arg(long)]
         out: PathBuf,
     },
-    /// Show the matching policy.
+    /// Show the matching policy (say which: --print-default or --file).
+    #[command(group = ArgGroup::new("which").required(true).args(["print_default", "file"]))]
     Policy {
         /// Print the default policy as TOML, every default filled in.
         #[arg(long)]
         print_default: bool,
         /// Print this policy file with its defaults filled in, and its digest.
-        #[arg(long, conflicts_with = "print_default")]
+        #[arg(long)]
         file: Option<PathBuf>,
     },
 }
@@ -230,8 +233,11 @@ impl EncodingArgs {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum ScaleArg {
+    /// 10,000 needs, 1,000 resources in 蓝田县 (610122).
     County,
+    /// 100,000 needs, 10,000 resources in 西安市 (6101).
     City,
+    /// 1,000,000 needs, 100,000 resources in all of Shaanxi (61).
     Province,
 }
 
@@ -467,16 +473,11 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
             ));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Policy {
-            print_default,
-            file,
-        } => {
+        Command::Policy { file, .. } => {
+            // Without --file, --print-default was given: clap requires one of the two.
             let policy = match &file {
                 Some(path) => read_policy(path)?,
-                None if print_default => Policy::default(),
-                None => {
-                    return Err(Failure::Input(ui.lang.text(Msg::PolicyWhich).to_string()));
-                }
+                None => Policy::default(),
             };
             print!("{}", policy.to_toml());
             if file.is_some() {
@@ -722,10 +723,14 @@ fn print_summary(ui: &Ui, result: &MatchResult, out: &Path) {
         t(Msg::Referrals),
         s.counts.referrals,
     ));
+    let (open, close) = match ui.lang {
+        Lang::Zh => ("（", "）"),
+        Lang::En => (" (", ")"),
+    };
     ui.say(format!(
-        "{} {:?}  {} {}  {} {}",
+        "{}{open}{}{close}  {} {}  {} {}",
         t(Msg::ByTier),
-        s.objective.assigned_by_tier,
+        lang::tier_counts(ui.lang, &s.objective.assigned_by_tier),
         t(Msg::Score),
         s.objective.total_score,
         t(Msg::Certificate),

@@ -907,6 +907,43 @@ fn rematch_and_urgent_take_the_encoding_of_their_lists() {
     }
 }
 
+/// `policy` without a flag is a usage error naming the flags; `generate --help`
+/// documents its options; the console's counts by tier read as words.
+#[test]
+fn small_usage_and_console_details() {
+    let o = aidmatch(&["policy"]);
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = text(&o.stderr);
+    assert!(
+        stderr.contains("--print-default") && stderr.contains("--file"),
+        "{stderr}"
+    );
+    let help = text(&aidmatch(&["generate", "--help"]).stdout);
+    for said in [
+        "How large and where",
+        "Seed of the random generator",
+        "10,000 needs",
+    ] {
+        assert!(help.contains(said), "{said} not in: {help}");
+    }
+    let out = temp_dir("tiers");
+    let o = aidmatch(&["--lang", "en", "demo", "--out", out.to_str().unwrap()]);
+    let stdout = text(&o.stdout);
+    assert!(
+        stdout.contains("assigned by tier (tier 1: 20, tier 2: 63, tier 3: 43)"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains('['), "{stdout}");
+    let o = aidmatch(&["--lang", "zh", "demo", "--out", out.to_str().unwrap()]);
+    let stdout = text(&o.stdout);
+    assert!(
+        stdout.contains("各优先级匹配数（第1级 20，第2级 63，第3级 43）"),
+        "{stdout}"
+    );
+    let page = read(&out.join("report.html"));
+    assert!(page.contains("第1级 20，第2级 63，第3级 43"));
+}
+
 /// How to run a command so that permission bits apply: directly when not root; as the
 /// unprivileged user `nobody` through `setpriv` when root (root ignores permission
 /// bits). `None` (with the reason) when neither works here.
