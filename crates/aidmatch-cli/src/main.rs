@@ -10,6 +10,7 @@
 
 mod html;
 mod lang;
+mod outputs;
 mod sample;
 
 use std::io::IsTerminal;
@@ -30,6 +31,7 @@ use aidmatch::urgent::{UrgentMode, UrgentResult, insert_urgent};
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
 use lang::{Lang, Msg, change_kinds};
+use outputs::Group;
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -44,6 +46,10 @@ Examples:
   aidmatch explain --need N006 --needs needs.csv --supply supply.csv --as-of 2024-10-01
   aidmatch generate --scale county --seed 7 --out county
   aidmatch policy --print-default > policy.toml
+
+An --out folder ends up holding this run's files only: the files an earlier aidmatch run
+wrote there that this run does not write (a report-public.html, a state, changes.csv) are
+removed and named. Other files, and the inputs of the run, are never removed.
 
 Exit status: 0 success, 1 bad input, 2 usage error, 3 engine or output failure.";
 
@@ -231,6 +237,22 @@ impl EncodingArgs {
     }
 }
 
+impl InputArgs {
+    /// The files named on the command line.
+    fn paths(&self) -> Vec<&Path> {
+        [
+            Some(&self.needs),
+            Some(&self.supply),
+            self.exclusions.as_ref(),
+            self.policy.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .map(PathBuf::as_path)
+        .collect()
+    }
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum ScaleArg {
     /// 10,000 needs, 1,000 resources in 蓝田县 (610122).
@@ -352,7 +374,9 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
             let options = RunOptions::new(sample::as_of());
             let result = solve(ui, &inputs, &Policy::default(), &options)?;
             write_results(ui, &result, &inputs, &out, public)?;
+            let removed = remove_stale(&out, &result_groups(public), &[])?;
             print_summary(ui, &result, &out);
+            print_removed(ui, &out, &removed);
             Ok(ExitCode::SUCCESS)
         }
         Command::Match {
@@ -367,12 +391,16 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
             bar.finish_and_clear();
             let result = solve(ui, &lists, &policy, &options)?;
             write_results(ui, &result, &lists, &out, public)?;
+            let mut written = result_groups(public);
             if snapshot {
                 State::from_run(&lists, &policy, &LoopRules::default(), &result)
                     .save(&out)
                     .map_err(|e| Failure::Run(e.to_string()))?;
+                written.push(Group::State);
             }
+            let removed = remove_stale(&out, &written, &inputs.paths())?;
             print_summary(ui, &result, &out);
+            print_removed(ui, &out, &removed);
             exit_without_freeing((lists, result));
             Ok(ExitCode::SUCCESS)
         }
@@ -393,6 +421,17 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
             bar.set_message(ui.lang.text(Msg::Reading));
             let state = State::load(&previous)?;
             let opts = encoding.read_options();
+            // The files read, which the clean-up of the output folder never removes.
+            let read: Vec<PathBuf> = [
+                Some(&outcomes),
+                needs.as_ref(),
+                supply.as_ref(),
+                policy.as_ref(),
+            ]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
             let outcomes = io::read_outcomes(&outcomes, &opts)?;
             let needs = match &needs {
                 Some(path) => io::read_needs(path, &opts)?,
@@ -412,9 +451,14 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
             bar.set_message(ui.lang.text(Msg::Writing));
             r.write_dir(&out).map_err(|e| Failure::Run(e.to_string()))?;
             write_reports(ui, &r.result, &r.run_inputs, Some(&r.summary), &out, public)?;
+            let mut written = result_groups(public);
+            written.extend([Group::State, Group::Rematch]);
+            let read: Vec<&Path> = read.iter().map(PathBuf::as_path).collect();
+            let removed = remove_stale(&out, &written, &read)?;
             bar.finish_and_clear();
             print_summary(ui, &r.result, &out);
             print_changes(ui, &r.summary);
+            print_removed(ui, &out, &removed);
             if let Some(need) = &explain {
                 print_round_explanation(ui, &r, need)?;
             }
@@ -442,7 +486,9 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
             let u = insert_urgent(&state, one, as_of.unwrap_or_else(today))?;
             // The next state and urgent.json, as the C ABI and Python write them.
             u.write_dir(&out).map_err(|e| Failure::Run(e.to_string()))?;
+            let removed = remove_stale(&out, &[Group::State, Group::Urgent], &[need.as_path()])?;
             print_urgent(ui, &need_id, &u);
+            print_removed(ui, &out, &removed);
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate { inputs } => validate(ui, &inputs),
@@ -645,9 +691,9 @@ fn write_reports(
     out: &Path,
     public: bool,
 ) -> Result<(), Failure> {
-    let mut pages = vec![("report.html", html::Audience::Staff)];
+    let mut pages = vec![(outputs::STAFF_REPORT, html::Audience::Staff)];
     if public {
-        pages.push(("report-public.html", html::Audience::Public));
+        pages.push((outputs::PUBLIC_REPORT, html::Audience::Public));
     }
     for (name, audience) in pages {
         let page = html::render(result, inputs, round, ui.report_lang, audience);
@@ -741,6 +787,43 @@ fn print_summary(ui: &Ui, result: &MatchResult, out: &Path) {
         },
     ));
     ui.say(format!("{} {}", t(Msg::ResultsIn), out.display()));
+}
+
+/// The groups of files a run that writes results writes (see [`write_results`]).
+fn result_groups(public: bool) -> Vec<Group> {
+    let mut groups = vec![Group::Results, Group::StaffReport];
+    if public {
+        groups.push(Group::PublicReport);
+    }
+    groups
+}
+
+/// [`outputs::remove_stale`], its failure an output failure (exit status 3).
+fn remove_stale(
+    out: &Path,
+    written: &[Group],
+    inputs: &[&Path],
+) -> Result<Vec<&'static str>, Failure> {
+    outputs::remove_stale(out, written, inputs).map_err(Failure::Run)
+}
+
+/// Says which files of an earlier run were removed from `out`, if any (names only).
+fn print_removed(ui: &Ui, out: &Path, removed: &[&str]) {
+    if removed.is_empty() {
+        return;
+    }
+    ui.say(match ui.lang {
+        Lang::Zh => format!(
+            "已从 {} 删除此前运行留下、本次未写的文件：{}",
+            out.display(),
+            removed.join("、")
+        ),
+        Lang::En => format!(
+            "removed from {} the files of an earlier run that this run does not write: {}",
+            out.display(),
+            removed.join(", ")
+        ),
+    });
 }
 
 /// Writes generated lists as the spec's CSV files.

@@ -907,6 +907,167 @@ fn rematch_and_urgent_take_the_encoding_of_their_lists() {
     }
 }
 
+/// The names of the files in `dir`, sorted.
+fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// `match` on the spec example into `out` (English console), with more arguments.
+fn match_example(out: &Path, more: &[&str]) -> Output {
+    let mut args = vec![
+        "--lang".to_owned(),
+        "en".into(),
+        "match".into(),
+        "--needs".into(),
+        spec_example("needs.csv"),
+        "--supply".into(),
+        spec_example("supply.csv"),
+        "--as-of".into(),
+        "2024-10-01".into(),
+        "--out".into(),
+        out.display().to_string(),
+    ];
+    args.extend(more.iter().map(|a| (*a).to_owned()));
+    let o = aidmatch(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(o.status.success(), "stderr: {}", text(&o.stderr));
+    o
+}
+
+const RESULTS: [&str; 5] = [
+    "assignments.csv",
+    "referrals.csv",
+    "report.html",
+    "summary.json",
+    "unmatched.csv",
+];
+
+/// A re-used output folder holds this run's files only: aidmatch's files of an earlier
+/// run that this run does not write are removed and named on the console; other files,
+/// and the inputs of the run, stay.
+#[test]
+fn a_reused_output_folder_keeps_only_this_runs_files() {
+    let with = |extra: &[&str]| {
+        let mut v: Vec<String> = RESULTS.iter().map(|s| (*s).to_owned()).collect();
+        v.extend(extra.iter().map(|s| (*s).to_owned()));
+        v.sort();
+        v
+    };
+    let state = [
+        "exclusions.json",
+        "needs.json",
+        "policy.toml",
+        "snapshot.json",
+        "supply.json",
+    ];
+    // A public page and a state, then a plain run: both go; a file of the user stays.
+    let out = temp_dir("reuse");
+    match_example(&out, &["--public", "--snapshot", "--quiet"]);
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    let o = match_example(&out, &[]);
+    assert_eq!(file_names(&out), with(&["notes.txt"]));
+    let said = text(&o.stdout);
+    assert!(
+        said.contains(&format!(
+            "removed from {} the files of an earlier run that this run does not write: \
+             report-public.html, snapshot.json, needs.json, supply.json, exclusions.json, \
+             policy.toml",
+            out.display()
+        )),
+        "{said}"
+    );
+    // Nothing stale: nothing said.
+    let o = match_example(&out, &[]);
+    assert!(!text(&o.stdout).contains("removed"), "{}", text(&o.stdout));
+
+    // A re-match's files and state, then a first round: they go.
+    let (round1, _) = first_round("reuse-r1");
+    let outcomes = out.join("outcomes.csv");
+    std::fs::write(&outcomes, "need_id,resource_id,status,at\n").unwrap();
+    let round2 = temp_dir("reuse-r2");
+    let o = aidmatch(&[
+        "rematch",
+        "--previous",
+        round1.to_str().unwrap(),
+        "--outcomes",
+        outcomes.to_str().unwrap(),
+        "--as-of",
+        "2024-10-08",
+        "--out",
+        round2.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "stderr: {}", text(&o.stderr));
+    assert!(round2.join("changes.csv").exists() && round2.join("rematch.json").exists());
+    match_example(&round2, &["--quiet"]);
+    assert_eq!(file_names(&round2), with(&[]));
+
+    // An emergency insertion writes no results: the folder's earlier results go, and a
+    // later first round removes its urgent.json and state.
+    let need = gbk_female_need(&out, "URG-REUSE");
+    let o = aidmatch(&[
+        "urgent",
+        "--previous",
+        round1.to_str().unwrap(),
+        "--need",
+        need.to_str().unwrap(),
+        "--encoding",
+        "gb18030",
+        "--as-of",
+        "2024-10-02",
+        "--out",
+        round2.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "stderr: {}", text(&o.stderr));
+    let mut urgent: Vec<&str> = state.to_vec();
+    urgent.push("urgent.json");
+    urgent.sort_unstable();
+    assert_eq!(file_names(&round2), urgent);
+    match_example(&round2, &["--quiet"]);
+    assert_eq!(file_names(&round2), with(&[]));
+
+    // The state's lists read as this run's inputs stay; the rest of the state goes.
+    let o = aidmatch(&[
+        "match",
+        "--needs",
+        round1.join("needs.json").to_str().unwrap(),
+        "--supply",
+        round1.join("supply.json").to_str().unwrap(),
+        "--as-of",
+        "2024-10-01",
+        "--out",
+        round1.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "stderr: {}", text(&o.stderr));
+    assert_eq!(file_names(&round1), with(&["needs.json", "supply.json"]));
+
+    // Lists and a policy under the state's names but without a snapshot.json are a
+    // county's own files, not a state: they stay. So does a needs list in JSON named
+    // urgent.json (aidmatch's urgent.json is an object, not an array).
+    let own = temp_dir("reuse-own");
+    for name in ["needs.json", "exclusions.json", "policy.toml"] {
+        std::fs::copy(round1.join("needs.json"), own.join(name)).unwrap();
+    }
+    std::fs::copy(round1.join("needs.json"), own.join("urgent.json")).unwrap();
+    let o = match_example(&own, &[]);
+    assert!(!text(&o.stdout).contains("removed"), "{}", text(&o.stdout));
+    assert_eq!(
+        file_names(&own),
+        with(&[
+            "exclusions.json",
+            "needs.json",
+            "policy.toml",
+            "urgent.json"
+        ])
+    );
+}
+
 /// `policy` without a flag is a usage error naming the flags; `generate --help`
 /// documents its options; the console's counts by tier read as words.
 #[test]
