@@ -8,6 +8,7 @@
 //! `validate` finding any problem, `explain` naming an unknown need); 2 usage error;
 //! 3 failure of the engine or of writing the results.
 
+mod exclusions;
 mod html;
 mod lang;
 mod outputs;
@@ -61,7 +62,7 @@ struct Cli {
     /// console follows the locale).
     #[arg(long, global = true, value_enum)]
     lang: Option<Lang>,
-    /// Print nothing but errors.
+    /// Print nothing but errors and warnings.
     #[arg(long, short, global = true)]
     quiet: bool,
     #[command(subcommand)]
@@ -156,7 +157,8 @@ enum Command {
         out: PathBuf,
     },
     /// Check the inputs and list the problems found, up to 100 per list (exit status 1
-    /// when there is any).
+    /// when there is any); warn about exclusion rows whose household or provider is in
+    /// neither list (they block nothing).
     Validate {
         #[command(flatten)]
         inputs: InputArgs,
@@ -371,6 +373,19 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
     match command {
         Command::Demo { out, public } => {
             let inputs = sample::inputs()?;
+            let idle = exclusions::idle(
+                &inputs.exclusions,
+                Some(&inputs.needs),
+                Some(&inputs.resources),
+            );
+            let idle = exclusions::place(
+                idle,
+                Some(sample::EXCLUSIONS),
+                Some(io::Format::Csv),
+                Encoding::Auto,
+                inputs.exclusions.len(),
+            );
+            warn_idle_exclusions(ui, sample::EXCLUSIONS_LABEL, &idle);
             let options = RunOptions::new(sample::as_of());
             let result = solve(ui, &inputs, &Policy::default(), &options)?;
             write_results(ui, &result, &inputs, &out, public)?;
@@ -389,6 +404,16 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
             bar.set_message(ui.lang.text(Msg::Reading));
             let (lists, policy, options) = load(&inputs)?;
             bar.finish_and_clear();
+            if let Some(path) = &inputs.exclusions {
+                let idle = exclusions::idle(
+                    &lists.exclusions,
+                    Some(&lists.needs),
+                    Some(&lists.resources),
+                );
+                let encoding = inputs.encoding.read_options().encoding;
+                let idle = exclusions::place_in_file(idle, path, encoding, lists.exclusions.len());
+                warn_idle_exclusions(ui, &path.display().to_string(), &idle);
+            }
             let result = solve(ui, &lists, &policy, &options)?;
             write_results(ui, &result, &lists, &out, public)?;
             let mut written = result_groups(public);
@@ -592,7 +617,7 @@ fn validate(ui: &Ui, args: &InputArgs) -> Result<ExitCode, Failure> {
     let supply = io::read_supply(&args.supply, &options)
         .map_err(&mut note)
         .ok();
-    let exclusions = match &args.exclusions {
+    let excluded = match &args.exclusions {
         Some(path) => io::read_exclusions(path, &options).map_err(&mut note).ok(),
         None => Some(Vec::new()),
     };
@@ -601,19 +626,37 @@ fn validate(ui: &Ui, args: &InputArgs) -> Result<ExitCode, Failure> {
             problems.push(m);
         }
     }
+    // Exclusion rows that block nothing: warnings, not problems (see `exclusions`).
+    let warnings = match (&args.exclusions, &excluded) {
+        (Some(path), Some(list)) => {
+            let idle = exclusions::idle(list, needs.as_deref(), supply.as_deref());
+            let idle = exclusions::place_in_file(idle, path, options.encoding, list.len());
+            exclusions::warnings(&path.display().to_string(), &idle, ui.lang)
+        }
+        _ => Vec::new(),
+    };
+    for p in &problems {
+        println!("{p}");
+    }
+    for w in warnings.iter().take(MAX_WARNINGS) {
+        println!("{}: {w}", ui.lang.text(Msg::Warning));
+    }
+    if warnings.len() > MAX_WARNINGS {
+        println!("{}", ui.lang.text(Msg::FurtherWarnings));
+    }
+    if !warnings.is_empty() {
+        eprintln!("{}: {}", ui.lang.text(Msg::Warnings), warnings.len());
+    }
     if problems.is_empty() {
         ui.say(format!(
             "{}: {} / {} / {}",
             ui.lang.text(Msg::Valid),
             needs.map_or(0, |n| n.len()),
             supply.map_or(0, |s| s.len()),
-            exclusions.map_or(0, |e| e.len()),
+            excluded.map_or(0, |e| e.len()),
         ));
         Ok(ExitCode::SUCCESS)
     } else {
-        for p in &problems {
-            println!("{p}");
-        }
         let shown = problems.iter().filter(|p| *p != FURTHER_PROBLEMS).count();
         eprintln!(
             "{}: {}{shown}",
@@ -627,6 +670,9 @@ fn validate(ui: &Ui, args: &InputArgs) -> Result<ExitCode, Failure> {
         Ok(ExitCode::from(1))
     }
 }
+
+/// The most warnings `validate` prints.
+const MAX_WARNINGS: usize = 100;
 
 /// The line after a list's problems when the reader stopped at its limit: the words of
 /// the error `match` prints (`aidmatch::Error::Invalid`).
@@ -787,6 +833,19 @@ fn print_summary(ui: &Ui, result: &MatchResult, out: &Path) {
         },
     ));
     ui.say(format!("{} {}", t(Msg::ResultsIn), out.display()));
+}
+
+/// The one warning line about exclusion rows of `file` that block nothing (see
+/// [`exclusions`]), if there are any: on stderr, even with `--quiet`, since a
+/// conflict-of-interest pair that is not blocked is matched.
+fn warn_idle_exclusions(ui: &Ui, file: &str, idle: &[exclusions::Idle]) {
+    if !idle.is_empty() {
+        eprintln!(
+            "{}: {}",
+            ui.lang.text(Msg::Warning),
+            exclusions::summary(file, idle, ui.lang)
+        );
+    }
 }
 
 /// The groups of files a run that writes results writes (see [`write_results`]).

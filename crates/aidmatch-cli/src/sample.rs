@@ -7,7 +7,10 @@ use aidmatch::model::Inputs;
 
 const NEEDS: &[u8] = include_bytes!("../../../examples/data/needs.csv");
 const SUPPLY: &[u8] = include_bytes!("../../../examples/data/supply.csv");
-const EXCLUSIONS: &[u8] = include_bytes!("../../../examples/data/exclusions.csv");
+/// The sample's exclusions (回避), as `examples/data/exclusions.csv`.
+pub const EXCLUSIONS: &[u8] = include_bytes!("../../../examples/data/exclusions.csv");
+/// The name the sample's exclusions go by in messages.
+pub const EXCLUSIONS_LABEL: &str = "examples/data/exclusions.csv";
 
 /// The run date the sample data was made for.
 pub fn as_of() -> Date {

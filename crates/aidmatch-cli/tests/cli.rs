@@ -1068,6 +1068,150 @@ fn a_reused_output_folder_keeps_only_this_runs_files() {
     );
 }
 
+fn sample(file: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/data")
+        .join(file)
+        .display()
+        .to_string()
+}
+
+/// Exclusion rows whose household is in no need or whose provider is in no resource block
+/// nothing: `validate` lists each as a warning (exit status 0), `match` says so in one
+/// line with the first rows, and neither prints any other field of the row.
+#[test]
+fn exclusions_that_match_nothing_are_warned_about() {
+    let dir = temp_dir("idle-exclusions");
+    let path = dir.join("exclusions.csv");
+    // Row 2 blocks a real pair; 3 has a full-width hyphen, 4 lower case; 5 is blank
+    // (skipped); 6 names an absent household; 7 an absent household and provider.
+    std::fs::write(
+        &path,
+        "household_id,provider_id,reason\n\
+         H0000086,ENT-0003,REASON-A\n\
+         H0000003,UNION－610122,REASON-B\n\
+         H0000007,ent-0003,REASON-C\n\
+         ,,\n\
+         H9999999,ENT-0003,REASON-D\n\
+         H9999998,NO-SUCH-PROVIDER,REASON-E\n",
+    )
+    .unwrap();
+    let o = aidmatch(&[
+        "--lang",
+        "en",
+        "validate",
+        "--needs",
+        &sample("needs.csv"),
+        "--supply",
+        &sample("supply.csv"),
+        "--exclusions",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let stdout = text(&o.stdout);
+    let warnings: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("warning: "))
+        .collect();
+    let file = path.display();
+    assert_eq!(
+        warnings,
+        [
+            format!(
+                "warning: {file}: row 3, column provider_id: no resource of the supply list \
+                 has provider \"UNION－610122\", so this exclusion blocks nothing this round \
+                 (check the spelling: case, full-width characters; did you mean \
+                 \"UNION-610122\"?)"
+            ),
+            format!(
+                "warning: {file}: row 4, column provider_id: no resource of the supply list \
+                 has provider \"ent-0003\", so this exclusion blocks nothing this round \
+                 (check the spelling: case, full-width characters; did you mean \
+                 \"ENT-0003\"?)"
+            ),
+            format!(
+                "warning: {file}: row 6, column household_id: no need of the needs list has \
+                 household \"H9999999\", so this exclusion blocks nothing this round (check \
+                 the spelling: case, full-width characters)"
+            ),
+            format!(
+                "warning: {file}: row 7, column household_id: no need of the needs list has \
+                 household \"H9999998\", so this exclusion blocks nothing this round (check \
+                 the spelling: case, full-width characters)"
+            ),
+            format!(
+                "warning: {file}: row 7, column provider_id: no resource of the supply list \
+                 has provider \"NO-SUCH-PROVIDER\", so this exclusion blocks nothing this \
+                 round (check the spelling: case, full-width characters)"
+            ),
+        ]
+    );
+    assert!(stdout.contains("inputs are valid"), "{stdout}");
+    assert!(
+        text(&o.stderr).contains("warnings: 5"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(!stdout.contains("REASON"), "{stdout}");
+
+    // `match`: one line, even with --quiet; the first three rows and how many more.
+    let out = dir.join("out");
+    let o = aidmatch(&[
+        "--lang",
+        "en",
+        "match",
+        "--needs",
+        &sample("needs.csv"),
+        "--supply",
+        &sample("supply.csv"),
+        "--exclusions",
+        path.to_str().unwrap(),
+        "--as-of",
+        "2024-10-01",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "stderr: {}", text(&o.stderr));
+    assert!(o.stdout.is_empty());
+    let stderr = text(&o.stderr);
+    assert_eq!(
+        stderr,
+        format!(
+            "warning: {file}: 4 exclusion rows name a household in no need or a provider in \
+             no resource, so they block nothing this round (check the spelling: case, \
+             full-width characters): row 3 provider_id \"UNION－610122\", row 4 provider_id \
+             \"ent-0003\", row 6 household_id \"H9999999\" and 1 more (`aidmatch validate` \
+             lists them all)\n"
+        )
+    );
+    // The row that names real ids still blocks its pair.
+    let assignments = read(&out.join("assignments.csv"));
+    assert!(
+        !assignments
+            .lines()
+            .any(|l| l.contains(",H0000086,") && l.contains(",ENT-0003,")),
+        "{assignments}"
+    );
+    // Exact ids: nothing to say.
+    let o = aidmatch(&[
+        "match",
+        "--needs",
+        &sample("needs.csv"),
+        "--supply",
+        &sample("supply.csv"),
+        "--exclusions",
+        &sample("exclusions.csv"),
+        "--as-of",
+        "2024-10-01",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success());
+    assert!(o.stderr.is_empty(), "{}", text(&o.stderr));
+}
+
 /// `policy` without a flag is a usage error naming the flags; `generate --help`
 /// documents its options; the console's counts by tier read as words.
 #[test]
