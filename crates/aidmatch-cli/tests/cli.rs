@@ -1346,13 +1346,25 @@ fn a_read_only_output_directory_is_an_error_and_keeps_the_previous_results() {
             argv.push(a.to_owned());
         }
         argv.push(out.display().to_string());
-        Command::new(&argv[0])
-            .args(&argv[1..])
-            .env("LANG", "C")
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES")
-            .output()
-            .unwrap()
+        // The copy of the binary was open for writing; a process another test forks
+        // meanwhile inherits that descriptor until it execs, and running the copy fails
+        // with "Text file busy" until then: try again shortly.
+        let mut tries = 0;
+        loop {
+            match Command::new(&argv[0])
+                .args(&argv[1..])
+                .env("LANG", "C")
+                .env_remove("LC_ALL")
+                .env_remove("LC_MESSAGES")
+                .output()
+            {
+                Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy && tries < 100 => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                result => break result.unwrap(),
+            }
+        }
     };
     let out = dir.join("results");
     let first = run(&out, false);
