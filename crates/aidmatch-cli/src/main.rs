@@ -509,11 +509,11 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
             let one = needs.remove(0);
             let need_id = one.need_id.clone();
             let u = insert_urgent(&state, one, as_of.unwrap_or_else(today))?;
-            // The next state and urgent.json, as the C ABI and Python write them.
+            // The next state and urgent.json, as the C ABI and Python write them. Nothing
+            // else is removed: results in the folder are the round's record, and the
+            // insertion (urgent.json) is on top of them.
             u.write_dir(&out).map_err(|e| Failure::Run(e.to_string()))?;
-            let removed = remove_stale(&out, &[Group::State, Group::Urgent], &[need.as_path()])?;
             print_urgent(ui, &need_id, &u);
-            print_removed(ui, &out, &removed);
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate { inputs } => validate(ui, &inputs),
