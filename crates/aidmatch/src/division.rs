@@ -107,9 +107,9 @@ pub enum DivisionError {
     #[error("a division code has only digits")]
     NotDigits,
     /// Wrong number of digits.
-    #[error("a {what} has {expected} digits, not {found}")]
+    #[error("{what} has {expected} digits, not {found}")]
     Length {
-        /// `"division code"` or `"area prefix"`.
+        /// `"a division code"` or `"an area prefix"`.
         what: &'static str,
         /// The accepted lengths (`"6, 9 or 12"`).
         expected: &'static str,
@@ -129,7 +129,7 @@ fn parse_digits(s: &str) -> Result<(u64, u8), DivisionError> {
     }
     if s.len() > 12 {
         return Err(DivisionError::Length {
-            what: "division code",
+            what: "a division code",
             expected: "at most 12",
             found: s.len(),
         });
@@ -182,7 +182,7 @@ impl Division {
         let (value, len) = parse_digits(s)?;
         if !matches!(len, 6 | 9 | 12) {
             return Err(DivisionError::Length {
-                what: "division code",
+                what: "a division code",
                 expected: "6, 9 or 12",
                 found: usize::from(len),
             });
@@ -362,7 +362,7 @@ impl AreaPrefix {
         let (value, len) = parse_digits(s)?;
         if Level::from_digits(usize::from(len)).is_none() {
             return Err(DivisionError::Length {
-                what: "area prefix",
+                what: "an area prefix",
                 expected: "2, 4, 6, 9 or 12",
                 found: usize::from(len),
             });
@@ -506,7 +506,7 @@ mod tests {
         assert_eq!(
             Division::parse("6101"),
             Err(DivisionError::Length {
-                what: "division code",
+                what: "a division code",
                 expected: "6, 9 or 12",
                 found: 4
             })
@@ -514,7 +514,7 @@ mod tests {
         assert_eq!(
             Division::parse("6101020010"),
             Err(DivisionError::Length {
-                what: "division code",
+                what: "a division code",
                 expected: "6, 9 or 12",
                 found: 10
             })
