@@ -304,7 +304,9 @@ pub struct ReferralRules {
     pub dibao_lines: BTreeMap<String, u32>,
     /// The edge line (低保边缘) as a percentage of the dibao line. A household between the
     /// two lines, without `dibao` or `tekun` and not yet recognised as `dibao_edge`, is
-    /// referred for a `dibao_edge` review. Default 150 (1.5 times the line, as the
+    /// referred to the special assistance programs (`medical_aid`, `education_aid`,
+    /// `housing_aid`, `employment_aid`) its needs call for and it does not receive
+    /// (see [`crate::referral`]). Default 150 (1.5 times the line, as the
     /// measures define low-income edge households).
     pub edge_line_percent: u32,
     /// Refer `orphan` and `unsupported_child` households without `child_allowance` for
@@ -425,8 +427,8 @@ const SECTION_NOTES: &[(&str, &str)] = &[
     ),
     (
         "[referral]",
-        "# Referral to the county civil-affairs bureau. edge_line_percent: the dibao_edge\n\
-         # review line as a percentage of the dibao line.",
+        "# Referral to the county civil-affairs bureau. edge_line_percent: the low-income\n\
+         # edge line (dibao_edge) as a percentage of the dibao line.",
     ),
     (
         "[referral.dibao_lines]",

@@ -8,14 +8,17 @@
 //! | program | when (defaults) | reason code |
 //! |---|---|---|
 //! | `dibao` | income per person below the local dibao line, no `dibao` (or `tekun`) received | `income_below_dibao_line` |
-//! | `dibao_edge` | income below 1.5 × the line (but not below it), no `dibao`/`tekun`, not yet `dibao_edge` | `income_below_edge_line` |
+//! | `medical_aid`, `education_aid`, `housing_aid`, `employment_aid` | income below 1.5 × the line (but not below it: the low-income edge, 低保边缘), no `dibao`/`tekun`, not yet `dibao_edge`; one referral per `medical`, `education`, `housing` or `employment` need category of the household whose program it does not receive | `income_below_edge_line` |
 //! | `child_allowance` | `orphan` or `unsupported_child` without `child_allowance` | `child_without_allowance` |
 //! | `disability_allowance` | `severe_disabled` without `disability_allowance` | `severe_disabled_without_allowance` |
 //! | `temporary` | an `emergency` need, `temporary` not received | `emergency_need` |
 //!
 //! A household is judged on all its need rows together: the union of their statuses and
 //! programs, the lowest income reported, and the region of its first need (by need id).
-//! Household-wide referrals name that first need; `temporary` names each emergency need.
+//! Household-wide referrals name that first need; `temporary` names each emergency need;
+//! the special assistance programs (专项救助) open to edge households name the first
+//! need of their category. (The programs are the spec's: `dibao_edge` is a status, not
+//! a program, so an edge household is referred to the programs its needs call for.)
 //! The dibao line is the value of the longest prefix of the region listed in the policy;
 //! without a listed prefix (or without an income) no income rule fires.
 //! Reason codes never carry the income or any other personal value.
@@ -25,7 +28,7 @@
 use crate::model::{Need, Quantity};
 use crate::policy::ReferralRules;
 use crate::report::{ReferralProgram, ReferralRow};
-use crate::taxonomy::{GovProgram, ProgramSet, Status, StatusSet, Urgency};
+use crate::taxonomy::{Category, GovProgram, ProgramSet, Status, StatusSet, Urgency};
 
 /// The dibao lines as (prefix value, prefix digits, yuan), longest prefixes first.
 #[derive(Debug, Clone)]
@@ -58,7 +61,33 @@ struct HouseholdFacts {
     programs: ProgramSet,
     income: Option<Quantity>,
     first_need: usize,
+    /// The first need (by id) of each special assistance category ([`SPECIAL`]).
+    special: [Option<usize>; 4],
 }
+
+/// The special assistance programs (专项救助) of the low-income edge, by need category.
+const SPECIAL: [(Category, GovProgram, ReferralProgram); 4] = [
+    (
+        Category::Medical,
+        GovProgram::MedicalAid,
+        ReferralProgram::MedicalAid,
+    ),
+    (
+        Category::Education,
+        GovProgram::EducationAid,
+        ReferralProgram::EducationAid,
+    ),
+    (
+        Category::Housing,
+        GovProgram::HousingAid,
+        ReferralProgram::HousingAid,
+    ),
+    (
+        Category::Employment,
+        GovProgram::EmploymentAid,
+        ReferralProgram::EmploymentAid,
+    ),
+];
 
 /// The referrals of all households. `needs` are sorted by need id; `household[i]` is the
 /// household index of need `i` (households numbered 0..n_households).
@@ -72,24 +101,23 @@ pub(crate) fn referrals(
     let mut facts: Vec<Option<HouseholdFacts>> = vec![None; n_households];
     for (i, need) in needs.iter().enumerate() {
         let h = household[i] as usize;
-        match &mut facts[h] {
-            None => {
-                facts[h] = Some(HouseholdFacts {
-                    statuses: need.statuses,
-                    programs: need.gov_programs,
-                    income: need.income_per_capita,
-                    first_need: i,
-                });
-            }
-            Some(f) => {
-                f.statuses = f.statuses.union(need.statuses);
-                f.programs = f.programs.union(need.gov_programs);
-                f.income = match (f.income, need.income_per_capita) {
-                    (Some(a), Some(b)) => Some(a.min(b)),
-                    (a, b) => a.or(b),
-                };
-            }
+        let f = facts[h].get_or_insert(HouseholdFacts {
+            statuses: need.statuses,
+            programs: need.gov_programs,
+            income: need.income_per_capita,
+            first_need: i,
+            special: [None; 4],
+        });
+        if let Some(k) = SPECIAL.iter().position(|s| s.0 == need.category) {
+            f.special[k].get_or_insert(i);
         }
+        // (Idempotent for the first need, which made the facts.)
+        f.statuses = f.statuses.union(need.statuses);
+        f.programs = f.programs.union(need.gov_programs);
+        f.income = match (f.income, need.income_per_capita) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
     }
     let mut rows = Vec::new();
     let row = |need: &Need, program, reason: &str| ReferralRow {
@@ -111,11 +139,13 @@ pub(crate) fn referrals(
             if income.hundredths() < line_h {
                 rows.push(row(need, ReferralProgram::Dibao, "income_below_dibao_line"));
             } else if income.hundredths() < edge_h && !f.statuses.contains(Status::DibaoEdge) {
-                rows.push(row(
-                    need,
-                    ReferralProgram::DibaoEdge,
-                    "income_below_edge_line",
-                ));
+                for (k, &(_, gov, program)) in SPECIAL.iter().enumerate() {
+                    if let Some(first) = f.special[k]
+                        && !has(gov)
+                    {
+                        rows.push(row(&needs[first], program, "income_below_edge_line"));
+                    }
+                }
             }
         }
         if rules.child_allowance

@@ -113,8 +113,14 @@ pub struct UnmatchedRow {
 pub enum ReferralProgram {
     /// Minimum living allowance (低保).
     Dibao,
-    /// Review as a low-income edge household (低保边缘).
-    DibaoEdge,
+    /// Medical assistance (医疗救助).
+    MedicalAid,
+    /// Education assistance (教育资助).
+    EducationAid,
+    /// Housing assistance (住房救助).
+    HousingAid,
+    /// Employment assistance (就业援助).
+    EmploymentAid,
     /// Basic living allowance for orphans and de-facto unsupported children.
     ChildAllowance,
     /// The two disability allowances (残疾人两项补贴).
@@ -128,7 +134,10 @@ impl ReferralProgram {
     pub fn as_str(self) -> &'static str {
         match self {
             ReferralProgram::Dibao => "dibao",
-            ReferralProgram::DibaoEdge => "dibao_edge",
+            ReferralProgram::MedicalAid => "medical_aid",
+            ReferralProgram::EducationAid => "education_aid",
+            ReferralProgram::HousingAid => "housing_aid",
+            ReferralProgram::EmploymentAid => "employment_aid",
             ReferralProgram::ChildAllowance => "child_allowance",
             ReferralProgram::DisabilityAllowance => "disability_allowance",
             ReferralProgram::Temporary => "temporary",

@@ -334,8 +334,16 @@ fn household_limit_per_round() {
 fn referral_rules() {
     let mut poor = need("N1", "H1", REGION, Category::Living);
     poor.income_per_capita = Some(units(500));
+    // An edge household: referred to the special assistance its needs call for (medical
+    // and housing; employment aid it already receives; living has none), each naming
+    // the first need of its category.
     let mut edge = need("N2", "H2", REGION, Category::Living);
     edge.income_per_capita = Some(units(900));
+    edge.gov_programs = [GovProgram::EmploymentAid].into_iter().collect();
+    let edge_medical = need("N2a", "H2", REGION, Category::Medical);
+    let edge_medical_too = need("N2b", "H2", REGION, Category::Medical);
+    let edge_housing = need("N2c", "H2", REGION, Category::Housing);
+    let edge_employment = need("N2d", "H2", REGION, Category::Employment);
     let mut on_dibao = need("N3", "H3", REGION, Category::Living);
     on_dibao.income_per_capita = Some(units(300));
     on_dibao.gov_programs = [GovProgram::Dibao].into_iter().collect();
@@ -355,7 +363,19 @@ fn referral_rules() {
     edge_known.statuses = statuses(&[Status::DibaoEdge]);
     let i = inputs(
         vec![
-            poor, edge, on_dibao, orphan, orphan_ok, disabled, emergency, rich, edge_known,
+            poor,
+            edge,
+            edge_medical,
+            edge_medical_too,
+            edge_housing,
+            edge_employment,
+            on_dibao,
+            orphan,
+            orphan_ok,
+            disabled,
+            emergency,
+            rich,
+            edge_known,
         ],
         vec![],
     );
@@ -365,6 +385,13 @@ fn referral_rules() {
         .iter()
         .map(|x| (x.household_id.clone(), x.program, x.reason.clone()))
         .collect();
+    let edge_needs: Vec<(&str, &str)> = r
+        .referrals
+        .iter()
+        .filter(|x| x.household_id == "H2")
+        .map(|x| (x.need_id.as_str(), x.program.as_str()))
+        .collect();
+    assert_eq!(edge_needs, [("N2a", "medical_aid"), ("N2c", "housing_aid")]);
     let want = vec![
         (
             "H1".to_owned(),
@@ -373,7 +400,12 @@ fn referral_rules() {
         ),
         (
             "H2".to_owned(),
-            ReferralProgram::DibaoEdge,
+            ReferralProgram::MedicalAid,
+            "income_below_edge_line".to_owned(),
+        ),
+        (
+            "H2".to_owned(),
+            ReferralProgram::HousingAid,
             "income_below_edge_line".to_owned(),
         ),
         (
