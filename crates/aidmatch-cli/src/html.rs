@@ -390,9 +390,9 @@ fn changes(round: &RematchSummary, lang: Lang) -> String {
         ),
         round.forbidden_pairs,
         t(
-            "以下数字只统计本轮重新匹配的需求；已确认（接受或已交付）的配对保留，不再计入。",
-            "The figures below count the needs matched in this round; agreed pairs (accepted or \
-             delivered) are kept and not counted again.",
+            "以下数字统计本轮的全部需求；此前已确认（接受或已交付）的配对保留不动，按已匹配计入。",
+            "The figures below count every need of the round: a need whose pair was agreed \
+             earlier (accepted or delivered) keeps it and counts as matched.",
         ),
     );
     out

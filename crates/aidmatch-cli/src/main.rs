@@ -475,7 +475,8 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
             let r = rematch(&state, &outcomes, needs, supply, &options)?;
             bar.set_message(ui.lang.text(Msg::Writing));
             r.write_dir(&out).map_err(|e| Failure::Run(e.to_string()))?;
-            write_reports(ui, &r.result, &r.run_inputs, Some(&r.summary), &out, public)?;
+            // The round's whole lists: its results include the kept needs, on their pairs.
+            write_reports(ui, &r.result, &r.state.inputs, Some(&r.summary), &out, public)?;
             let mut written = result_groups(public);
             written.extend([Group::State, Group::Rematch]);
             let read: Vec<&Path> = read.iter().map(PathBuf::as_path).collect();
