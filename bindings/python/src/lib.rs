@@ -406,41 +406,32 @@ fn max_weight_matching_csr<'py>(
         Raise::input(format!("indptr has a negative entry {v} at position {i}"))
             .value(Value::Int(i128::from(v)))
     })?;
-    if row_start.len() == n_rows + 1 && row_start.first().is_some_and(|&s| s != 0) {
-        return Err(
-            Raise::input(format!("indptr[0] must be 0, got {}", row_start[0]))
-                .value(Value::Int(row_start[0] as i128))
-                .into_pyerr(py),
-        );
-    }
     let cols = to_usize(py, &indices, |i, v| {
         let row = row_start.partition_point(|&s| s <= i).checked_sub(1);
-        Raise::input(format!("column index {v} of entry {i} is negative"))
+        Raise::input(format!("indices[{i}] = {v} is negative"))
             .at(row, None)
             .value(Value::Int(i128::from(v)))
     })?;
+    check_csr(py, n_rows, n_cols, &row_start, &cols, weights.len())?;
     let arcs = CsrArcs {
         row_start: &row_start,
         cols: &cols,
     };
     let weights = weights.as_array().to_vec();
     let mut builder = Problem::from_csr(n_rows, n_cols, &row_start, &cols, &weights)
-        .map_err(|e| assign_error(e, &arcs).into_pyerr(py))?;
+        .map_err(|e| csr_error(e, &arcs).into_pyerr(py))?;
     if let Some(c) = row_capacity {
-        let c = to_u32(py, &c, "row_capacity", |i| (Some(i), None))?;
-        builder.row_supply(c);
+        builder.row_supply(side(py, &c, "row_capacity", n_rows, Side::Row)?);
     }
     if let Some(c) = col_capacity {
-        let c = to_u32(py, &c, "col_capacity", |j| (None, Some(j)))?;
-        builder.col_capacity(c);
+        builder.col_capacity(side(py, &c, "col_capacity", n_cols, Side::Column)?);
     }
     if let Some(t) = row_tier {
-        let t = to_u32(py, &t, "row_tier", |i| (Some(i), None))?;
-        builder.row_tier(t);
+        builder.row_tier(side(py, &t, "row_tier", n_rows, Side::Row)?);
     }
     let problem = builder
         .build()
-        .map_err(|e| assign_error(e, &arcs).into_pyerr(py))?;
+        .map_err(|e| csr_error(e, &arcs).into_pyerr(py))?;
     let matching = solve_interruptibly(py, &problem)?;
 
     let mut row_ind = Vec::new();
@@ -474,18 +465,163 @@ fn to_usize(
         .collect()
 }
 
-fn to_u32(
+/// Checks the CSR arrays as the caller passed them (``(data, indices, indptr,
+/// shape)``), naming them: ``indptr`` has ``shape[0] + 1`` entries, starts at 0, never
+/// decreases and ends at ``len(indices)``; ``data`` and ``indices`` have one entry per
+/// edge; every column index is below ``shape[1]``.
+fn check_csr(
+    py: Python<'_>,
+    n_rows: usize,
+    n_cols: usize,
+    row_start: &[usize],
+    cols: &[usize],
+    n_weights: usize,
+) -> PyResult<()> {
+    csr_problem(n_rows, n_cols, row_start, cols, n_weights)
+        .map_or(Ok(()), |r| Err(r.into_pyerr(py)))
+}
+
+/// The first problem [`check_csr`] reports, if any.
+fn csr_problem(
+    n_rows: usize,
+    n_cols: usize,
+    row_start: &[usize],
+    cols: &[usize],
+    n_weights: usize,
+) -> Option<Raise> {
+    let expected = n_rows.saturating_add(1);
+    if row_start.len() != expected {
+        return Some(
+            Raise::input(format!(
+                "indptr has length {}, expected shape[0] + 1 = {expected}",
+                row_start.len()
+            ))
+            .value(Value::Int(row_start.len() as i128)),
+        );
+    }
+    if row_start[0] != 0 {
+        return Some(
+            Raise::input(format!("indptr[0] must be 0, got {}", row_start[0]))
+                .value(Value::Int(row_start[0] as i128)),
+        );
+    }
+    if let Some(r) = row_start.windows(2).position(|w| w[1] < w[0]) {
+        let (lo, hi) = (row_start[r], row_start[r + 1]);
+        return Some(
+            Raise::input(format!(
+                "indptr must not decrease: indptr[{}] = {hi} is less than indptr[{r}] = {lo}",
+                r + 1
+            ))
+            .at(Some(r), None)
+            .value(Value::Int(hi as i128)),
+        );
+    }
+    let last = row_start[n_rows];
+    if last != cols.len() {
+        return Some(
+            Raise::input(format!(
+                "indptr[-1] = {last} must equal the number of entries, len(indices) = {}",
+                cols.len()
+            ))
+            .value(Value::Int(last as i128)),
+        );
+    }
+    if n_weights != cols.len() {
+        return Some(
+            Raise::input(format!(
+                "data has length {n_weights} but indices has length {}: one weight per entry",
+                cols.len()
+            ))
+            .value(Value::Int(n_weights as i128)),
+        );
+    }
+    let row_of = |arc: usize| row_start.partition_point(|&s| s <= arc).checked_sub(1);
+    if let Some(i) = cols.iter().position(|&c| c >= n_cols) {
+        return Some(
+            Raise::input(format!(
+                "indices[{i}] = {} is not a column: shape[1] is {n_cols}",
+                cols[i]
+            ))
+            .at(row_of(i), Some(cols[i]))
+            .value(Value::Int(cols[i] as i128)),
+        );
+    }
+    None
+}
+
+/// The errors of building a problem from CSR arrays, in the caller's terms (entries of
+/// ``indices``/``data``, ``row_capacity``, ``row_tier``), not the solver's (arcs,
+/// ``row_supply``).
+fn csr_error(err: AssignError, arcs: &CsrArcs<'_>) -> Raise {
+    match err {
+        AssignError::DuplicateArc {
+            row,
+            col,
+            first,
+            second,
+        } => Raise::input(format!(
+            "duplicate edge: column {col} appears twice in row {row} (indices[{first}] and \
+             indices[{second}])"
+        ))
+        .at(Some(row), Some(col)),
+        AssignError::WeightOutOfRange { arc, value, limit } => {
+            let (row, col) = arcs.locate(arc).unzip();
+            let at = match (row, col) {
+                (Some(r), Some(c)) => format!(" at row {r}, column {c}"),
+                _ => String::new(),
+            };
+            Raise::input(format!(
+                "weight {value}{at} (data[{arc}]) is outside the supported range ±{limit}"
+            ))
+            .at(row, col)
+            .value(Value::Int(i128::from(value)))
+        }
+        AssignError::TierOutOfRange { row, tier, max } => {
+            Raise::input(format!("row_tier[{row}] = {tier} is outside 1..={max}"))
+                .at(Some(row), None)
+                .value(Value::Int(i128::from(tier)))
+        }
+        other => assign_error(other, arcs),
+    }
+}
+
+/// Which side a per-row or per-column array describes.
+#[derive(Clone, Copy)]
+enum Side {
+    Row,
+    Column,
+}
+
+/// A per-row or per-column array (``row_capacity``, ``col_capacity``, ``row_tier``):
+/// one entry per row (column), each within ``u32``.
+fn side(
     py: Python<'_>,
     a: &PyReadonlyArray1<'_, i64>,
     what: &str,
-    at: impl Fn(usize) -> (Option<usize>, Option<usize>),
+    n: usize,
+    side: Side,
 ) -> PyResult<Vec<u32>> {
+    let (per, count) = match side {
+        Side::Row => ("row", "shape[0]"),
+        Side::Column => ("column", "shape[1]"),
+    };
+    if a.len() != n {
+        return Err(Raise::input(format!(
+            "{what} has length {}, expected one entry per {per}: {count} = {n}",
+            a.len()
+        ))
+        .value(Value::Int(a.len() as i128))
+        .into_pyerr(py));
+    }
     a.as_array()
         .iter()
         .enumerate()
         .map(|(i, &v)| {
             u32::try_from(v).map_err(|_| {
-                let (row, col) = at(i);
+                let (row, col) = match side {
+                    Side::Row => (Some(i), None),
+                    Side::Column => (None, Some(i)),
+                };
                 Raise::input(format!("{what}[{i}] = {v} is outside 0..=4294967295"))
                     .at(row, col)
                     .value(Value::Int(i128::from(v)))

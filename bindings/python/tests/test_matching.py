@@ -413,6 +413,39 @@ def test_error_negative_index_and_bad_indptr():
         aidmatch.max_weight_matching(([1], [0], [0, 1], "ab"))
 
 
+@pytest.mark.parametrize(
+    "csr, says, not_says",
+    [
+        (([5, 4], [0, 1], [0, 2, 1], (2, 3)), "indptr must not decrease: indptr[2] = 1 is less than indptr[1] = 2", "length"),
+        (([5], [0], [0, 5], (1, 3)), "indptr[-1] = 5 must equal the number of entries, len(indices) = 1", "length 5"),
+        (([5], [0], [0], (1, 3)), "indptr has length 1, expected shape[0] + 1 = 2", "row_start"),
+        (([5, 6], [0], [0, 1], (1, 3)), "data has length 2 but indices has length 1", "weights"),
+        (([5], [7], [0, 1], (1, 3)), "indices[0] = 7 is not a column: shape[1] is 3", "arc"),
+        (([1, 2, 3], [0, 1, 1], [0, 1, 3], (2, 2)), "duplicate edge: column 1 appears twice in row 1 (indices[1] and indices[2])", "arc"),
+    ],
+)
+def test_csr_errors_name_the_arrays_as_passed(csr, says, not_says):
+    """Not the solver's names (row_start, arcs) nor a length that is not one."""
+    with pytest.raises(aidmatch.InputError) as e:
+        aidmatch.max_weight_matching(tuple(np.asarray(x) if i < 3 else x for i, x in enumerate(csr)))
+    assert says in str(e.value) and not_says not in str(e.value) and "row_start" not in str(e.value)
+
+
+@pytest.mark.parametrize(
+    "kwargs, says",
+    [
+        ({"row_capacity": [1, 1]}, "row_capacity has length 2, expected one entry per row: shape[0] = 1"),
+        ({"col_capacity": [1]}, "col_capacity has length 1, expected one entry per column: shape[1] = 2"),
+        ({"row_tier": [1, 1, 1]}, "row_tier has length 3, expected one entry per row: shape[0] = 1"),
+        ({"row_tier": [0]}, "row_tier[0] = 0 is outside 1..=255"),
+    ],
+)
+def test_side_array_errors_name_the_argument(kwargs, says):
+    with pytest.raises(aidmatch.InputError) as e:
+        aidmatch.max_weight_matching(np.array([[1, 2]]), **kwargs)
+    assert says in str(e.value) and "row_supply" not in str(e.value)
+
+
 def test_error_index_dtypes():
     with pytest.raises(aidmatch.InputTypeError):
         aidmatch.max_weight_matching(([1], [0.0], [0, 1], (1, 2)))

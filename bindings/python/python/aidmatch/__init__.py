@@ -166,7 +166,9 @@ def max_weight_matching(
     ------
     InputError
         (a ``ValueError``) bad shape, index, duplicate edge, weight, capacity
-        or tier; ``row``, ``column`` and ``value`` locate it.
+        or tier; ``row``, ``column`` and ``value`` locate it. The messages name
+        the arrays as they were passed (``indptr``, ``indices``, ``data``,
+        ``row_capacity``, ...).
     InputTypeError
         (a ``TypeError``) weights or indices of a non-numeric dtype.
     KeyboardInterrupt
