@@ -330,6 +330,37 @@ def test_float_scale():
     assert (e.value.row, e.value.column, e.value.value) == (0, 0, 1e10)
 
 
+@pytest.mark.parametrize(
+    "scale, error",
+    [
+        (0, aidmatch.InputError),
+        (-1, aidmatch.InputError),
+        (0.5, aidmatch.InputError),
+        (10**-3, aidmatch.InputError),
+        (float("inf"), aidmatch.InputError),
+        (float("nan"), aidmatch.InputError),
+        (2**53, aidmatch.InputError),
+        (True, aidmatch.InputTypeError),
+        ("1000", aidmatch.InputTypeError),
+        (None, aidmatch.InputTypeError),
+    ],
+)
+def test_scale_must_be_a_positive_integer(scale, error):
+    """0, a negative or fractional scale once gave an empty matching without a word."""
+    w = np.array([[5.0, 4.0], [3.0, 1.5]])
+    with pytest.raises(error, match="scale"):
+        aidmatch.max_weight_matching(w, scale=scale)
+    # Integer weights ignore the scale, but a bad one is refused all the same.
+    with pytest.raises(error, match="scale"):
+        aidmatch.max_weight_matching(np.array([[1, 2]]), scale=scale)
+
+
+@pytest.mark.parametrize("scale", [1_000_000, np.int64(1000), np.uint8(7), 1e6, np.float32(100.0)])
+def test_scale_takes_any_positive_integer(scale):
+    w = np.array([[5.0, 4.0], [3.0, 1.5]])
+    assert [r.tolist() for r in aidmatch.max_weight_matching(w, scale=scale)] == [[0, 1], [1, 0]]
+
+
 def test_capacity_scalar_broadcast():
     w = np.ones((2, 3), dtype=np.int64)
     rows, cols = aidmatch.max_weight_matching(w, row_capacity=3, col_capacity=1)

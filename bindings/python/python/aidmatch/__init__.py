@@ -34,6 +34,8 @@ Every error is an :class:`AidmatchError`; errors about the input are also
 
 from __future__ import annotations
 
+import math
+import operator
 from typing import TYPE_CHECKING, Any, Optional, Tuple, Union
 
 import numpy as np
@@ -149,6 +151,10 @@ def max_weight_matching(
         micro-units). Integer and bool weights are used exactly and ignore
         ``scale``. Every weight must end up within ±(2**53 - 1)
         (:data:`MAX_WEIGHT`), else :class:`InputError` names the entry.
+        ``scale`` is a positive integer up to ``MAX_WEIGHT`` (an ``int``, a
+        numpy integer, or a whole float such as ``1e6``); 0, a negative or
+        fractional number is an :class:`InputError`, a bool or a non-number an
+        :class:`InputTypeError`.
     return_duals
         Also return the dual prices ``row_price``, ``col_price`` (int64, or
         object arrays of Python ints if they do not fit), in scaled integer
@@ -165,10 +171,10 @@ def max_weight_matching(
     Raises
     ------
     InputError
-        (a ``ValueError``) bad shape, index, duplicate edge, weight, capacity
-        or tier; ``row``, ``column`` and ``value`` locate it. The messages name
-        the arrays as they were passed (``indptr``, ``indices``, ``data``,
-        ``row_capacity``, ...).
+        (a ``ValueError``) bad shape, index, duplicate edge, weight, capacity,
+        tier or ``scale``; ``row``, ``column`` and ``value`` locate it. The
+        messages name the arrays as they were passed (``indptr``, ``indices``,
+        ``data``, ``row_capacity``, ...).
     InputTypeError
         (a ``TypeError``) weights or indices of a non-numeric dtype.
     KeyboardInterrupt
@@ -195,7 +201,7 @@ def max_weight_matching(
     >>> [r.tolist() for r in aidmatch.max_weight_matching(g)]
     [[0, 1], [1, 0]]
     """
-    n_rows, n_cols, indptr, indices, weights = sparse_problem(biadjacency, scale)
+    n_rows, n_cols, indptr, indices, weights = sparse_problem(biadjacency, _scale_arg(scale))
     return tuple(
         _aidmatch.max_weight_matching_csr(
             n_rows,
@@ -209,6 +215,24 @@ def max_weight_matching(
             return_duals,
         )
     )
+
+
+def _scale_arg(scale: Any) -> int:
+    """``scale`` as a positive ``int`` (see :func:`max_weight_matching`)."""
+    if isinstance(scale, (bool, np.bool_)):
+        raise InputTypeError(f"scale must be a positive integer, got {type(scale).__name__}")
+    try:
+        n = operator.index(scale)
+    except TypeError:
+        if not isinstance(scale, (float, np.floating)):
+            raise InputTypeError(f"scale must be a positive integer, got {type(scale).__name__}") from None
+        x = float(scale)
+        if not (math.isfinite(x) and x.is_integer()):
+            raise InputError(f"scale must be a positive integer, got {x!r}", value=x) from None
+        n = int(x)
+    if not 1 <= n <= MAX_WEIGHT:
+        raise InputError(f"scale must be a positive integer up to 2**53 - 1, got {n}", value=n)
+    return n
 
 
 def assignment_frame(cost: "pd.DataFrame", maximize: bool = False) -> "pd.DataFrame":
