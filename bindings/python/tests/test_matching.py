@@ -477,6 +477,21 @@ def test_side_array_errors_name_the_argument(kwargs, says):
     assert says in str(e.value) and "row_supply" not in str(e.value)
 
 
+def test_dense_none_and_pd_na_are_no_edge_like_nan():
+    """As NaN; ``linear_sum_assignment`` also reads None as NaN. Integers stay exact."""
+    import pandas as pd
+
+    nan_rows = aidmatch.max_weight_matching(np.array([[1.0, np.nan], [2.0, 3.0]]))
+    got = aidmatch.max_weight_matching([[1, None], [2, 3]])
+    assert [a.tolist() for a in got] == [a.tolist() for a in nan_rows] == [[0, 1], [0, 1]]
+    frame = pd.DataFrame({"a": [1, 2], "b": [pd.NA, 3]}, dtype="Int64")
+    assert [a.tolist() for a in aidmatch.max_weight_matching(frame)] == [[0, 1], [0, 1]]
+    mixed = np.array([[1.5, pd.NA], [None, 2]], dtype=object)
+    assert [a.tolist() for a in aidmatch.max_weight_matching(mixed)] == [[0, 1], [0, 1]]
+    with pytest.raises(aidmatch.InputTypeError):
+        aidmatch.max_weight_matching(np.array([[1, "x"]], dtype=object))
+
+
 def test_error_index_dtypes():
     with pytest.raises(aidmatch.InputTypeError):
         aidmatch.max_weight_matching(([1], [0.0], [0, 1], (1, 2)))

@@ -132,7 +132,8 @@ def max_weight_matching(
         * a ``(data, indices, indptr, shape)`` CSR tuple (no scipy needed); a
           column repeated within a row is an :class:`InputError`;
         * a dense 2-D array (numpy, masked array, list of lists, DataFrame):
-          every entry is an edge except NaN, ``-inf`` and masked entries.
+          every entry is an edge except NaN, ``-inf``, ``None``, ``pd.NA`` and
+          masked entries.
     row_capacity, col_capacity
         How many partners each row / column may take: ``None`` (1 each), one
         integer for all, or one non-negative integer per row / column.

@@ -158,6 +158,10 @@ def _dense_edges(
         present = None
     if a.ndim != 2:
         raise InputError(f"expected a matrix (2-D array), got a {a.ndim} array")
+    if a.dtype.kind == "O":
+        # None and pd.NA (a nullable DataFrame's gaps) are no edge, as NaN is.
+        a, missing = _object_weights(a)
+        present = ~missing if present is None else present & ~missing
     kind = a.dtype.kind
     if kind not in "biuf":
         try:
@@ -183,6 +187,31 @@ def _dense_edges(
         indices = cols.astype(np.int64)
         data = a[rows, cols]
     return n_rows, n_cols, indptr, indices, data
+
+
+def _object_weights(a: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """An object matrix as numbers, and where it holds ``None``, ``pd.NA`` or NaN.
+
+    The gaps become 0 (masked out by the caller); the rest is converted by numpy as
+    a list of its values would be: Python ints stay exact ``int64``, mixed ints and
+    floats become ``float64``, anything else keeps a dtype the caller refuses."""
+    flat = a.reshape(-1)
+    missing = np.fromiter((_is_gap(v) for v in flat), dtype=bool, count=flat.size)
+    values = [0 if m else v for v, m in zip(flat.tolist(), missing.tolist())]
+    try:
+        numbers = np.asarray(values) if values else np.zeros(0, dtype=np.float64)
+    except (TypeError, ValueError) as e:
+        raise InputTypeError(f"weights must be numbers: {e}") from e
+    return numbers.reshape(a.shape), missing.reshape(a.shape)
+
+
+def _is_gap(v: Any) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, (float, np.floating)):
+        return bool(v != v)
+    pd = sys.modules.get("pandas")
+    return pd is not None and v is pd.NA
 
 
 def _arc_location(indptr: np.ndarray, indices: np.ndarray, arc: int) -> Tuple[Optional[int], Optional[int]]:
