@@ -189,7 +189,9 @@ impl ArcLocator for NoArcs {
 ///
 /// The messages of `InvalidEntry` and `Infeasible` are scipy's own, word for word,
 /// because `linear_sum_assignment` is a drop-in for scipy's; the location is in the
-/// exception's attributes. Every other variant keeps the Rust message.
+/// exception's attributes. `FloatCostOutOfRange` (a limit scipy does not have) gets a
+/// short message, the numbers in exponent form. Every other variant keeps the Rust
+/// message.
 pub(crate) fn assign_error(err: AssignError, arcs: &dyn ArcLocator) -> Raise {
     let message = err.to_string();
     match err {
@@ -205,6 +207,18 @@ pub(crate) fn assign_error(err: AssignError, arcs: &dyn ArcLocator) -> Raise {
         } => Raise::input(message)
             .at(Some(row), Some(col))
             .value(Value::Int(i128::from(value))),
+        AssignError::FloatCostOutOfRange {
+            row,
+            col,
+            value,
+            limit,
+        } => Raise::input(format!(
+            "cost {value:e} at row {row}, column {col} is outside the supported range \
+             ±{limit:.4e} (f64::MAX / (4 (n + 1)), n the smaller side of the matrix); \
+             use inf to forbid an entry"
+        ))
+        .at(Some(row), Some(col))
+        .value(Value::Float(value)),
         AssignError::IndexOutOfRange {
             arc, side, index, ..
         } => {

@@ -97,6 +97,12 @@ fn _aidmatch(m: &Bound<'_, PyModule>) -> PyResult<()> {
 ///     (NaN, or ``-inf`` when minimizing / ``+inf`` when maximizing; ``row``,
 ///     ``column`` and ``value`` say where), ``"cost matrix is infeasible"``
 ///     (``aidmatch.InfeasibleError``), and numpy's own conversion messages.
+///     One limit scipy does not have: a finite float cost must be within
+///     ±``f64::MAX / (4 (n + 1))``, ``n`` the smaller side (1.5e307 for a
+///     2 × 2 matrix), so that the solver's sums cannot overflow; a cost beyond it
+///     (a big-M such as ``sys.float_info.max``) is an ``InputError`` with
+///     ``row``, ``column`` and ``value`` and a short message. Use ``inf`` to
+///     forbid an entry.
 /// TypeError
 ///     ``aidmatch.InputTypeError`` for dtypes numpy will not cast safely to
 ///     float64 (complex, object, strings, datetimes), with numpy's message.

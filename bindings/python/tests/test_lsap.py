@@ -8,6 +8,7 @@ sorted, and on bad input the same exception type and the same message.
 from __future__ import annotations
 
 import math
+import sys
 import warnings
 
 import numpy as np
@@ -179,6 +180,25 @@ def test_integers_beyond_2_53_fall_back_to_float_like_scipy():
     check_same_optimum(u, False)
     check_same_optimum(u, True)
     check_same_optimum([[2**70, 1], [1, 2**70]], False)
+
+
+@pytest.mark.parametrize("maximize", [False, True])
+def test_finite_costs_above_the_float_limit_are_a_short_input_error(maximize):
+    """A big-M such as sys.float_info.max is beyond the solver's range (sums of such
+    costs overflow): a ValueError (as scipy's errors are) locating it, with a short
+    message, not the base class with a 300-digit integer."""
+    big = sys.float_info.max
+    c = np.array([[1.0, big], [-big if maximize else big, 2.0]])
+    with pytest.raises(ValueError) as info:
+        aidmatch.linear_sum_assignment(c, maximize)
+    e = info.value
+    assert isinstance(e, aidmatch.InputError)
+    assert (e.row, e.column, e.value) == (0, 1, big)
+    assert len(str(e)) < 200 and "1.7976931348623157e308" in str(e), str(e)
+    # The limit is f64::MAX / (4 (n + 1)), n the smaller side: 1.5e307 for 2 × 2.
+    assert aidmatch.linear_sum_assignment(np.array([[1.0, 1e307], [1e307, 2.0]]))[1].tolist() == [0, 1]
+    with pytest.raises(aidmatch.InputError):
+        aidmatch.linear_sum_assignment(np.array([[1.0, 2e307], [2e307, 2.0]]))
 
 
 def as_matrix(a):
