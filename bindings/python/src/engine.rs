@@ -708,7 +708,8 @@ fn run_match(
 type ListBytes<'a> = (&'a [u8], Format, &'a Option<String>);
 
 /// Parses the three lists, gathering the problems of all of them into one
-/// `Error::Invalid` (as `aidmatch::io::read_inputs` does for files).
+/// `Error::Invalid` of at most `max_problems` problems in all (as
+/// `aidmatch::io::read_inputs` does for files).
 fn read_inputs(
     max_rows: usize,
     needs: ListBytes<'_>,
@@ -744,6 +745,11 @@ fn read_inputs(
         Some(x) => io::exclusions_from_bytes(x.0, x.1, &opts(x.2))
             .or_else(|e| collect(e).map(|()| Vec::new()))?,
     };
+    let limit = ReadOptions::default().max_problems.max(1);
+    if problems.len() > limit {
+        problems.truncate(limit);
+        truncated = true;
+    }
     if problems.is_empty() && !truncated {
         Ok(Inputs {
             needs,

@@ -94,8 +94,8 @@ def match(
     Raises
     ------
     InputError
-        (a ``ValueError``) problems in the lists, all of them in ``.problems``
-        (``row`` is the spreadsheet row: the CSV header is row 1).
+        (a ``ValueError``) problems in the lists, in ``.problems`` (at most 100;
+        ``row`` is the spreadsheet row: the CSV header is row 1).
     LimitError
         (a ``ValueError``) more eligible pairs than ``max_arcs`` or more rows than
         ``max_rows``; ``limit`` names the limit (``"MAX_ARCS"``, ``"MAX_ROWS"``),

@@ -48,9 +48,12 @@ class InputError(AidmatchError, ValueError):
     * needs/supply lists (:func:`aidmatch.match`): ``row`` is the spreadsheet
       row (CSV: the header is row 1, the first record row 2; JSON and lists of
       dicts: the 1-based record), ``column`` the column name and ``value`` the
-      cell as written, of the first problem; ``problems`` lists every problem
+      cell as written, of the first problem; ``problems`` lists the problems
       found, each a dict with ``file``, ``row``, ``column``, ``value``,
-      ``kind`` (e.g. ``"unknown_value"``) and ``message``.
+      ``kind`` (e.g. ``"unknown_value"``) and ``message``. It holds at most 100
+      problems over all the lists of a call: beyond that the message says "more
+      than 100 problems" and reading stopped, so fix those and run again to see
+      the rest.
     """
 
     row: Optional[int]
