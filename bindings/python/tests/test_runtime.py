@@ -262,3 +262,38 @@ def test_package_type_checks_strictly():
         cwd=os.path.dirname(__file__),
     )
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_records_of_a_dataframe_type_check(tmp_path):
+    """``df.to_dict("records")`` is ``list[dict[Hashable, Any]]`` under pandas-stubs: the
+    list arguments take it under ``mypy --strict``. A stand-in for pandas-stubs makes
+    ``pd.DataFrame`` in aidmatch's hints a class (without stubs it is ``Any``, and any
+    argument would pass)."""
+    stubs = tmp_path / "stubs" / "pandas"
+    stubs.mkdir(parents=True)
+    (stubs / "__init__.pyi").write_text(
+        "from typing import Any, Hashable\n"
+        "class DataFrame:\n"
+        "    def to_dict(self, orient: str) -> list[dict[Hashable, Any]]: ...\n"
+        "def read_csv(path: str) -> DataFrame: ...\n"
+    )
+    user = tmp_path / "user.py"
+    user.write_text(
+        "from typing import Any, Mapping\n"
+        "import pandas as pd\n"
+        "import aidmatch\n"
+        "needs = pd.read_csv('needs.csv').to_dict('records')\n"
+        "supply: list[Mapping[str, Any]] = []\n"
+        "r = aidmatch.match(needs, supply, exclusions=needs, as_of='2024-09-30')\n"
+        "r2 = r.rematch(needs, needs=needs, supply=pd.read_csv('supply.csv'))\n"
+        "aidmatch.UrgentDesk(r2).insert(needs)\n"
+    )
+    env = dict(os.environ, MYPYPATH=str(tmp_path / "stubs"))
+    r = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), str(user)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr

@@ -40,6 +40,22 @@ def run(needs, supply=SUPPLY):
     return aidmatch.match(needs, supply, as_of=AS_OF)
 
 
+@pytest.fixture(scope="module")
+def expected() -> str:
+    return run(NEEDS).to_json()
+
+
+# ----------------------------------------------------------- numpy values
+
+
+def test_a_mapping_record_and_other_keys(expected):
+    """Any Mapping is a record (``df.to_dict("records")`` types its keys Hashable)."""
+    from types import MappingProxyType
+
+    recs = [MappingProxyType(r) for r in records()]
+    assert run(recs).to_json() == expected
+
+
 # ----------------------------------------------------------- row numbers
 
 

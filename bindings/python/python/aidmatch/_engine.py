@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _aidmatch
 from ._aidmatch import Policy
@@ -32,7 +32,9 @@ __all__ = [
     "match",
 ]
 
-ListLike = Union["pd.DataFrame", Sequence[Dict[str, Any]], str, "os.PathLike[str]"]
+#: A list as the functions take it: a DataFrame, a sequence of records (dicts or any
+#: mappings, e.g. ``df.to_dict("records")``) or the path of a ``.csv``/``.json`` file.
+ListLike = Union["pd.DataFrame", Sequence[Mapping[Any, Any]], str, "os.PathLike[str]"]
 
 #: Columns of the result tables, in the order of the engine's CSV files.
 ASSIGNMENT_COLUMNS = [
@@ -68,10 +70,11 @@ def match(
     ----------
     needs, supply, exclusions
         Each list is one of: a pandas DataFrame with the spec's columns; a list
-        of dicts (one per record, as in the JSON format); or the path of a
-        ``.csv`` or ``.json`` file (UTF-8, GB18030 or UTF-16). Values may be
-        English ids or Chinese aliases (``低保``, ``紧急``); list-valued cells
-        are ``;``-separated strings or Python lists.
+        of dicts or other mappings (one per record, as in the JSON format, e.g.
+        ``df.to_dict("records")``); or the path of a ``.csv`` or ``.json`` file
+        (UTF-8, GB18030 or UTF-16). Values may be English ids or Chinese aliases
+        (``低保``, ``紧急``); list-valued cells are ``;``-separated strings or
+        Python lists.
     policy
         :class:`Policy`; default ``Policy.default()``.
     as_of
@@ -157,8 +160,9 @@ def _check_policy(policy: Any) -> None:
 
 
 def _need_arg(need: Any) -> Tuple[bytes, str, Optional[str]]:
-    """One need: a dict, a one-row DataFrame, a list of one dict, or a path."""
-    if isinstance(need, dict):
+    """One need: a dict (any mapping), a one-row DataFrame, a list of one dict, or a
+    path."""
+    if isinstance(need, Mapping):
         need = [need]
     return _list_arg(need, "need")
 
@@ -299,8 +303,9 @@ def _list_arg(obj: Any, what: str) -> Tuple[bytes, str, Optional[str]]:
         raise InputTypeError(f"{what}: pass a path, a DataFrame or a list of dicts, not bytes")
     if isinstance(obj, Sequence) or hasattr(obj, "__iter__"):
         records = list(obj)
-        if not all(isinstance(r, dict) for r in records):
-            raise InputTypeError(f"{what}: a list of records must hold dicts")
+        if not all(isinstance(r, Mapping) for r in records):
+            raise InputTypeError(f"{what}: a list of records must hold dicts (mappings)")
+        records = [r if isinstance(r, dict) else dict(r) for r in records]
         return json.dumps(records, ensure_ascii=False, default=_json_default).encode("utf-8"), "json", None
     raise InputTypeError(f"{what}: expected a DataFrame, a list of dicts or a path, got {type(obj).__name__}")
 
