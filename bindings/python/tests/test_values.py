@@ -56,6 +56,25 @@ def test_a_mapping_record_and_other_keys(expected):
     assert run(recs).to_json() == expected
 
 
+# ----------------------------------------------------------- duplicated columns
+
+
+def test_a_duplicated_column_is_the_csv_files_error(tmp_path):
+    """After ``pd.concat(axis=1)`` or a merge: the error a CSV file with that header
+    gets, not an AttributeError."""
+    df = frame()
+    dup = pd.concat([df, df[["category"]].assign(category="food")], axis=1)
+    with pytest.raises(aidmatch.InputError) as from_frame:
+        run(dup)
+    path = tmp_path / "needs.csv"
+    dup.to_csv(path, index=False)
+    with pytest.raises(aidmatch.InputError) as from_file:
+        run(path)
+    assert "column category appears twice in the header" in str(from_frame.value)
+    shown = [(p["row"], p["column"], p["kind"], p["message"]) for p in from_frame.value.problems]
+    assert shown == [(p["row"], p["column"], p["kind"], p["message"]) for p in from_file.value.problems]
+
+
 # ----------------------------------------------------------- row numbers
 
 

@@ -334,25 +334,30 @@ def _json_default(v: Any) -> Any:
 
 def _dataframe_csv(df: "pd.DataFrame") -> bytes:
     """The DataFrame as the spec's CSV: dates as YYYY-MM-DD, list cells joined by
-    ``;``, whole floats (an int column with gaps) without ``.0``, NaN empty."""
+    ``;``, whole floats (an int column with gaps) without ``.0``, NaN empty. Columns
+    are taken by position, so a name that appears twice reaches the engine's header
+    check as it would in a CSV file."""
     import pandas as pd
 
-    out = df.copy()
-    for col in out.columns:
-        s = out[col]
+    out = df.copy(deep=False)
+    for i in range(out.shape[1]):
+        s = out.iloc[:, i]
         if s.dtype == object:
             if s.map(lambda v: isinstance(v, (list, tuple, set, frozenset))).any():
-                out[col] = s.map(
-                    lambda v: ";".join(map(str, v)) if isinstance(v, (list, tuple, set, frozenset)) else v
+                out.isetitem(
+                    i,
+                    s.map(lambda v: ";".join(map(str, v)) if isinstance(v, (list, tuple, set, frozenset)) else v),
                 )
             elif s.map(lambda v: isinstance(v, (_dt.date, _dt.datetime))).any():
-                out[col] = s.map(lambda v: v.strftime("%Y-%m-%d") if isinstance(v, (_dt.date, _dt.datetime)) else v)
+                out.isetitem(
+                    i, s.map(lambda v: v.strftime("%Y-%m-%d") if isinstance(v, (_dt.date, _dt.datetime)) else v)
+                )
         elif pd.api.types.is_float_dtype(s):
             present = s.dropna()
             if len(present) and (present == present.round()).all():
-                out[col] = s.astype("Int64")
+                out.isetitem(i, s.astype("Int64"))
         elif pd.api.types.is_bool_dtype(s):
-            out[col] = s.map({True: "true", False: "false"})
+            out.isetitem(i, s.map({True: "true", False: "false"}))
     text: str = out.to_csv(index=False, date_format="%Y-%m-%d")
     return text.encode("utf-8")
 
