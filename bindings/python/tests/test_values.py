@@ -45,7 +45,87 @@ def expected() -> str:
     return run(NEEDS).to_json()
 
 
+@pytest.fixture(scope="module")
+def without_optional() -> str:
+    """The run with ``age``, ``gender`` and ``reported_at`` empty in every row."""
+    df = frame()
+    df[OPTIONAL] = ""
+    return run(df).to_json()
+
+
+# ----------------------------------------------------------- empty cells
+
+
+EMPTY = [
+    pytest.param(None, id="None"),
+    pytest.param(float("nan"), id="nan"),
+    pytest.param(np.float32("nan"), id="np.float32-nan"),
+    pytest.param(pd.NA, id="pd.NA"),
+    pytest.param(pd.NaT, id="pd.NaT"),
+    pytest.param(np.datetime64("NaT"), id="np.datetime64-NaT"),
+    pytest.param(Decimal("NaN"), id="Decimal-NaN"),
+]
+
+
+@pytest.mark.parametrize("empty", EMPTY)
+def test_empty_cells_in_records(without_optional, empty):
+    recs = records()
+    for r in recs:
+        for col in OPTIONAL:
+            r[col] = empty
+    assert run(recs).to_json() == without_optional
+
+
+@pytest.mark.parametrize("empty", EMPTY)
+def test_empty_cells_in_a_dataframe_object_column(without_optional, empty):
+    df = frame().astype(object)
+    for col in OPTIONAL:
+        df[col] = pd.Series([empty] * len(df), dtype=object)
+    assert run(df).to_json() == without_optional
+
+
+def test_records_of_a_frame_read_with_gaps_equal_the_frame():
+    """``pd.read_csv`` gives NaN for empty cells; its records are the frame's rows.
+    The NaN of record 5 once gave a JSON parser error about row 1."""
+    df = pd.read_csv(NEEDS)
+    df.loc[4, "age"] = np.nan
+    df.loc[6, "household_size"] = np.nan
+    assert df["gov_programs"].isna().any()
+    assert run(df.to_dict("records")).to_json() == run(df).to_json()
+
+
+def test_an_object_date_column_with_nat(expected):
+    """What ``pd.to_datetime(...).dt.date`` gives, with a gap: the gap is empty."""
+    df = frame()
+    df["reported_at"] = pd.to_datetime(df["reported_at"]).dt.date
+    df.loc[2, "reported_at"] = pd.NaT
+    blank = frame()
+    blank.loc[2, "reported_at"] = ""
+    assert run(df).to_json() == run(blank).to_json()
+
+
 # ----------------------------------------------------------- numpy values
+
+
+@pytest.mark.parametrize("unit", ["D", "s", "ms", "ns"])
+def test_numpy_values_in_records(expected, unit):
+    recs = records()
+    for r in recs:
+        r["statuses"] = np.array(re.split("[;；]", r["statuses"]))
+        r["quantity"] = np.int64(int(r["quantity"]))
+        r["household_size"] = np.int32(int(r["household_size"]))
+        r["income_per_capita"] = np.float64(float(r["income_per_capita"]))
+        # A time of day is dropped: the date is taken, as for datetime.datetime.
+        r["reported_at"] = np.datetime64(r["reported_at"] + "T23:59:59", unit)
+        r["consent"] = np.bool_(r["consent"] in ("true", "是"))
+    assert run(recs).to_json() == expected
+
+
+def test_numpy_arrays_and_dates_in_a_dataframe(expected):
+    df = frame()
+    df["statuses"] = [np.array(re.split("[;；]", s)) for s in df["statuses"]]
+    df["reported_at"] = pd.Series([np.datetime64(d, "ms") for d in df["reported_at"]], dtype=object)
+    assert run(df).to_json() == expected
 
 
 def test_a_mapping_record_and_other_keys(expected):
@@ -54,6 +134,60 @@ def test_a_mapping_record_and_other_keys(expected):
 
     recs = [MappingProxyType(r) for r in records()]
     assert run(recs).to_json() == expected
+
+
+# ----------------------------------------------------------- refused values, located
+
+
+@pytest.mark.parametrize("bad", [float("inf"), -np.inf, np.float32("inf")], ids=["inf", "-inf", "f32-inf"])
+def test_inf_in_a_record_names_record_and_field(bad):
+    recs = records()
+    recs[4]["income_per_capita"] = bad
+    with pytest.raises(aidmatch.InputError) as info:
+        run(recs)
+    e = info.value
+    assert (e.row, e.column) == (5, "income_per_capita")  # the 1-based record
+    assert e.value in ("inf", "-inf") and e.value in str(e)
+    assert e.problems[0]["file"] == "needs" and e.problems[0]["kind"] in ("bad_number", "negative")
+
+
+@pytest.mark.parametrize(
+    "column, bad, shown",
+    [("income_per_capita", np.inf, "inf"), ("quantity", 1e20, "1e+20"), ("age", -np.inf, "-inf")],
+)
+def test_a_float_column_with_inf_or_huge_values_names_row_and_column(column, bad, shown):
+    df = frame()
+    df[column] = pd.to_numeric(df[column]).astype(float)
+    df.loc[2, column] = bad
+    with pytest.raises(aidmatch.InputError) as info:
+        run(df)  # no OverflowError, no TypeError, no RuntimeWarning (warnings are errors)
+    e = info.value
+    assert (e.row, e.column, e.value) == (4, column, shown)
+
+
+@pytest.mark.parametrize(
+    "bad, kind",
+    [(object(), "bad_shape"), (1 + 2j, "bad_shape"), (np.datetime64("12000-01-01"), "bad_date")],
+    ids=["object", "complex", "year-12000"],
+)
+def test_a_value_the_conversion_cannot_take_is_located(bad, kind):
+    recs = records()
+    recs[2]["reported_at"] = bad
+    with pytest.raises(aidmatch.InputError) as info:
+        run(recs)
+    e = info.value
+    assert (e.row, e.column) == (3, "reported_at") and e.problems[0]["kind"] == kind
+    assert "needs: row 3, column reported_at" in str(e)
+    df = frame().astype(object)
+    df.loc[2, "reported_at"] = bad
+    with pytest.raises(aidmatch.InputError) as info:
+        run(df)
+    assert (info.value.row, info.value.column) == (4, "reported_at")
+
+
+def test_a_single_dict_says_to_pass_a_list():
+    with pytest.raises(aidmatch.InputTypeError, match=r"single dict.*\[record\]"):
+        run(records()[0])  # type: ignore[arg-type]
 
 
 # ----------------------------------------------------------- duplicated columns
@@ -91,3 +225,14 @@ def test_problems_stop_at_100_over_all_lists():
     with pytest.raises(aidmatch.InputError) as info:
         aidmatch.match(needs, supply, as_of=AS_OF)
     assert len(info.value.problems) == 100 and "more than 100 problems" in str(info.value)
+
+
+# ----------------------------------------------------------- files and limits
+
+
+def test_dates_as_python_values(expected):
+    recs = records()
+    for r in recs:
+        d = dt.date.fromisoformat(r["reported_at"])
+        r["reported_at"] = pd.Timestamp(d) if r["need_id"] < "N004" else dt.datetime(d.year, d.month, d.day, 8)
+    assert run(recs).to_json() == expected

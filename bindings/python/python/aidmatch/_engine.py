@@ -11,7 +11,11 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import sys
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+
+import numpy as np
 
 from . import _aidmatch
 from ._aidmatch import Policy
@@ -35,6 +39,10 @@ __all__ = [
 #: A list as the functions take it: a DataFrame, a sequence of records (dicts or any
 #: mappings, e.g. ``df.to_dict("records")``) or the path of a ``.csv``/``.json`` file.
 ListLike = Union["pd.DataFrame", Sequence[Mapping[Any, Any]], str, "os.PathLike[str]"]
+
+#: One list for the compiled module: its bytes, ``"csv"`` or ``"json"``, and the path
+#: that problems name (``None``: the list's own label, such as ``"needs"``).
+_ListArg = Tuple[bytes, str, Optional[str]]
 
 #: Columns of the result tables, in the order of the engine's CSV files.
 ASSIGNMENT_COLUMNS = [
@@ -73,8 +81,13 @@ def match(
         of dicts or other mappings (one per record, as in the JSON format, e.g.
         ``df.to_dict("records")``); or the path of a ``.csv`` or ``.json`` file
         (UTF-8, GB18030 or UTF-16). Values may be English ids or Chinese aliases
-        (``低保``, ``紧急``); list-valued cells are ``;``-separated strings or
-        Python lists.
+        (``低保``, ``紧急``); list-valued cells are ``;``-separated strings,
+        Python lists, tuples, sets or numpy arrays. ``None``, NaN, ``pd.NA`` and
+        ``pd.NaT`` are empty cells; dates may be ``datetime.date``,
+        ``datetime.datetime``, ``pd.Timestamp`` or ``np.datetime64`` (of any
+        unit: its date is taken). Any other value is written as the CSV file would
+        hold it and checked as such: ``inf`` or ``1e20`` in a numeric column is an
+        :class:`InputError` naming its row, column and value.
     policy
         :class:`Policy`; default ``Policy.default()``.
     as_of
@@ -159,12 +172,12 @@ def _check_policy(policy: Any) -> None:
         raise InputTypeError(f"policy must be an aidmatch.Policy, got {type(policy).__name__}")
 
 
-def _need_arg(need: Any) -> Tuple[bytes, str, Optional[str]]:
+def _need_arg(need: Any) -> _ListArg:
     """One need: a dict (any mapping), a one-row DataFrame, a list of one dict, or a
-    path."""
+    path. Its problems are those of a needs list (``file`` ``"needs"``)."""
     if isinstance(need, Mapping):
         need = [need]
-    return _list_arg(need, "need")
+    return _list_arg(need, "need", "needs")
 
 
 def _rematch_args(
@@ -285,8 +298,10 @@ class _Loop:
         return text
 
 
-def _list_arg(obj: Any, what: str) -> Tuple[bytes, str, Optional[str]]:
-    """``(bytes, "csv" | "json", label)`` for the engine's readers."""
+def _list_arg(obj: Any, what: str, label: Optional[str] = None) -> _ListArg:
+    """``(bytes, "csv" | "json", path)`` for the engine's readers; ``label`` (default
+    ``what``) is the ``file`` that conversion problems name."""
+    label = what if label is None else label
     if isinstance(obj, (str, os.PathLike)):
         path = os.fspath(obj)
         ext = os.path.splitext(path)[1].lower()
@@ -298,15 +313,16 @@ def _list_arg(obj: Any, what: str) -> Tuple[bytes, str, Optional[str]]:
         with open(path, "rb") as f:
             return f.read(), ext[1:], path
     if _is_dataframe(obj):
-        return _dataframe_csv(obj), "csv", None
+        return _dataframe_csv(obj, label), "csv", None
     if isinstance(obj, (bytes, bytearray)):
         raise InputTypeError(f"{what}: pass a path, a DataFrame or a list of dicts, not bytes")
+    if isinstance(obj, Mapping):
+        raise InputTypeError(
+            f"{what}: got a single dict; pass a list of records (one dict per record, "
+            f"e.g. [record]), a DataFrame or a path"
+        )
     if isinstance(obj, Sequence) or hasattr(obj, "__iter__"):
-        records = list(obj)
-        if not all(isinstance(r, Mapping) for r in records):
-            raise InputTypeError(f"{what}: a list of records must hold dicts (mappings)")
-        records = [r if isinstance(r, dict) else dict(r) for r in records]
-        return json.dumps(records, ensure_ascii=False, default=_json_default).encode("utf-8"), "json", None
+        return _records_json(list(obj), what, label), "json", None
     raise InputTypeError(f"{what}: expected a DataFrame, a list of dicts or a path, got {type(obj).__name__}")
 
 
@@ -316,45 +332,205 @@ def _is_dataframe(obj: Any) -> bool:
 
 
 def _pandas_if_loaded() -> Any:
-    import sys
-
     return sys.modules.get("pandas")
 
 
-def _json_default(v: Any) -> Any:
-    """numpy scalars, dates and sets inside records."""
-    if isinstance(v, (_dt.date, _dt.datetime)):
-        return v.strftime("%Y-%m-%d")
-    if hasattr(v, "item"):  # numpy scalar
-        return v.item()
-    if isinstance(v, (set, frozenset, tuple)):
-        return list(v)
-    raise TypeError(f"cannot put a {type(v).__name__} into a list record")
+class _Unconvertible(Exception):
+    """A value that cannot be put into a list: its problem kind and message."""
+
+    def __init__(self, kind: str, message: str, shown: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.shown = shown
 
 
-def _dataframe_csv(df: "pd.DataFrame") -> bytes:
+def _problem(label: str, row: int, column: str, value: Any, u: _Unconvertible) -> InputError:
+    """The :class:`InputError` of one value, in the engine's form."""
+    problem: Dict[str, Any] = {
+        "file": label,
+        "row": row,
+        "column": column,
+        "value": u.shown,
+        "kind": u.kind,
+        "message": u.message,
+    }
+    return InputError(
+        f"invalid input: {label}: row {row}, column {column}: {u.message}",
+        row=row,
+        column=column,
+        value=value,
+        problems=[problem],
+    )
+
+
+def _is_missing(v: Any) -> bool:
+    """``None``, NaN (float, numpy, Decimal), ``pd.NA``, ``pd.NaT``, numpy NaT."""
+    if v is None:
+        return True
+    if isinstance(v, float):
+        return v != v
+    if isinstance(v, (np.floating, np.datetime64, np.timedelta64)):
+        return bool(np.isnan(v)) if isinstance(v, np.floating) else bool(np.isnat(v))
+    if isinstance(v, Decimal):
+        return v.is_nan()
+    pd = _pandas_if_loaded()
+    return pd is not None and (v is pd.NA or v is pd.NaT)
+
+
+def _datetime64_date(v: Any) -> str:
+    """The date of a non-NaT ``np.datetime64`` of any unit, ``YYYY-MM-DD``."""
+    day = v.astype("datetime64[D]").item()
+    if not isinstance(day, _dt.date):
+        raise _Unconvertible("bad_date", f"date {v} is outside the years 1 to 9999", str(v))
+    return day.isoformat()
+
+
+_LISTS = (list, tuple, set, frozenset, np.ndarray)
+
+
+def _json_value(v: Any) -> Any:
+    """A record's value as JSON takes it: empty cells ``None``, dates
+    ``YYYY-MM-DD``, numpy scalars their Python value, list-likes lists, ``inf``
+    the text ``"inf"`` (which the engine refuses where it wants a number, naming the
+    row and column, as it does in a CSV file)."""
+    t = type(v)
+    if t is str or t is int or t is bool or v is None:
+        return v
+    if t is float:
+        return _float_json(v)
+    if _is_missing(v):
+        return None
+    if isinstance(v, _dt.datetime):
+        return v.date().isoformat()
+    if isinstance(v, _dt.date):
+        return v.isoformat()
+    if isinstance(v, np.datetime64):
+        return _datetime64_date(v)
+    if isinstance(v, np.ndarray):
+        return _json_value(v[()]) if v.ndim == 0 else [_json_value(x) for x in v]
+    if isinstance(v, np.generic):
+        return _json_value(v.item())
+    if isinstance(v, int):
+        return int(v)
+    if isinstance(v, float):
+        return _float_json(float(v))
+    if isinstance(v, str):
+        return str(v)
+    if isinstance(v, Decimal):
+        return str(v)
+    if isinstance(v, _LISTS):
+        return [_json_value(x) for x in v]
+    if isinstance(v, Mapping):
+        # Not a cell: the engine names the row and column of such a value.
+        return {str(k): _json_value(x) for k, x in v.items()}
+    raise _Unconvertible("bad_shape", f"cannot read a {type(v).__name__} value")
+
+
+def _float_json(x: float) -> Any:
+    if x != x:
+        return None
+    if x in (float("inf"), float("-inf")):
+        return "inf" if x > 0 else "-inf"
+    return x
+
+
+class _NotPlain(Exception):
+    """A value ``json.dumps`` would need help with (see :func:`_records_json`)."""
+
+
+def _not_plain(v: Any) -> Any:
+    raise _NotPlain
+
+
+def _records_json(records: List[Any], what: str, label: str) -> bytes:
+    """A list of records as the JSON array the engine reads (see :func:`_json_value`).
+
+    Records of plain values (str, int, finite float, bool, None, lists of them) go
+    to ``json.dumps`` as they are; any other value (NaN, numpy, dates, ...) sends
+    every record through :func:`_json_value`, which locates what it cannot take."""
+    for row, record in enumerate(records, 1):
+        if not isinstance(record, Mapping):
+            raise InputTypeError(
+                f"{what}: a list of records must hold dicts (mappings); record {row} is a "
+                f"{type(record).__name__}"
+            )
+    try:
+        text = json.dumps(records, ensure_ascii=False, allow_nan=False, default=_not_plain)
+    except (_NotPlain, ValueError, TypeError):
+        text = json.dumps(_json_records(records, label), ensure_ascii=False, allow_nan=False)
+    return text.encode("utf-8")
+
+
+def _json_records(records: List[Mapping[Any, Any]], label: str) -> List[Dict[str, Any]]:
+    out: List[Dict[str, Any]] = []
+    for row, record in enumerate(records, 1):
+        converted: Dict[str, Any] = {}
+        for key, v in record.items():
+            column = key if type(key) is str else str(key)
+            t = type(v)
+            if t is str or t is int or t is bool or v is None:
+                converted[column] = v
+                continue
+            try:
+                converted[column] = _json_value(v)
+            except _Unconvertible as u:
+                raise _problem(label, row, column, v, u) from None
+        out.append(converted)
+    return out
+
+
+def _csv_cell(v: Any) -> Any:
+    """An object cell of a DataFrame as its CSV text wants it: empty cells ``None``,
+    dates ``YYYY-MM-DD``, list-likes joined by ``;`` (their empty items left out);
+    anything else as it is (``to_csv`` writes it with ``str``)."""
+    if _is_missing(v):
+        return None
+    if isinstance(v, _dt.datetime):
+        return v.date().isoformat()
+    if isinstance(v, _dt.date):
+        return v.isoformat()
+    if isinstance(v, np.datetime64):
+        return _datetime64_date(v)
+    if isinstance(v, _LISTS):
+        items = [_csv_cell(x) for x in (v.reshape(-1) if isinstance(v, np.ndarray) else v)]
+        return ";".join(str(x) for x in items if x is not None)
+    return v
+
+
+def _needs_csv_cell(v: Any) -> bool:
+    return isinstance(v, (_LISTS, _dt.date, np.datetime64))
+
+
+def _dataframe_csv(df: "pd.DataFrame", label: str = "list") -> bytes:
     """The DataFrame as the spec's CSV: dates as YYYY-MM-DD, list cells joined by
-    ``;``, whole floats (an int column with gaps) without ``.0``, NaN empty. Columns
-    are taken by position, so a name that appears twice reaches the engine's header
-    check as it would in a CSV file."""
+    ``;``, whole floats (an int column with gaps) without ``.0``, NaN, ``None``,
+    ``pd.NA`` and ``pd.NaT`` empty. Columns are taken by position, so a name that
+    appears twice reaches the engine's header check as it would in a CSV file."""
     import pandas as pd
 
     out = df.copy(deep=False)
     for i in range(out.shape[1]):
         s = out.iloc[:, i]
         if s.dtype == object:
-            if s.map(lambda v: isinstance(v, (list, tuple, set, frozenset))).any():
-                out.isetitem(
-                    i,
-                    s.map(lambda v: ";".join(map(str, v)) if isinstance(v, (list, tuple, set, frozenset)) else v),
-                )
-            elif s.map(lambda v: isinstance(v, (_dt.date, _dt.datetime))).any():
-                out.isetitem(
-                    i, s.map(lambda v: v.strftime("%Y-%m-%d") if isinstance(v, (_dt.date, _dt.datetime)) else v)
-                )
+            if s.map(_needs_csv_cell).any():
+                cells = []
+                for position, v in enumerate(s):
+                    try:
+                        cells.append(_csv_cell(v))
+                    except _Unconvertible as u:
+                        raise _problem(label, position + 2, str(out.columns[i]), v, u) from None
+                out.isetitem(i, pd.Series(cells, index=s.index, dtype=object))
         elif pd.api.types.is_float_dtype(s):
-            present = s.dropna()
-            if len(present) and (present == present.round()).all():
+            # Whole numbers that fit an int64 are written without ".0"; anything else
+            # (a fraction, inf, 1e20) as the float it is, for the engine to judge.
+            present = s.dropna().to_numpy(dtype=np.float64)
+            if (
+                len(present)
+                and np.isfinite(present).all()
+                and (np.abs(present) < 2.0**63).all()
+                and (present == np.round(present)).all()
+            ):
                 out.isetitem(i, s.astype("Int64"))
         elif pd.api.types.is_bool_dtype(s):
             out.isetitem(i, s.map({True: "true", False: "false"}))
