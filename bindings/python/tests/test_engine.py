@@ -168,8 +168,9 @@ def test_missing_column_and_file_errors(tmp_path):
     assert any(p["kind"] == "missing_column" and p["column"] == "category" for p in e.value.problems)
     with pytest.raises(aidmatch.InputError):
         aidmatch.match(DATA / "needs.txt", DATA / "supply.csv", as_of=AS_OF)
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(aidmatch.FileError) as missing:  # as match's docstring says
         aidmatch.match(tmp_path / "none.csv", DATA / "supply.csv", as_of=AS_OF)
+    assert isinstance(missing.value, OSError) and "none.csv" in str(missing.value)
     bad = tmp_path / "bad.json"
     bad.write_text("{not an array", encoding="utf-8")
     with pytest.raises(aidmatch.InputError):

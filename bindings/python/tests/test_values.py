@@ -230,6 +230,30 @@ def test_problems_stop_at_100_over_all_lists():
 # ----------------------------------------------------------- files and limits
 
 
+def test_a_missing_list_file_is_a_file_error(tmp_path):
+    with pytest.raises(aidmatch.FileError) as info:
+        run(tmp_path / "none.csv")
+    e = info.value
+    assert isinstance(e, OSError) and isinstance(e, aidmatch.AidmatchError)
+    assert e.errno == 2 and e.filename == str(tmp_path / "none.csv") and "none.csv" in str(e)
+    with pytest.raises(aidmatch.FileError):
+        run(NEEDS, tmp_path / "none.json")
+    with pytest.raises(aidmatch.FileError):
+        run(NEEDS).rematch(tmp_path / "outcomes.csv", as_of="2024-10-08")
+
+
+@pytest.mark.parametrize("name", ["max_arcs", "max_rows"])
+def test_limits_take_numpy_integers_and_name_a_bad_one(expected, name):
+    assert aidmatch.match(NEEDS, SUPPLY, as_of=AS_OF, **{name: np.int64(10**6)}).to_json() == expected
+    assert aidmatch.match(NEEDS, SUPPLY, as_of=AS_OF, **{name: np.uint32(10**6)}).to_json() == expected
+    for bad in (2**70, -1, np.int64(-5)):
+        with pytest.raises(aidmatch.InputError, match=name):
+            aidmatch.match(NEEDS, SUPPLY, as_of=AS_OF, **{name: bad})
+    for wrong in (True, 1.5, "10"):
+        with pytest.raises(aidmatch.InputTypeError, match=name):
+            aidmatch.match(NEEDS, SUPPLY, as_of=AS_OF, **{name: wrong})
+
+
 def test_dates_as_python_values(expected):
     recs = records()
     for r in recs:

@@ -10,16 +10,28 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import operator
 import os
 import sys
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Dict,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    SupportsIndex,
+    Tuple,
+    Union,
+)
 
 import numpy as np
 
 from . import _aidmatch
 from ._aidmatch import Policy
-from .exceptions import InputError, InputTypeError
+from .exceptions import FileError, InputError, InputTypeError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -69,8 +81,8 @@ def match(
     exclusions: Optional[ListLike] = None,
     policy: Optional[Policy] = None,
     as_of: Union[None, str, _dt.date] = None,
-    max_arcs: Optional[int] = None,
-    max_rows: Optional[int] = None,
+    max_arcs: Optional[SupportsIndex] = None,
+    max_rows: Optional[SupportsIndex] = None,
 ) -> "MatchResult":
     """Matches a needs list with a supply list, exactly, under a policy.
 
@@ -96,10 +108,11 @@ def match(
     max_arcs
         The most eligible need-resource pairs the run may build (default
         :data:`MAX_ARCS`, 100,000,000): memory grows with them, and a hostile list
-        (an area code serving everyone) is refused before it blows up.
+        (an area code serving everyone) is refused before it blows up. An ``int``
+        or numpy integer from 0 to 2**64 - 1, else :class:`InputError` naming it.
     max_rows
         The most rows each list may have (default :data:`MAX_ROWS`, 2,000,000),
-        checked while the list is read.
+        checked while the list is read; an integer as ``max_arcs``.
 
     Returns
     -------
@@ -117,7 +130,8 @@ def match(
         ``max_rows``; ``limit`` names the limit (``"MAX_ARCS"``, ``"MAX_ROWS"``),
         ``maximum`` is its value.
     PolicyError, FileError, KeyboardInterrupt
-        An invalid policy; an unreadable file; Ctrl-C during the run.
+        An invalid policy; a missing or unreadable file (an ``OSError``); Ctrl-C
+        during the run.
 
     Examples
     --------
@@ -147,12 +161,21 @@ def match(
     return MatchResult(result)
 
 
+#: The largest ``usize`` (the type of the engine's limits).
+_USIZE_MAX = 2 * sys.maxsize + 1
+
+
 def _limit_arg(x: Any, what: str) -> int:
-    if isinstance(x, bool) or not isinstance(x, int):
+    """A count limit: an ``int`` or numpy integer (not a bool) within ``usize``."""
+    if isinstance(x, (bool, np.bool_)):
         raise InputTypeError(f"{what} must be an int, got {type(x).__name__}")
-    if x < 0:
-        raise InputError(f"{what} must be non-negative, got {x}", value=x)
-    return x
+    try:
+        n = operator.index(x)
+    except TypeError:
+        raise InputTypeError(f"{what} must be an int, got {type(x).__name__}") from None
+    if not 0 <= n <= _USIZE_MAX:
+        raise InputError(f"{what} must be an integer from 0 to {_USIZE_MAX}, got {n}", value=n)
+    return n
 
 
 def _date_arg(as_of: Union[None, str, _dt.date]) -> str:
@@ -260,8 +283,9 @@ class _Loop:
         OutcomeError
             (an :class:`InputError`) feedback the state machine forbids, naming the
             need and the resource.
-        InputError, PolicyError, KeyboardInterrupt
-            Invalid lists; an invalid policy; Ctrl-C during the run.
+        InputError, PolicyError, FileError, KeyboardInterrupt
+            Invalid lists; an invalid policy; a missing or unreadable file; Ctrl-C
+            during the run.
         """
         args = _rematch_args(outcomes, needs, supply, policy, as_of, warm)
         return MatchResult(self._state_owner().rematch(*args))
@@ -310,8 +334,11 @@ def _list_arg(obj: Any, what: str, label: Optional[str] = None) -> _ListArg:
                 f"{path}: cannot tell the format from the file name (expected .csv or .json)",
                 value=path,
             )
-        with open(path, "rb") as f:
-            return f.read(), ext[1:], path
+        try:
+            with open(path, "rb") as f:
+                return f.read(), ext[1:], path
+        except OSError as e:
+            raise FileError(e.errno, e.strerror or str(e), path) from e
     if _is_dataframe(obj):
         return _dataframe_csv(obj, label), "csv", None
     if isinstance(obj, (bytes, bytearray)):

@@ -121,7 +121,10 @@ class PolicyError(InputError):
 
 
 class FileError(AidmatchError, OSError):
-    """A file could not be read or written (the message names the path)."""
+    """A file could not be read or written (the message names the path): a list,
+    policy or state file that is missing or unreadable, an output folder that cannot
+    be written. When Python's own ``open`` failed, ``errno`` and ``filename`` are
+    those of its error (``errno.ENOENT`` for a missing file)."""
 
 
 class SolveInterrupted(AidmatchError):
