@@ -159,10 +159,12 @@ def test_a_float_column_with_inf_or_huge_values_names_row_and_column(column, bad
     df = frame()
     df[column] = pd.to_numeric(df[column]).astype(float)
     df.loc[2, column] = bad
+    df.index = [f"case-{i}" for i in range(len(df))]
     with pytest.raises(aidmatch.InputError) as info:
         run(df)  # no OverflowError, no TypeError, no RuntimeWarning (warnings are errors)
     e = info.value
     assert (e.row, e.column, e.value) == (4, column, shown)
+    assert e.index == "case-2" and e.problems[0]["index"] == "case-2"
 
 
 @pytest.mark.parametrize(
@@ -182,7 +184,7 @@ def test_a_value_the_conversion_cannot_take_is_located(bad, kind):
     df.loc[2, "reported_at"] = bad
     with pytest.raises(aidmatch.InputError) as info:
         run(df)
-    assert (info.value.row, info.value.column) == (4, "reported_at")
+    assert (info.value.row, info.value.column, info.value.index) == (4, "reported_at", 2)
 
 
 def test_a_single_dict_says_to_pass_a_list():
@@ -207,9 +209,56 @@ def test_a_duplicated_column_is_the_csv_files_error(tmp_path):
     assert "column category appears twice in the header" in str(from_frame.value)
     shown = [(p["row"], p["column"], p["kind"], p["message"]) for p in from_frame.value.problems]
     assert shown == [(p["row"], p["column"], p["kind"], p["message"]) for p in from_file.value.problems]
+    assert from_frame.value.index is None  # the header has no index label
 
 
 # ----------------------------------------------------------- row numbers
+
+
+def test_dataframe_rows_are_spreadsheet_rows_with_the_index_label():
+    df = frame().set_index(pd.RangeIndex(1000, 1008))
+    df.loc[1003, "urgency"] = "very"
+    df.loc[1006, "region"] = "xx"
+    with pytest.raises(aidmatch.InputError) as info:
+        run(df)
+    e = info.value
+    assert (e.row, e.column, e.value, e.index) == (5, "urgency", "very", 1003)
+    assert df.loc[e.index, e.column] == "very" and df.iloc[e.row - 2][e.column] == "very"
+    assert [(p["row"], p["index"]) for p in e.problems] == [(5, 1003), (8, 1006)]
+    # A list of records: the 1-based record; a path: no index.
+    recs = records()
+    recs[3]["urgency"] = "very"
+    with pytest.raises(aidmatch.InputError) as info:
+        run(recs)
+    assert (info.value.row, info.value.index) == (4, None) and "index" not in info.value.problems[0]
+
+
+def test_outcome_rows_are_counted_as_every_other_problem_of_the_list(tmp_path):
+    """The same CSV line 3 was row 3 for an unknown status and row 2 for a pair that
+    was never proposed."""
+    r = run(NEEDS)
+    a = r.assignments
+    head = "need_id,resource_id,status,at\n"
+    first = f"{a.need_id[0]},{a.resource_id[0]},accepted,2024-10-01\n"
+    (tmp_path / "status.csv").write_text(head + first + f"{a.need_id[1]},{a.resource_id[1]},done,2024-10-01\n")
+    (tmp_path / "pair.csv").write_text(head + first + f"{a.need_id[1]},R99,accepted,2024-10-01\n")
+    with pytest.raises(aidmatch.InputError) as status:
+        r.rematch(tmp_path / "status.csv", as_of="2024-10-08")
+    with pytest.raises(aidmatch.OutcomeError) as pair:
+        r.rematch(tmp_path / "pair.csv", as_of="2024-10-08")
+    assert status.value.row == pair.value.row == 3
+    assert str(pair.value).startswith("outcomes row 3:")
+    # A DataFrame: its spreadsheet row and index label (a blank row is counted).
+    df = pd.read_csv(tmp_path / "pair.csv", dtype=str)
+    df = pd.concat([df.iloc[:1], pd.DataFrame([[np.nan] * 4], columns=df.columns), df.iloc[1:]])
+    df.index = ["a", "blank", "b"]
+    with pytest.raises(aidmatch.OutcomeError) as pair:
+        r.rematch(df, as_of="2024-10-08")
+    assert (pair.value.row, pair.value.index) == (4, "b")
+    # A list of records: the 1-based record.
+    with pytest.raises(aidmatch.OutcomeError) as pair:
+        r.rematch(pd.read_csv(tmp_path / "pair.csv", dtype=str).to_dict("records"), as_of="2024-10-08")
+    assert pair.value.row == 2 and str(pair.value).startswith("outcomes row 2:")
 
 
 def test_problems_stop_at_100_over_all_lists():

@@ -8,6 +8,7 @@ Python objects into those bytes and the engine's JSON results into DataFrames.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
 import operator
@@ -18,6 +19,7 @@ from typing import (
     TYPE_CHECKING,
     Any,
     Dict,
+    Iterator,
     List,
     Mapping,
     Optional,
@@ -31,7 +33,7 @@ import numpy as np
 
 from . import _aidmatch
 from ._aidmatch import Policy
-from .exceptions import FileError, InputError, InputTypeError
+from .exceptions import FileError, InputError, InputTypeError, OutcomeError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -123,8 +125,10 @@ def match(
     Raises
     ------
     InputError
-        (a ``ValueError``) problems in the lists, in ``.problems`` (at most 100;
-        ``row`` is the spreadsheet row: the CSV header is row 1).
+        (a ``ValueError``) problems in the lists, in ``.problems`` (at most 100);
+        ``row`` is the spreadsheet row of a CSV file or DataFrame (the header is
+        row 1; ``index`` is a DataFrame row's index label) and the 1-based record
+        of a JSON file or list of dicts (see :class:`InputError`).
     LimitError
         (a ``ValueError``) more eligible pairs than ``max_arcs`` or more rows than
         ``max_rows``; ``limit`` names the limit (``"MAX_ARCS"``, ``"MAX_ROWS"``),
@@ -149,15 +153,18 @@ def match(
     [('N1', 'R1')]
     """
     _check_policy(policy)
-    result = _aidmatch.run_match(
-        _list_arg(needs, "needs"),
-        _list_arg(supply, "supply"),
-        None if exclusions is None else _list_arg(exclusions, "exclusions"),
+    lists = _Lists()
+    args = (
+        lists.add(needs, "needs"),
+        lists.add(supply, "supply"),
+        None if exclusions is None else lists.add(exclusions, "exclusions"),
         policy,
         _date_arg(as_of),
         None if max_arcs is None else _limit_arg(max_arcs, "max_arcs"),
         None if max_rows is None else _limit_arg(max_rows, "max_rows"),
     )
+    with lists.locating():
+        result = _aidmatch.run_match(*args)
     return MatchResult(result)
 
 
@@ -195,15 +202,16 @@ def _check_policy(policy: Any) -> None:
         raise InputTypeError(f"policy must be an aidmatch.Policy, got {type(policy).__name__}")
 
 
-def _need_arg(need: Any) -> _ListArg:
+def _need_arg(need: Any, lists: "_Lists") -> _ListArg:
     """One need: a dict (any mapping), a one-row DataFrame, a list of one dict, or a
     path. Its problems are those of a needs list (``file`` ``"needs"``)."""
     if isinstance(need, Mapping):
         need = [need]
-    return _list_arg(need, "need", "needs")
+    return lists.add(need, "need", label="needs")
 
 
 def _rematch_args(
+    lists: "_Lists",
     outcomes: ListLike,
     needs: Optional[ListLike],
     supply: Optional[ListLike],
@@ -213,9 +221,9 @@ def _rematch_args(
 ) -> Tuple[Any, ...]:
     _check_policy(policy)
     return (
-        _list_arg(outcomes, "outcomes"),
-        None if needs is None else _list_arg(needs, "needs"),
-        None if supply is None else _list_arg(supply, "supply"),
+        lists.add(outcomes, "outcomes"),
+        None if needs is None else lists.add(needs, "needs"),
+        None if supply is None else lists.add(supply, "supply"),
         policy,
         _date_arg(as_of),
         bool(warm),
@@ -282,13 +290,18 @@ class _Loop:
         ------
         OutcomeError
             (an :class:`InputError`) feedback the state machine forbids, naming the
-            need and the resource.
+            need and the resource; ``row`` is the outcomes row, numbered as for any
+            list (the spreadsheet row of a CSV file or DataFrame, the 1-based record
+            of a list of dicts).
         InputError, PolicyError, FileError, KeyboardInterrupt
             Invalid lists; an invalid policy; a missing or unreadable file; Ctrl-C
             during the run.
         """
-        args = _rematch_args(outcomes, needs, supply, policy, as_of, warm)
-        return MatchResult(self._state_owner().rematch(*args))
+        lists = _Lists()
+        args = _rematch_args(lists, outcomes, needs, supply, policy, as_of, warm)
+        with lists.locating():
+            inner = self._state_owner().rematch(*args)
+        return MatchResult(inner)
 
     def insert_urgent(self, need: Any, *, as_of: Union[None, str, _dt.date] = None) -> "UrgentResult":
         """Matches one emergency need (急难) at once, as ``aidmatch urgent``.
@@ -311,7 +324,11 @@ class _Loop:
             The need is invalid, its id is already in the state, or the list does
             not hold exactly one need.
         """
-        return UrgentResult(self._state_owner().insert_urgent(_need_arg(need), _date_arg(as_of)))
+        lists = _Lists()
+        arg = _need_arg(need, lists)
+        with lists.locating():
+            inner = self._state_owner().insert_urgent(arg, _date_arg(as_of))
+        return UrgentResult(inner)
 
     def state_json(self) -> str:
         """The loop state after this (the state a re-match or an insertion starts
@@ -320,6 +337,99 @@ class _Loop:
         reads it back; a re-match from it equals one from this object."""
         text: str = self._state_owner().state_json()
         return text
+
+
+class _Lists:
+    """The lists of one call, converted for the engine, and what it takes to locate
+    the engine's problems in them afterwards: the DataFrames (for the index label of
+    a row) and the outcomes (whose rows a state-machine error counts otherwise)."""
+
+    __slots__ = ("frames", "outcomes")
+
+    def __init__(self) -> None:
+        #: DataFrames by the label the engine gives their problems.
+        self.frames: Dict[str, Any] = {}
+        #: The outcomes as given, and their format, once added.
+        self.outcomes: Optional[Tuple[Any, str]] = None
+
+    def add(self, obj: Any, what: str, label: Optional[str] = None) -> _ListArg:
+        """``obj`` converted by :func:`_list_arg`; ``label`` is the ``file`` of its
+        problems when it is not a path (default ``what``)."""
+        label = what if label is None else label
+        arg = _list_arg(obj, what, label)
+        if _is_dataframe(obj):
+            self.frames[label] = obj
+        if label == "outcomes":
+            self.outcomes = (obj, arg[1])
+        return arg
+
+    @contextlib.contextmanager
+    def locating(self) -> Iterator[None]:
+        """Adds to an :class:`InputError` raised inside what only Python knows."""
+        try:
+            yield
+        except InputError as e:
+            self.locate(e)
+            raise
+
+    def locate(self, e: InputError) -> None:
+        for p in e.problems:
+            frame = self.frames.get(p.get("file", ""))
+            if frame is not None:
+                p["index"] = _index_label(frame, p.get("row"))
+        if e.problems:
+            e.index = e.problems[0].get("index")
+        if isinstance(e, OutcomeError) and e.row is not None and self.outcomes is not None:
+            self._outcome_row(e, *self.outcomes)
+
+    def _outcome_row(self, e: OutcomeError, outcomes: Any, fmt: str) -> None:
+        # The engine counts the outcomes it applies (1-based, rows of only empty
+        # cells left out); every other problem of a CSV list has its spreadsheet row
+        # (header = 1). Give this one the same, in the attribute and the message.
+        if fmt != "csv" or e.row is None:
+            return
+        data_row = e.row
+        if _is_dataframe(outcomes):
+            position = _nth_filled_row(outcomes, data_row)
+            if position is None:
+                return
+            e.row = position + 2
+            e.index = _index_label(outcomes, e.row)
+        else:
+            # A file: exact unless rows of only empty cells (",,,") come before it.
+            e.row = data_row + 1
+        old = f"outcomes row {data_row}:"
+        if e.args and isinstance(e.args[0], str) and e.args[0].startswith(old):
+            e.args = (f"outcomes row {e.row}:" + e.args[0][len(old):],) + e.args[1:]
+
+
+def _index_label(frame: Any, row: Any) -> Any:
+    """The index label of spreadsheet row ``row`` of ``frame`` (header = 1)."""
+    if not isinstance(row, int) or not 2 <= row < len(frame) + 2:
+        return None
+    label = frame.index[row - 2]
+    return label.item() if isinstance(label, np.generic) else label
+
+
+def _nth_filled_row(frame: Any, n: int) -> Optional[int]:
+    """The position of the ``n``-th (1-based) row of ``frame`` with a non-empty cell:
+    the engine's reader skips rows of only empty cells."""
+    seen = 0
+    for position, row in enumerate(frame.itertuples(index=False, name=None)):
+        if any(_filled(v) for v in row):
+            seen += 1
+            if seen == n:
+                return position
+    return None
+
+
+def _filled(v: Any) -> bool:
+    """Whether a DataFrame cell is written as a non-blank CSV cell."""
+    try:
+        cell = _csv_cell(v)
+    except _Unconvertible:
+        return True
+    return cell is not None and str(cell).strip() != ""
 
 
 def _list_arg(obj: Any, what: str, label: Optional[str] = None) -> _ListArg:
@@ -372,7 +482,7 @@ class _Unconvertible(Exception):
         self.shown = shown
 
 
-def _problem(label: str, row: int, column: str, value: Any, u: _Unconvertible) -> InputError:
+def _problem(label: str, row: int, column: str, value: Any, u: _Unconvertible, index: Any = None) -> InputError:
     """The :class:`InputError` of one value, in the engine's form."""
     problem: Dict[str, Any] = {
         "file": label,
@@ -382,13 +492,17 @@ def _problem(label: str, row: int, column: str, value: Any, u: _Unconvertible) -
         "kind": u.kind,
         "message": u.message,
     }
-    return InputError(
+    if index is not None:
+        problem["index"] = index
+    e = InputError(
         f"invalid input: {label}: row {row}, column {column}: {u.message}",
         row=row,
         column=column,
         value=value,
         problems=[problem],
     )
+    e.index = index
+    return e
 
 
 def _is_missing(v: Any) -> bool:
@@ -546,7 +660,9 @@ def _dataframe_csv(df: "pd.DataFrame", label: str = "list") -> bytes:
                     try:
                         cells.append(_csv_cell(v))
                     except _Unconvertible as u:
-                        raise _problem(label, position + 2, str(out.columns[i]), v, u) from None
+                        raise _problem(
+                            label, position + 2, str(out.columns[i]), v, u, _index_label(df, position + 2)
+                        ) from None
                 out.isetitem(i, pd.Series(cells, index=s.index, dtype=object))
         elif pd.api.types.is_float_dtype(s):
             # Whole numbers that fit an int64 are written without ".0"; anything else
@@ -835,7 +951,11 @@ class UrgentDesk:
             The need is invalid, its id is already in the desk's state (the desk is
             unchanged), or the list does not hold exactly one need.
         """
-        return DeskOutcome(json.loads(self._inner.insert(_need_arg(need))))
+        lists = _Lists()
+        arg = _need_arg(need, lists)
+        with lists.locating():
+            doc = self._inner.insert(arg)
+        return DeskOutcome(json.loads(doc))
 
     @property
     def state(self) -> LoopState:

@@ -45,21 +45,34 @@ class InputError(AidmatchError, ValueError):
 
     * matrices: ``row``/``column`` are 0-based indices; for side arrays such
       as ``row_capacity`` only ``row`` (or ``column``) is set;
-    * needs/supply lists (:func:`aidmatch.match`): ``row`` is the spreadsheet
-      row (CSV: the header is row 1, the first record row 2; JSON and lists of
-      dicts: the 1-based record), ``column`` the column name and ``value`` the
-      cell as written, of the first problem; ``problems`` lists the problems
-      found, each a dict with ``file``, ``row``, ``column``, ``value``,
-      ``kind`` (e.g. ``"unknown_value"``) and ``message``. It holds at most 100
-      problems over all the lists of a call: beyond that the message says "more
-      than 100 problems" and reading stopped, so fix those and run again to see
-      the rest.
+    * needs, supply, exclusions and outcomes lists (:func:`aidmatch.match`,
+      ``rematch``, ``insert_urgent``): ``column`` is the column (field) name and
+      ``value`` the cell as written, of the first problem. ``row`` counts as a
+      spreadsheet of the list would:
+
+      - CSV file: the header is row 1, the first record row 2, as a spreadsheet
+        shows it (a row of only empty cells, ``,,,``, keeps its number and is
+        skipped; a completely empty line is not counted);
+      - DataFrame: it is read as the CSV it would write, so the header is row 1
+        and the frame's first row (``df.iloc[0]``) row 2, whatever the index:
+        ``df.iloc[e.row - 2]`` is the row, and ``index`` its index label
+        (``df.loc[e.index]``; ``None`` for a problem of the header, row 1);
+      - JSON file or list of dicts: the 1-based record, ``records[e.row - 1]``;
+        a field absent from every record is a problem of row 0.
+
+      ``problems`` lists the problems found, each a dict with ``file``, ``row``,
+      ``column``, ``value``, ``kind`` (e.g. ``"unknown_value"``) and ``message``
+      (and ``index`` for a DataFrame's rows). It holds at most 100 problems over
+      all the lists of a call: beyond that the message says "more than 100
+      problems" and reading stopped, so fix those and run again to see the rest.
     """
 
     row: Optional[int]
     column: Union[int, str, None]
     value: Any
     problems: List[Dict[str, Any]]
+    #: The DataFrame index label of ``row`` (see above); ``None`` otherwise.
+    index: Any = None
 
     def __init__(
         self,
@@ -90,9 +103,14 @@ class OutcomeError(InputError):
     second answer to a declined pair), a pair that was never proposed, or
     ``declined_by``/``reason`` on a row that is not a decline.
 
-    ``need_id`` and ``resource_id`` name the pair; ``row`` is the 1-based data row
-    of the outcomes, ``column`` the field at fault (``"status"``, ``"resource_id"``
-    or ``"declined_by"``) and ``value`` its value.
+    ``need_id`` and ``resource_id`` name the pair; ``row`` is the outcomes row,
+    numbered as for any list (see :class:`InputError`: the spreadsheet row of a CSV
+    file or DataFrame, whose header is row 1; the 1-based record of a JSON file or a
+    list of dicts), ``index`` its DataFrame index label, ``column`` the field at
+    fault (``"status"``, ``"resource_id"`` or ``"declined_by"``) and ``value`` its
+    value. One exception: in a CSV file, rows of only empty cells (``,,,``) before
+    the row are left out of its number (the engine counts the outcomes it applies,
+    not the file's rows; a DataFrame's row and index are exact).
     """
 
     need_id: Optional[str] = None
