@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import json
 import os
+import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -130,6 +131,30 @@ def test_policy_roundtrip_and_file(tmp_path):
     needs, supply, excl = paths()
     r = aidmatch.match(needs, supply, exclusions=excl, policy=q, as_of=AS_OF)
     assert r.summary["policy_sha256"] == p.digest
+
+
+def test_policy_pickles_and_copies(tmp_path):
+    """For ProcessPoolExecutor.map(partial(run, policy=policy), ...), joblib, deepcopy:
+    through its TOML text, to the same policy (the same digest)."""
+    import copy
+    import functools
+    import multiprocessing
+    import pickle
+    from concurrent.futures import ProcessPoolExecutor
+
+    text = aidmatch.Policy.default().to_toml()
+    changed = re.sub(r"(?m)^(\w+\s*=\s*)(\d+)$", lambda m: m.group(1) + str(int(m.group(2)) + 1), text, count=2)
+    assert changed != text
+    for p in (aidmatch.Policy.default(), aidmatch.Policy.from_text(changed)):
+        for again in (pickle.loads(pickle.dumps(p)), copy.copy(p), copy.deepcopy(p)):
+            assert isinstance(again, aidmatch.Policy) and again == p and again.digest == p.digest
+    p = aidmatch.Policy.from_text(changed)
+    needs, supply, excl = paths()
+    run = functools.partial(aidmatch.match, needs, supply, exclusions=excl, policy=p)
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        remote = pool.submit(run, as_of=AS_OF).result()
+    assert remote.summary["policy_sha256"] == p.digest
+    assert remote.to_json() == run(as_of=AS_OF).to_json()
 
 
 def test_policy_errors(tmp_path):

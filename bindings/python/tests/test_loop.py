@@ -278,6 +278,20 @@ def test_a_first_round_pickles_and_a_re_match_says_what_to_pickle(first):
         aidmatch._engine._result_from_state_json(tampered, 10**6)
 
 
+def test_an_urgent_result_says_what_to_pickle(first):
+    """It cannot pickle (its report is not read back); the TypeError says what does."""
+    import copy
+
+    u = first.insert_urgent(emergency(first), as_of="2024-10-02")
+    for attempt in (pickle.dumps, copy.copy, copy.deepcopy):
+        with pytest.raises(TypeError, match=r"state_from_json\(result.state_json\(\)\).*to_dict\(\)"):
+            attempt(u)
+    # What it names does pickle, and goes on as the result would.
+    state = pickle.loads(pickle.dumps(aidmatch.state_from_json(u.state_json())))
+    assert state.rematch([], as_of=LATER).to_json() == u.rematch([], as_of=LATER).to_json()
+    assert pickle.loads(pickle.dumps(u.to_dict())) == u.to_dict()
+
+
 def test_a_result_comes_back_from_another_process():
     # As Dask, Ray or multiprocessing return it: pickled in the worker, restored here.
     # (A fresh interpreter: test_runtime.py tests a forked child.)

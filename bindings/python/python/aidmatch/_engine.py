@@ -9,6 +9,7 @@ Python objects into those bytes and the engine's JSON results into DataFrames.
 from __future__ import annotations
 
 import contextlib
+import copyreg
 import datetime as _dt
 import json
 import operator
@@ -873,6 +874,15 @@ class UrgentResult(_UrgentReport, _Loop):
         """Writes the next state and ``urgent.json`` into ``path``, as ``aidmatch urgent``."""
         self._inner.write_dir(os.fspath(path))
 
+    def __reduce__(self) -> Tuple[Any, ...]:
+        # The report would not come back from the state alone (nothing reads
+        # urgent.json back into an insertion's result): say what does pickle.
+        raise TypeError(
+            "an UrgentResult does not pickle or copy: pickle its state, "
+            "aidmatch.state_from_json(result.state_json()) (a LoopState, from which the loop "
+            "goes on), and its report, result.to_dict(); or write both with result.to_dir(path)"
+        )
+
     def __repr__(self) -> str:
         return f"UrgentResult(need_id={self.need_id!r}, mode={self.mode!r}, resource_id={self.resource_id!r})"
 
@@ -1050,3 +1060,17 @@ def state_from_json(text: str) -> LoopState:
     if not isinstance(text, str):
         raise InputTypeError(f"text must be a str, not {type(text).__name__}")
     return LoopState(_aidmatch.state_from_json(text))
+
+
+def _policy_from_toml(text: str) -> Policy:
+    """A pickled :class:`Policy`, restored (see :func:`_reduce_policy`)."""
+    return Policy.from_text(text)
+
+
+def _reduce_policy(policy: Policy) -> Tuple[Any, Tuple[str]]:
+    # A Policy pickles and copies as its TOML text, which reads back to the same
+    # policy (the same digest): for multiprocessing, joblib, copy.deepcopy.
+    return (_policy_from_toml, (policy.to_toml(),))
+
+
+copyreg.pickle(Policy, _reduce_policy)
