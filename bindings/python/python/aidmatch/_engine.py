@@ -136,7 +136,7 @@ def match(
         ``maximum`` is its value.
     PolicyError, FileError, KeyboardInterrupt
         An invalid policy; a missing or unreadable file (an ``OSError``); Ctrl-C
-        during the run.
+        during the run (within about half a second).
 
     Examples
     --------
@@ -296,7 +296,7 @@ class _Loop:
             of a list of dicts).
         InputError, PolicyError, FileError, KeyboardInterrupt
             Invalid lists; an invalid policy; a missing or unreadable file; Ctrl-C
-            during the run.
+            during the run (within about half a second).
         """
         lists = _Lists()
         args = _rematch_args(lists, outcomes, needs, supply, policy, as_of, warm)
@@ -324,6 +324,11 @@ class _Loop:
         InputError
             The need is invalid, its id is already in the state, or the list does
             not hold exactly one need.
+
+        Ctrl-C does not stop it: the engine offers no cancel flag for an insertion
+        (copying and preparing the state takes seconds at province scale, and a
+        displacement's re-match as long as a re-match); ``KeyboardInterrupt`` is
+        raised when it returns.
         """
         lists = _Lists()
         arg = _need_arg(need, lists)
@@ -335,7 +340,10 @@ class _Loop:
         """The loop state after this (the state a re-match or an insertion starts
         from) as one JSON document: the text a platform stores in its database and
         the C ABI's ``aidmatch_*_json`` functions exchange. :func:`state_from_json`
-        reads it back; a re-match from it equals one from this object."""
+        reads it back; a re-match from it equals one from this object.
+
+        Ctrl-C does not stop it (about a second at province scale): the engine
+        offers no cancel flag for writing a state."""
         text: str = self._state_owner().state_json()
         return text
 
@@ -925,7 +933,10 @@ class UrgentDesk:
         no place.
 
     Calls from several threads are serialised; the GIL is released while the desk
-    works, so a displacement does not block other Python threads.
+    works, so a displacement does not block other Python threads. Ctrl-C does not
+    stop opening a desk (about a second at province scale) or an insertion (a
+    displacement's re-match included): the engine offers no cancel flag for them;
+    ``KeyboardInterrupt`` is raised when the call returns.
 
     Example: ``desk = aidmatch.UrgentDesk(result, as_of="2024-10-02")``, then
     ``desk.insert(need).resource_id`` per emergency, and ``desk.to_dir(path)`` or
