@@ -202,6 +202,19 @@ def test_missing_column_and_file_errors(tmp_path):
         aidmatch.match(bad, DATA / "supply.csv", as_of=AS_OF)
 
 
+def test_readme_example_of_the_two_lists_runs(monkeypatch):
+    """The README's example names the files it uses, and explain("N003") is one of
+    their needs (from the repository's root, as the README says)."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    code = re.findall(r"```python\n(.*?)```", readme, flags=re.S)[0]
+    written = []
+    monkeypatch.setattr(aidmatch.MatchResult, "to_dir", lambda self, path, **kw: written.append(path))
+    monkeypatch.chdir(Path(__file__).resolve().parents[3])
+    scope: dict = {}
+    exec(compile(code, "README.md", "exec"), scope)
+    assert scope["result"].explain("N003")["need_id"] == "N003" and written == ["out/"]
+
+
 def test_argument_errors():
     needs, supply, _ = paths()
     with pytest.raises(aidmatch.InputError):
