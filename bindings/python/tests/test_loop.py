@@ -199,7 +199,7 @@ def test_invalid_transition_is_an_outcome_error_naming_need_and_resource(first):
     assert isinstance(e, aidmatch.InputError) and isinstance(e, ValueError)
     assert (e.need_id, e.resource_id) == (need, res)
     assert need in str(e) and res in str(e)
-    assert e.row == 2 and e.column == "status" and e.value == "delivered""
+    assert e.row == 2 and e.column == "status" and e.value == "delivered"
     # A second answer after a decline.
     twice = [
         {"need_id": need, "resource_id": res, "status": "declined", "at": "2024-10-03",
