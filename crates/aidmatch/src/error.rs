@@ -96,11 +96,16 @@ pub struct InputProblem {
 
 impl fmt::Display for InputProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: row {}, column {}: {}",
-            self.file, self.row, self.column, self.message
-        )?;
+        // A problem of a whole row (more fields than the header, not an object) has no
+        // column to name.
+        match self.column.as_str() {
+            "" => write!(f, "{}: row {}: {}", self.file, self.row, self.message)?,
+            column => write!(
+                f,
+                "{}: row {}, column {column}: {}",
+                self.file, self.row, self.message
+            )?,
+        }
         if !self.value.is_empty() && !self.message.contains(&self.value) {
             write!(f, " (value {:?})", self.value)?;
         }
@@ -295,5 +300,12 @@ mod tests {
             "invalid input: more than 2 problems\n  needs.csv: row 3, column category: bad (value \"x\")\n  needs.csv: row 4, column category: bad (value \"y\")\n  (further problems not shown)"
         );
         assert_eq!(two.first_problem().map(|p| p.row), Some(3));
+        // A problem of a whole row names no column.
+        let mut row = p(5, "", "row has 17 fields but the header has 15");
+        row.column = String::new();
+        assert_eq!(
+            row.to_string(),
+            "needs.csv: row 5: row has 17 fields but the header has 15"
+        );
     }
 }

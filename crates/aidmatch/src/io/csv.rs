@@ -1,10 +1,11 @@
 //! CSV lists: a header row naming the columns, one record per row.
 //!
 //! Reading: the header is trimmed (and a stray BOM removed); columns are matched to the
-//! spec's names exactly; unknown columns are skipped; short rows read as empty cells;
-//! rows whose cells are all blank are skipped. Row numbers in problems are spreadsheet
-//! rows: header = 1, first record = 2. A header with tabs and no comma is read as
-//! tab-separated.
+//! spec's names exactly; unknown columns are skipped. A row with fewer fields than the
+//! header is a problem (a truncated row); so is a row with more, unless every extra
+//! field is empty (a trailing comma). Rows whose cells are all blank are skipped. Row
+//! numbers in problems are spreadsheet rows: header = 1, first record = 2. A header with
+//! tabs and no comma is read as tab-separated.
 //!
 //! Writing: the spec's columns in the spec's order, UTF-8 without BOM, fields quoted only
 //! when needed.
@@ -94,6 +95,37 @@ pub fn parse<R: Record>(text: &str, file: &str, opts: &ReadOptions) -> Result<Ve
                 ),
             });
             continue;
+        }
+        // A row with more fields than the header: an unquoted comma in a value shifts
+        // every later cell, so the row is not read. Extra fields that are all empty are
+        // accepted (a trailing comma, as some exports write on every row); they hold
+        // nothing that could be lost. The extra values are not repeated in the message:
+        // they belong to no column, so they may be personal data.
+        if record.len() > header.len() {
+            let extra = record.iter().skip(header.len());
+            let filled = extra.filter(|c| !c.trim().is_empty()).count();
+            if filled > 0 {
+                problems.push(crate::InputProblem {
+                    file: file.to_owned(),
+                    row,
+                    column: String::new(),
+                    value: String::new(),
+                    kind: crate::ProblemKind::BadShape,
+                    message: format!(
+                        "row has {} fields but the header has {}, and {filled} extra {} \
+                         not empty (an unquoted comma in a value shifts every later cell; \
+                         quote the value or remove the comma)",
+                        record.len(),
+                        header.len(),
+                        if filled == 1 {
+                            "field is"
+                        } else {
+                            "fields are"
+                        }
+                    ),
+                });
+                continue;
+            }
         }
         let cells: Vec<Cell<'_>> = map
             .iter()

@@ -26,7 +26,9 @@
 //! ([`crate::Error::Invalid`]), since matching a partly read list would silently drop
 //! people. Header names are trimmed and case-sensitive. Columns the spec does not name are
 //! accepted and ignored: they are never stored, so never copied to any output (privacy).
-//! Rows whose cells are all blank (trailing rows of spreadsheet exports) are skipped.
+//! Rows whose cells are all blank (trailing rows of spreadsheet exports) are skipped; a
+//! CSV row with more fields than the header is a problem unless the extra fields are
+//! empty (a trailing comma).
 //!
 //! Empty optional cells take the spec's defaults: `form` = `service`, `quantity` = 1,
 //! `urgency` = `normal`, lists = empty, numbers and dates = absent.

@@ -5,6 +5,7 @@ mod engine_rules;
 mod engine_support;
 mod generate_lists;
 mod hostile_inputs;
+mod io_audit;
 mod io_lists;
 mod loop_desk;
 mod loop_outcomes;
