@@ -14,7 +14,8 @@
 //! # Encodings
 //! UTF-8 with or without BOM; GB18030 (a superset of GBK and GB2312, the default of
 //! Chinese-locale Excel); UTF-16 with a BOM. [`Encoding::Auto`] (the default) takes UTF-8
-//! when the bytes are valid UTF-8 and GB18030 otherwise; see [`encoding`].
+//! when the bytes are valid UTF-8 and GB18030 otherwise, except for GBK text that is
+//! valid UTF-8 only by accident (a file whose only Chinese is 女); see [`encoding`].
 //!
 //! # Validation
 //! Every cell is checked: required columns present, required values non-empty,

@@ -6,6 +6,7 @@
 
 use aidmatch::io::{self, Format, ReadOptions};
 use aidmatch::model::Need;
+use aidmatch::taxonomy::{Gender, Status, Urgency};
 use aidmatch::{Error, ProblemKind};
 
 const NEEDS_HEADER: &str = "need_id,household_id,region,statuses,category,form,quantity,urgency,consent,gov_programs,income_per_capita,household_size,age,gender,reported_at";
@@ -39,6 +40,28 @@ fn only(err: Error, row: usize, column: &str, value: &str, kind: ProblemKind) ->
     let (r, c, v, k, message) = p.into_iter().next().unwrap();
     assert_eq!((r, c.as_str(), v.as_str(), k), (row, column, value, kind));
     message
+}
+
+// 9. Encoding detection.
+
+#[test]
+fn a_gbk_need_whose_only_chinese_is_female_reads_as_gb18030() {
+    let text =
+        format!("{NEEDS_HEADER}\nU1,H9,610122001001,dibao,emergency,cash,500,急难,是,,,,,女,\n");
+    let just_female = text.replace("急难", "emergency").replace("是", "true");
+    let (gbk, _, bad) = encoding_rs::GBK.encode(&just_female);
+    assert!(!bad);
+    assert!(std::str::from_utf8(&gbk).is_ok(), "the case: valid UTF-8");
+    let needs = io::needs_from_bytes(&gbk, Format::Csv, &opts()).unwrap();
+    assert_eq!(needs[0].gender, Some(Gender::Female));
+    assert_eq!(needs[0].urgency, Urgency::Emergency);
+    assert_eq!(
+        needs[0].statuses.iter().collect::<Vec<_>>(),
+        [Status::Dibao]
+    );
+    // Real UTF-8 with Latin letters in an extra column stays UTF-8.
+    let latin = format!("{NEEDS_HEADER},name\n{NEED_ROW},Łódź Müller\n");
+    assert_eq!(needs_csv(&latin).unwrap().len(), 1);
 }
 
 // 17. Rows longer than the header.
