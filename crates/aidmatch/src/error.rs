@@ -10,7 +10,9 @@
 //! Row numbers are spreadsheet row numbers: in CSV the header is row 1 and the first
 //! record row 2 (a record spanning several lines inside quotes still counts as one row);
 //! in JSON `row` is the 1-based position of the object in the array. Problems about the
-//! header itself (a missing column) have row 1 in CSV and row 0 in JSON.
+//! header itself (a missing column) have row 1 in CSV and row 0 in JSON; a misspelled
+//! JSON key ([`ProblemKind::MisspelledColumn`]) has the row of the first object holding
+//! it.
 //!
 //! Nothing here panics on any input; the engine adds its own variants to [`Error`].
 
@@ -48,6 +50,11 @@ pub enum ProblemKind {
     /// [`crate::io::MAX_LIST_ITEMS`] items (the message names the limit; the value is
     /// cut to its first characters).
     TooLong,
+    /// A header (CSV) or key (JSON) that is not a column of the list but nearly spells
+    /// one that the file lacks (`Urgency`, `eligible_status`, `max-per-need`): its values
+    /// would otherwise be ignored without a word. The message names the column meant;
+    /// `column` and `value` are the header as written. Other unknown columns are ignored.
+    MisspelledColumn,
 }
 
 impl ProblemKind {
@@ -67,6 +74,7 @@ impl ProblemKind {
             ProblemKind::DuplicateId => "duplicate_id",
             ProblemKind::Inconsistent => "inconsistent",
             ProblemKind::TooLong => "too_long",
+            ProblemKind::MisspelledColumn => "misspelled_column",
         }
     }
 }

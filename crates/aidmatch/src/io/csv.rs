@@ -1,7 +1,10 @@
 //! CSV lists: a header row naming the columns, one record per row.
 //!
 //! Reading: the header is trimmed (and a stray BOM removed); columns are matched to the
-//! spec's names exactly; unknown columns are skipped. A row with fewer fields than the
+//! spec's names exactly; unknown columns are skipped, unless the header nearly spells a
+//! column the file lacks (`Budget`, `eligible_status`: a
+//! [`crate::ProblemKind::MisspelledColumn`] problem naming the column number and the
+//! column meant; see `fields::misspelled_column`). A row with fewer fields than the
 //! header is a problem (a truncated row); so is a row with more, unless every extra
 //! field is empty (a trailing comma). Rows whose cells are all blank are skipped. Row
 //! numbers in problems are spreadsheet rows: header = 1, first record = 2. A header with
@@ -12,7 +15,9 @@
 
 use std::borrow::Cow;
 
-use super::fields::{Cell, Problems, RowParser, UniqueIds, map_header};
+use super::fields::{
+    Cell, Problems, RowParser, UniqueIds, map_header, misspelled_column, misspelled_problem,
+};
 use super::{ReadOptions, Record};
 use crate::error::{Error, Result};
 
@@ -56,6 +61,13 @@ pub fn parse<R: Record>(text: &str, file: &str, opts: &ReadOptions) -> Result<Ve
     let names: Vec<&str> = header.iter().map(str::trim).collect();
     let mut problems = Problems::new(opts.max_problems);
     let map = map_header::<R>(&names, file, 1, &mut problems);
+    let present: Vec<bool> = map.iter().map(Option::is_some).collect();
+    for (pos, name) in names.iter().enumerate() {
+        if let Some(meant) = misspelled_column(name, R::COLUMNS, &present) {
+            let place = format!("column {}", pos + 1);
+            problems.push(misspelled_problem(file, 1, R::KIND, name, &place, meant));
+        }
+    }
     let missing_required: Vec<bool> = R::COLUMNS
         .iter()
         .zip(&map)

@@ -448,6 +448,120 @@ impl<'a, 'p> RowParser<'a, 'p> {
     }
 }
 
+/// The longest header text checked for a misspelling (longer ones are other columns).
+const MISSPELLING_MAX_BYTES: usize = 64;
+
+/// The column of `columns` that the unknown header `name` probably misspells, among the
+/// columns the file lacks (`present[c]` false): a header that nearly spells a column
+/// the file has anyway is another column (`reason` beside `region`).
+///
+/// A near miss, best first: the same letters ignoring case, spaces, hyphens and
+/// underscores (`Urgency`, `max per need`, `householdId`); the same up to a plural
+/// ending `s`, `es` or `ies`/`y` (`status` for `statuses`, `categories`); or, for names
+/// of 5 characters or more, at most 2 edits apart (`catgeory`, `reported_date`).
+/// Ties go to the column listed first.
+pub fn misspelled_column(
+    name: &str,
+    columns: &[&'static str],
+    present: &[bool],
+) -> Option<&'static str> {
+    let name = name.trim();
+    if name.is_empty() || name.len() > MISSPELLING_MAX_BYTES || columns.contains(&name) {
+        return None;
+    }
+    let lower = name.to_lowercase();
+    let squashed: String = lower
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '_'))
+        .collect();
+    let spelled: Vec<char> = lower
+        .chars()
+        .map(|c| if matches!(c, ' ' | '-') { '_' } else { c })
+        .collect();
+    let mut best: Option<(usize, &'static str)> = None;
+    for (&col, _) in columns.iter().zip(present).filter(|(_, p)| !**p) {
+        let col_squashed: String = col.chars().filter(|&c| c != '_').collect();
+        let score = if squashed == col_squashed {
+            0
+        } else if singulars(&squashed)
+            .iter()
+            .any(|s| singulars(&col_squashed).contains(s))
+        {
+            1
+        } else {
+            let col_chars: Vec<char> = col.chars().collect();
+            if spelled.len() < 5 || col_chars.len() < 5 {
+                continue;
+            }
+            match levenshtein(&spelled, &col_chars) {
+                d @ 1..=2 => 1 + d,
+                _ => continue,
+            }
+        };
+        if best.is_none_or(|(b, _)| score < b) {
+            best = Some((score, col));
+        }
+    }
+    best.map(|(_, col)| col)
+}
+
+/// A word and the singulars it may be the plural of (`statuses` → `status`).
+fn singulars(w: &str) -> Vec<String> {
+    let mut out = vec![w.to_owned()];
+    if let Some(s) = w.strip_suffix("ies") {
+        out.push(format!("{s}y"));
+    }
+    if let Some(s) = w.strip_suffix("es") {
+        out.push(s.to_owned());
+    }
+    if let Some(s) = w.strip_suffix('s') {
+        out.push(s.to_owned());
+    }
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+/// The edit distance (insertions, deletions, substitutions) of two short strings.
+fn levenshtein(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// The problem of a header `name` that misspells `meant` (see [`misspelled_column`]).
+/// `place` says where it is: `column 7` in CSV, `key` in JSON (the row is then the
+/// first object holding it).
+pub fn misspelled_problem(
+    file: &str,
+    row: usize,
+    list: ListKind,
+    name: &str,
+    place: &str,
+    meant: &str,
+) -> InputProblem {
+    InputProblem {
+        file: file.to_owned(),
+        row,
+        column: name.to_owned(),
+        value: name.to_owned(),
+        kind: ProblemKind::MisspelledColumn,
+        message: format!(
+            "{place} {name:?} is not a column of the {} list but looks like {meant}: \
+             rename it to {meant} (a column with another name is ignored, so its values \
+             would be lost)",
+            list.label()
+        ),
+    }
+}
+
 fn trimmed(t: Cow<'_, str>) -> Option<Cow<'_, str>> {
     let s = t.trim();
     if s.is_empty() {
@@ -877,4 +991,81 @@ pub fn map_header<R: Record>(
         }
     }
     map
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn misspellings_of_absent_columns() {
+        let cols = NEED_COLUMNS;
+        let none = vec![false; cols.len()];
+        let meant = |name: &str| misspelled_column(name, cols, &none);
+        assert_eq!(meant("Urgency"), Some("urgency"));
+        assert_eq!(meant("NEED_ID"), Some("need_id"));
+        assert_eq!(meant("household id"), Some("household_id"));
+        assert_eq!(meant("householdId"), Some("household_id"));
+        assert_eq!(meant("gov-programs"), Some("gov_programs"));
+        assert_eq!(meant("status"), Some("statuses"));
+        assert_eq!(meant("categories"), Some("category"));
+        assert_eq!(meant("quantities"), Some("quantity"));
+        assert_eq!(meant("ages"), Some("age"));
+        assert_eq!(meant("catgeory"), Some("category"));
+        assert_eq!(meant("reportedat"), Some("reported_at"));
+        assert_eq!(meant("reported_date"), Some("reported_at"));
+        assert_eq!(meant("created_at"), None);
+        // Short names only by case, separators or plural.
+        assert_eq!(meant("AGE"), Some("age"));
+        assert_eq!(meant("fort"), None);
+        // Other columns of real exports.
+        for other in [
+            "name",
+            "姓名",
+            "id_card",
+            "phone",
+            "address",
+            "remark",
+            "village",
+            "income",
+            "household",
+            "",
+            "需求编号",
+        ] {
+            assert_eq!(meant(other), None, "{other}");
+        }
+        // A near miss of a column the file has is another column.
+        let mut with_region = none.clone();
+        with_region[2] = true;
+        assert_eq!(meant("reason"), Some("region"));
+        assert_eq!(misspelled_column("reason", cols, &with_region), None);
+        // A known column is never a misspelling; a long header is not looked at.
+        assert_eq!(meant("urgency"), None);
+        assert_eq!(meant(&"a".repeat(200)), None);
+        let supply = RESOURCE_COLUMNS;
+        let none = vec![false; supply.len()];
+        assert_eq!(
+            misspelled_column("eligible_status", supply, &none),
+            Some("eligible_statuses")
+        );
+        assert_eq!(misspelled_column("Budget", supply, &none), Some("budget"));
+        assert_eq!(
+            misspelled_column("max per need", supply, &none),
+            Some("max_per_need")
+        );
+    }
+
+    #[test]
+    fn edit_distance() {
+        let d = |a: &str, b: &str| {
+            levenshtein(
+                &a.chars().collect::<Vec<_>>(),
+                &b.chars().collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(d("kitten", "sitting"), 3);
+        assert_eq!(d("", "abc"), 3);
+        assert_eq!(d("region", "reason"), 2);
+        assert_eq!(d("数据", "数据"), 0);
+    }
 }

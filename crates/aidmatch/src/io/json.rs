@@ -4,7 +4,9 @@
 //! doubles and then through their shortest decimal text, so every amount of up to 15
 //! significant digits, such as `3000.5`, is exact); booleans (for `consent`); `null` =
 //! empty; arrays of strings or numbers for list fields (a `;`-separated string works
-//! too). Keys are trimmed; unknown keys are skipped. A required key absent from every
+//! too). Keys are trimmed; unknown keys are skipped, unless one nearly spells a key
+//! absent from every object (`Budget`: a [`crate::ProblemKind::MisspelledColumn`]
+//! problem at the first object holding it). A required key absent from every
 //! object is one `missing_column` problem (row 0); absent from some objects only, it is a
 //! `missing_value` problem of each such row. `row` in problems is the 1-based position of
 //! the object in the array.
@@ -23,7 +25,9 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::fields::{Cell, Problems, RowParser, UniqueIds, map_header};
+use super::fields::{
+    Cell, Problems, RowParser, UniqueIds, map_header, misspelled_column, misspelled_problem,
+};
 use super::{ReadOptions, Record};
 use crate::error::{Error, InputProblem, ProblemKind, Result};
 
@@ -47,6 +51,7 @@ pub fn parse<R: Record>(text: &str, file: &str, opts: &ReadOptions) -> Result<Ve
         present: vec![false; R::COLUMNS.len()],
         elements: 0,
         limit: opts.max_rows,
+        unknown: Unknown::default(),
     };
     let mut de = serde_json::Deserializer::from_str(text);
     let scanned = (&mut seen).deserialize(&mut de);
@@ -71,6 +76,11 @@ pub fn parse<R: Record>(text: &str, file: &str, opts: &ReadOptions) -> Result<Ve
             .map(|(c, _)| *c)
             .collect();
         let map = map_header::<R>(&names, file, 0, &mut problems);
+        for (key, row) in &seen.unknown.near {
+            if let Some(meant) = misspelled_column(key, R::COLUMNS, &seen.present) {
+                problems.push(misspelled_problem(file, *row, R::KIND, key, "key", meant));
+            }
+        }
         R::COLUMNS
             .iter()
             .zip(&map)
@@ -92,13 +102,46 @@ pub fn parse<R: Record>(text: &str, file: &str, opts: &ReadOptions) -> Result<Ve
     reader.problems.into_result(reader.out)
 }
 
-/// Pass 1: marks the spec's keys present in any object, counts the elements.
+/// Pass 1: marks the spec's keys present in any object, counts the elements, and
+/// keeps the unknown keys that may misspell a column.
 struct KeyScan {
     columns: &'static [&'static str],
     present: Vec<bool>,
     elements: usize,
     /// `ReadOptions::max_rows`: the scan stops at the first element above it.
     limit: usize,
+    unknown: Unknown,
+}
+
+/// The unknown keys of pass 1.
+#[derive(Debug, Default)]
+struct Unknown {
+    /// Keys already looked at (up to [`UNKNOWN_KEYS_KEPT`]), so a key repeated in every
+    /// object is checked once.
+    seen: std::collections::HashSet<String>,
+    /// Keys that nearly spell some column, with the object they first occur in
+    /// (1-based). Whether the column is absent from the whole file is decided after
+    /// the scan.
+    near: Vec<(String, usize)>,
+}
+
+/// The most distinct unknown keys remembered; past it a new key is checked each time it
+/// occurs (the check is a few short comparisons), and reported once all the same.
+const UNKNOWN_KEYS_KEPT: usize = 10_000;
+
+impl Unknown {
+    fn note(&mut self, columns: &[&'static str], key: &str, row: usize) {
+        if self.seen.contains(key) || self.near.iter().any(|(k, _)| k == key) {
+            return;
+        }
+        if self.seen.len() < UNKNOWN_KEYS_KEPT {
+            self.seen.insert(key.to_owned());
+        }
+        let all_absent = vec![false; columns.len()];
+        if misspelled_column(key, columns, &all_absent).is_some() {
+            self.near.push((key.to_owned(), row));
+        }
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for &mut KeyScan {
@@ -118,6 +161,8 @@ impl<'de> Visitor<'de> for &mut KeyScan {
             .next_element_seed(ElementKeys {
                 columns: self.columns,
                 present: &mut self.present,
+                unknown: &mut self.unknown,
+                row: self.elements + 1,
             })?
             .is_some()
         {
@@ -134,6 +179,9 @@ impl<'de> Visitor<'de> for &mut KeyScan {
 struct ElementKeys<'s> {
     columns: &'static [&'static str],
     present: &'s mut Vec<bool>,
+    unknown: &'s mut Unknown,
+    /// The 1-based position of the element.
+    row: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for ElementKeys<'_> {
@@ -149,7 +197,11 @@ impl<'de> Visitor<'de> for ElementKeys<'_> {
         f.write_str("an object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key_seed(ColumnKey(self.columns))? {
+        while let Some(key) = map.next_key_seed(ScanKey {
+            columns: self.columns,
+            unknown: self.unknown,
+            row: self.row,
+        })? {
             if let Some(c) = key {
                 self.present[c] = true;
             }
@@ -259,6 +311,36 @@ impl<'de> Visitor<'de> for ColumnKey {
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<usize>, E> {
         let v = v.trim();
         Ok(self.0.iter().position(|col| *col == v))
+    }
+}
+
+/// Pass 1, a key: looked up among the spec's columns (trimmed); an unknown key is noted
+/// for the misspelling check.
+struct ScanKey<'s> {
+    columns: &'static [&'static str],
+    unknown: &'s mut Unknown,
+    row: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for ScanKey<'_> {
+    type Value = Option<usize>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<usize>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ScanKey<'_> {
+    type Value = Option<usize>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<usize>, E> {
+        let v = v.trim();
+        let c = self.columns.iter().position(|col| *col == v);
+        if c.is_none() {
+            self.unknown.note(self.columns, v, self.row);
+        }
+        Ok(c)
     }
 }
 

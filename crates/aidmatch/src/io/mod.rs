@@ -27,6 +27,9 @@
 //! ([`crate::Error::Invalid`]), since matching a partly read list would silently drop
 //! people. Header names are trimmed and case-sensitive. Columns the spec does not name are
 //! accepted and ignored: they are never stored, so never copied to any output (privacy).
+//! The exception is a header that nearly spells a column the file lacks (`Budget`,
+//! `status` for `statuses`, `max-per-need`): its values would be lost without a word, so
+//! it is a [`crate::ProblemKind::MisspelledColumn`] problem naming the column meant.
 //! Rows whose cells are all blank (trailing rows of spreadsheet exports) are skipped; a
 //! CSV row with more fields than the header is a problem unless the extra fields are
 //! empty (a trailing comma).

@@ -5,12 +5,14 @@
 #![allow(clippy::unwrap_used)]
 
 use aidmatch::io::{self, Format, ReadOptions};
-use aidmatch::model::Need;
+use aidmatch::model::{Need, Resource};
 use aidmatch::taxonomy::{Gender, Status, Urgency};
 use aidmatch::{Error, ProblemKind};
 
 const NEEDS_HEADER: &str = "need_id,household_id,region,statuses,category,form,quantity,urgency,consent,gov_programs,income_per_capita,household_size,age,gender,reported_at";
+const SUPPLY_HEADER: &str = "resource_id,provider_id,provider_kind,categories,form,capacity,budget,max_per_need,area,eligible_statuses,priority_statuses,min_age,max_age,gender,valid_from,valid_to";
 const NEED_ROW: &str = "N1,H1,610103001002,dibao,living,cash,300,urgent,true,,,,,,";
+const SUPPLY_ROW: &str = "R1,P1,charity,living,cash,5,1000,200,61,dibao,,,,,,";
 
 fn opts() -> ReadOptions {
     ReadOptions::default()
@@ -18,6 +20,10 @@ fn opts() -> ReadOptions {
 
 fn needs_csv(text: &str) -> Result<Vec<Need>, Error> {
     io::needs_from_bytes(text.as_bytes(), Format::Csv, &opts())
+}
+
+fn supply_csv(text: &str) -> Result<Vec<Resource>, Error> {
+    io::supply_from_bytes(text.as_bytes(), Format::Csv, &opts())
 }
 
 /// (row, column, value, kind, message) of each problem.
@@ -40,6 +46,142 @@ fn only(err: Error, row: usize, column: &str, value: &str, kind: ProblemKind) ->
     let (r, c, v, k, message) = p.into_iter().next().unwrap();
     assert_eq!((r, c.as_str(), v.as_str(), k), (row, column, value, kind));
     message
+}
+
+// 1. Misspelled headers.
+
+#[test]
+fn a_header_that_misspells_a_column_is_an_error_naming_both() {
+    // The audit's needs file: `status` for statuses, `Urgency` for urgency.
+    let header = NEEDS_HEADER
+        .replace("statuses", "status")
+        .replace("urgency", "Urgency");
+    let err = needs_csv(&format!("{header}\n{NEED_ROW}\n")).unwrap_err();
+    let text = err.to_string();
+    let p = problems(err);
+    assert_eq!(
+        p.iter()
+            .map(|p| (p.0, p.1.as_str(), p.3))
+            .collect::<Vec<_>>(),
+        [
+            (1, "status", ProblemKind::MisspelledColumn),
+            (1, "Urgency", ProblemKind::MisspelledColumn)
+        ]
+    );
+    assert_eq!(
+        p[1].4,
+        "column 8 \"Urgency\" is not a column of the needs list but looks like urgency: \
+         rename it to urgency (a column with another name is ignored, so its values would \
+         be lost)"
+    );
+    assert!(
+        text.contains("needs: row 1, column status: column 4 \"status\""),
+        "{text}"
+    );
+    assert!(p[0].4.contains("looks like statuses"), "{}", p[0].4);
+
+    // The supply list: `Budget`, `eligible_status`, `max-per-need`.
+    for (from, to) in [
+        ("budget", "Budget"),
+        ("eligible_statuses", "eligible_status"),
+        ("max_per_need", "max-per-need"),
+        ("categories", "Categories"),
+    ] {
+        let header = SUPPLY_HEADER.replace(from, to);
+        let err = supply_csv(&format!("{header}\n{SUPPLY_ROW}\n")).unwrap_err();
+        let p = problems(err);
+        let misspelled: Vec<&Found> = p
+            .iter()
+            .filter(|p| p.3 == ProblemKind::MisspelledColumn)
+            .collect();
+        assert_eq!(misspelled.len(), 1, "{p:?}");
+        assert_eq!((misspelled[0].0, misspelled[0].1.as_str()), (1, to));
+        assert!(
+            misspelled[0].4.contains(&format!("looks like {from}")),
+            "{}",
+            misspelled[0].4
+        );
+    }
+
+    // Exclusions and outcomes too.
+    let ex = io::exclusions_from_bytes(
+        b"household_id,provider_id,Reason\nH1,P1,x\n",
+        Format::Csv,
+        &opts(),
+    );
+    let m = only(
+        ex.unwrap_err(),
+        1,
+        "Reason",
+        "Reason",
+        ProblemKind::MisspelledColumn,
+    );
+    assert!(
+        m.contains("column 3") && m.contains("exclusions list"),
+        "{m}"
+    );
+    let out = io::outcomes_from_bytes(
+        b"need_id,resource_id,status,at,notes\nN1,R1,accepted,2024-10-01,ok\n",
+        Format::Csv,
+        &opts(),
+    );
+    let m = only(
+        out.unwrap_err(),
+        1,
+        "notes",
+        "notes",
+        ProblemKind::MisspelledColumn,
+    );
+    assert!(m.contains("looks like note"), "{m}");
+}
+
+#[test]
+fn other_unknown_columns_are_still_ignored() {
+    // Names, id numbers, remarks; `reason` nearly spells region and `reported_by`
+    // reported_at, but both columns are present, so they are other columns.
+    let header = format!("{NEEDS_HEADER},姓名,id_card,phone,remark,reason,reported_by,Note");
+    let text = format!("{header}\n{NEED_ROW},张三,610103199001011234,13800000000,x,失业,王五,y\n");
+    let needs = needs_csv(&text).unwrap();
+    assert_eq!(needs.len(), 1);
+    let written = io::to_csv_string(&needs) + &serde_json::to_string(&needs).unwrap();
+    for secret in ["张三", "610103199001011234", "13800000000", "王五", "失业"] {
+        assert!(!written.contains(secret), "{secret}");
+    }
+}
+
+#[test]
+fn a_json_key_that_misspells_a_field_is_an_error_at_its_first_object() {
+    let json = r#"[
+      {"resource_id": "R1", "provider_id": "P1", "provider_kind": "charity", "categories": ["living"],
+       "form": "cash", "capacity": 5, "area": ["61"], "contact": "x"},
+      {"resource_id": "R2", "provider_id": "P2", "provider_kind": "charity", "categories": ["living"],
+       "form": "cash", "capacity": 5, "area": ["61"], "Budget": 1000, "eligible_status": ["dibao"]},
+      {"resource_id": "R3", "provider_id": "P3", "provider_kind": "charity", "categories": ["living"],
+       "form": "cash", "capacity": 5, "area": ["61"], "Budget": 2000}
+    ]"#;
+    let p = problems(io::supply_from_bytes(json.as_bytes(), Format::Json, &opts()).unwrap_err());
+    assert_eq!(
+        p.iter()
+            .map(|p| (p.0, p.1.as_str(), p.2.as_str(), p.3))
+            .collect::<Vec<_>>(),
+        [
+            (2, "Budget", "Budget", ProblemKind::MisspelledColumn),
+            (
+                2,
+                "eligible_status",
+                "eligible_status",
+                ProblemKind::MisspelledColumn
+            ),
+        ]
+    );
+    assert!(
+        p[0].4
+            .starts_with("key \"Budget\" is not a column of the supply list but looks like budget")
+    );
+    // With the right key present in some object, a near miss elsewhere is another field.
+    let json = json.replacen("\"contact\": \"x\"", "\"budget\": 500", 1);
+    let ok = json.replace(", \"eligible_status\": [\"dibao\"]", "");
+    assert!(io::supply_from_bytes(ok.as_bytes(), Format::Json, &opts()).is_ok());
 }
 
 // 9. Encoding detection.

@@ -412,11 +412,15 @@ fn missing_and_duplicate_columns() {
         "{err}"
     );
 
-    // Header names are trimmed but case-sensitive.
+    // Header names are trimmed but case-sensitive: `Need_ID` is not need_id, and as it
+    // nearly spells that missing column it is named too.
     let upper = NEEDS_HEADER.replace("need_id", "Need_ID") + "\n";
     assert_eq!(
         problems(needs_csv(&upper).unwrap_err()),
-        vec![p(1, "need_id", "", MissingColumn)]
+        vec![
+            p(1, "need_id", "", MissingColumn),
+            p(1, "Need_ID", "Need_ID", MisspelledColumn)
+        ]
     );
 }
 
