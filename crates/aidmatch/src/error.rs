@@ -55,6 +55,10 @@ pub enum ProblemKind {
     /// would otherwise be ignored without a word. The message names the column meant;
     /// `column` and `value` are the header as written. Other unknown columns are ignored.
     MisspelledColumn,
+    /// An id (`need_id`, `household_id`, `resource_id`, `provider_id`, and the ids of
+    /// exclusions and outcomes) that cannot be a real id: a long number a spreadsheet
+    /// turned into scientific notation (`6.10122E+17`).
+    BadId,
 }
 
 impl ProblemKind {
@@ -75,6 +79,7 @@ impl ProblemKind {
             ProblemKind::Inconsistent => "inconsistent",
             ProblemKind::TooLong => "too_long",
             ProblemKind::MisspelledColumn => "misspelled_column",
+            ProblemKind::BadId => "bad_id",
         }
     }
 }

@@ -267,9 +267,15 @@ impl<'a, 'p> RowParser<'a, 'p> {
         }
     }
 
-    /// A required id or other text.
+    /// A required id: non-empty, and not something a spreadsheet made of an id (see
+    /// [`id_problem`]).
     pub fn id(&mut self, i: usize) -> Option<String> {
-        self.required(i).map(Cow::into_owned)
+        let s = self.required(i)?;
+        if let Some(msg) = id_problem(self.columns[i], &s) {
+            self.problem(i, ProblemKind::BadId, &s, msg);
+            return None;
+        }
+        Some(s.into_owned())
     }
 
     /// Optional free text; empty if absent.
@@ -330,7 +336,11 @@ impl<'a, 'p> RowParser<'a, 'p> {
         match Division::parse(&s) {
             Ok(d) => Some(d),
             Err(e) => {
-                let msg = format!("bad division code {s:?}: {e}");
+                let msg = if excel_scientific(&s) {
+                    format!("bad division code {s:?}: {SCIENTIFIC}")
+                } else {
+                    format!("bad division code {s:?}: {e}")
+                };
                 self.problem(i, ProblemKind::BadDivision, &s, msg);
                 None
             }
@@ -355,7 +365,11 @@ impl<'a, 'p> RowParser<'a, 'p> {
                     }
                 }
                 Err(e) => {
-                    let msg = format!("bad area prefix {item:?}: {e}");
+                    let msg = if excel_scientific(&item) {
+                        format!("bad area prefix {item:?}: {SCIENTIFIC}")
+                    } else {
+                        format!("bad area prefix {item:?}: {e}")
+                    };
                     self.problem(i, ProblemKind::BadDivision, &item, msg);
                 }
             }
@@ -446,6 +460,56 @@ impl<'a, 'p> RowParser<'a, 'p> {
             }
         }
     }
+}
+
+/// The tail of a message about a value a spreadsheet turned into scientific notation.
+const SCIENTIFIC: &str = "the spreadsheet turned a long number into scientific notation \
+     (format the column as text and export again)";
+
+/// True if `s` (trimmed) looks like a long number a spreadsheet wrote in scientific
+/// notation: an optional sign, one digit, optionally a point and digits, then `E` or
+/// `e`, an optional `+` and one to three digits (`6.10122E+17`, `6.1E+11`, `-6.1e+11`,
+/// and `6.10122e17` from a JSON number). The digits it stood for are lost: Excel keeps
+/// 15 significant digits and shows fewer. Used for ids, division codes and area
+/// prefixes.
+pub fn excel_scientific(s: &str) -> bool {
+    let b = s.trim().as_bytes();
+    let b = b
+        .strip_prefix(b"+")
+        .or_else(|| b.strip_prefix(b"-"))
+        .unwrap_or(b);
+    let Some((first, rest)) = b.split_first() else {
+        return false;
+    };
+    if !first.is_ascii_digit() {
+        return false;
+    }
+    let rest = match rest.strip_prefix(b".") {
+        Some(frac) => {
+            let n = frac.iter().take_while(|c| c.is_ascii_digit()).count();
+            if n == 0 {
+                return false;
+            }
+            &frac[n..]
+        }
+        None => rest,
+    };
+    let Some(exp) = rest.strip_prefix(b"E").or_else(|| rest.strip_prefix(b"e")) else {
+        return false;
+    };
+    let exp = exp.strip_prefix(b"+").unwrap_or(exp);
+    (1..=3).contains(&exp.len()) && exp.iter().all(u8::is_ascii_digit)
+}
+
+/// What is wrong with an id (trimmed, non-empty) of `column`, if anything: a long number
+/// in scientific notation ([`excel_scientific`]) has lost its digits, so unrelated
+/// households would merge. The id itself is pseudonymous and named in the message, as
+/// in duplicate-id problems.
+pub fn id_problem(column: &str, s: &str) -> Option<String> {
+    if excel_scientific(s) {
+        return Some(format!("{column} {s:?} is not an id: {SCIENTIFIC}"));
+    }
+    None
 }
 
 /// The longest header text checked for a misspelling (longer ones are other columns).
@@ -994,8 +1058,50 @@ pub fn map_header<R: Record>(
 }
 
 #[cfg(test)]
+// A failed unwrap is the test's failure report.
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scientific_notation_as_spreadsheets_write_it() {
+        for s in [
+            "6.10122E+17",
+            "6.1E+11",
+            "6.1e+11",
+            "-6.1E+11",
+            "+6.1E+11",
+            " 6.10122E+17 ",
+            "6E+11",
+            "6.10122e17",
+        ] {
+            assert!(excel_scientific(s), "{s}");
+        }
+        for s in [
+            "610122000000000000",
+            "E+17",
+            "6.E+17",
+            "61.0122E+17",
+            "6.1E+",
+            "6.1E+1234",
+            "6.1E-5x",
+            "H6.1E+11",
+            "6.1E+11a",
+            "",
+            "+",
+            "N0000001",
+        ] {
+            assert!(!excel_scientific(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn ids_with_lost_digits() {
+        assert_eq!(id_problem("need_id", "N0000001"), None);
+        assert_eq!(id_problem("household_id", "610122000000000000"), None);
+        let sci = id_problem("household_id", "6.10122E+17").unwrap();
+        assert!(sci.contains("scientific notation"), "{sci}");
+    }
 
     #[test]
     fn misspellings_of_absent_columns() {

@@ -184,6 +184,84 @@ fn a_json_key_that_misspells_a_field_is_an_error_at_its_first_object() {
     assert!(io::supply_from_bytes(ok.as_bytes(), Format::Json, &opts()).is_ok());
 }
 
+// 3. Ids in scientific notation.
+
+#[test]
+fn ids_a_spreadsheet_turned_into_scientific_notation_are_errors() {
+    let text = format!(
+        "{NEEDS_HEADER}\n\
+         N1,6.10122E+17,610103001002,dibao,living,,,,true,,,,,,\n\
+         6.1e+11,H2,610103001002,dibao,living,,,,true,,,,,,\n\
+         N3,H3,6.10122E+11,dibao,living,,,,true,,,,,,\n\
+         N4,-6.1E+11,610103001002,dibao,living,,,,true,,,,,,\n\
+         N5,610122000000000001,610103001002,dibao,living,,,,true,,,,,,\n"
+    );
+    let p = problems(needs_csv(&text).unwrap_err());
+    let got: Vec<(usize, &str, &str, ProblemKind)> = p
+        .iter()
+        .map(|p| (p.0, p.1.as_str(), p.2.as_str(), p.3))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (2, "household_id", "6.10122E+17", ProblemKind::BadId),
+            (3, "need_id", "6.1e+11", ProblemKind::BadId),
+            (4, "region", "6.10122E+11", ProblemKind::BadDivision),
+            (5, "household_id", "-6.1E+11", ProblemKind::BadId),
+        ]
+    );
+    for (_, _, _, _, message) in &p {
+        assert!(
+            message.contains(
+                "the spreadsheet turned a long number into scientific notation (format the \
+                 column as text and export again)"
+            ),
+            "{message}"
+        );
+    }
+    assert_eq!(
+        p[0].4,
+        "household_id \"6.10122E+17\" is not an id: the spreadsheet turned a long number into \
+         scientific notation (format the column as text and export again)"
+    );
+    // Supply, exclusions, outcomes, and JSON numbers.
+    let supply = format!("{SUPPLY_HEADER}\nR1,6.1E+11,charity,living,cash,5,,,61,,,,,,,\n");
+    only(
+        supply_csv(&supply).unwrap_err(),
+        2,
+        "provider_id",
+        "6.1E+11",
+        ProblemKind::BadId,
+    );
+    let ex = io::exclusions_from_bytes(
+        b"household_id,provider_id,reason\n6.10122E+17,P1,x\n",
+        Format::Csv,
+        &opts(),
+    );
+    only(
+        ex.unwrap_err(),
+        2,
+        "household_id",
+        "6.10122E+17",
+        ProblemKind::BadId,
+    );
+    let out = io::outcomes_from_bytes(
+        b"need_id,resource_id,status\nN1,6.1E+11,accepted\n",
+        Format::Csv,
+        &opts(),
+    );
+    only(
+        out.unwrap_err(),
+        2,
+        "resource_id",
+        "6.1E+11",
+        ProblemKind::BadId,
+    );
+    let json = r#"[{"need_id": "N1", "household_id": 6.10122e17, "region": "610103", "category": "living", "consent": true}]"#;
+    let err = io::needs_from_bytes(json.as_bytes(), Format::Json, &opts()).unwrap_err();
+    only(err, 1, "household_id", "6.10122e+17", ProblemKind::BadId);
+}
+
 // 9. Encoding detection.
 
 #[test]
