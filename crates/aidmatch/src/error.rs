@@ -56,8 +56,10 @@ pub enum ProblemKind {
     /// `column` and `value` are the header as written. Other unknown columns are ignored.
     MisspelledColumn,
     /// An id (`need_id`, `household_id`, `resource_id`, `provider_id`, and the ids of
-    /// exclusions and outcomes) that cannot be a real id: a long number a spreadsheet
-    /// turned into scientific notation (`6.10122E+17`).
+    /// exclusions and outcomes) that cannot be a real id: it holds a control character
+    /// (a line break, tab or NUL), starts with a spreadsheet formula character
+    /// (`=`, `+`, `-`, `@`), or is a long number a spreadsheet turned into scientific
+    /// notation (`6.10122E+17`).
     BadId,
 }
 

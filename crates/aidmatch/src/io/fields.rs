@@ -267,8 +267,8 @@ impl<'a, 'p> RowParser<'a, 'p> {
         }
     }
 
-    /// A required id: non-empty, and not something a spreadsheet made of an id (see
-    /// [`id_problem`]).
+    /// A required id: non-empty, and not something a spreadsheet made of an id or would
+    /// run as a formula (see [`id_problem`]).
     pub fn id(&mut self, i: usize) -> Option<String> {
         let s = self.required(i)?;
         if let Some(msg) = id_problem(self.columns[i], &s) {
@@ -501,13 +501,37 @@ pub fn excel_scientific(s: &str) -> bool {
     (1..=3).contains(&exp.len()) && exp.iter().all(u8::is_ascii_digit)
 }
 
-/// What is wrong with an id (trimmed, non-empty) of `column`, if anything: a long number
-/// in scientific notation ([`excel_scientific`]) has lost its digits, so unrelated
-/// households would merge. The id itself is pseudonymous and named in the message, as
-/// in duplicate-id problems.
+/// The characters that start a formula when a CSV file is opened in a spreadsheet.
+const FORMULA_STARTS: [char; 4] = ['=', '+', '-', '@'];
+
+/// What is wrong with an id (trimmed, non-empty) of `column`, if anything:
+/// - a control character (a line break from Alt+Enter, a tab, NUL, any other C0 or C1
+///   control) cannot be told apart on screen and breaks the rows of every output;
+/// - a long number in scientific notation ([`excel_scientific`]) has lost its digits,
+///   so unrelated households would merge;
+/// - a leading `=`, `+`, `-` or `@` would run as a formula when the results are opened
+///   in a spreadsheet (CSV injection).
+///
+/// The id itself is pseudonymous and named in the message, as in duplicate-id problems.
 pub fn id_problem(column: &str, s: &str) -> Option<String> {
+    if let Some((at, c)) = s.chars().enumerate().find(|(_, c)| c.is_control()) {
+        return Some(format!(
+            "{column} contains the control character U+{:04X} at character {} \
+             (a line break, tab or other invisible character pasted into the cell)",
+            u32::from(c),
+            at + 1
+        ));
+    }
     if excel_scientific(s) {
         return Some(format!("{column} {s:?} is not an id: {SCIENTIFIC}"));
+    }
+    let first = s.chars().next()?;
+    if FORMULA_STARTS.contains(&first) {
+        // The value is not repeated here: the problem's value is shown after the message.
+        return Some(format!(
+            "{column} starts with {first:?}: it would run as a formula when the results \
+             are opened in a spreadsheet (csv injection); remove the {first:?}"
+        ));
     }
     None
 }
@@ -1096,11 +1120,22 @@ mod tests {
     }
 
     #[test]
-    fn ids_with_lost_digits() {
+    fn ids_with_controls_formulas_or_lost_digits() {
         assert_eq!(id_problem("need_id", "N0000001"), None);
+        assert_eq!(id_problem("provider_id", "GOV-MZ-610122"), None);
         assert_eq!(id_problem("household_id", "610122000000000000"), None);
+        let nl = id_problem("household_id", "H00\n00001").unwrap();
+        assert!(nl.contains("U+000A at character 4"), "{nl}");
+        assert!(id_problem("need_id", "N00000\u{0}99").is_some());
+        assert!(id_problem("need_id", "N1\tX").is_some());
+        assert!(id_problem("need_id", "N1\u{85}X").is_some(), "a C1 control");
+        assert!(id_problem("need_id", "N1\u{7F}").is_some(), "DEL");
         let sci = id_problem("household_id", "6.10122E+17").unwrap();
         assert!(sci.contains("scientific notation"), "{sci}");
+        for s in ["=HYPERLINK(\"x\")", "+1", "-1", "@SUM(1+1)"] {
+            let m = id_problem("need_id", s).unwrap();
+            assert!(m.contains("formula"), "{m}");
+        }
     }
 
     #[test]

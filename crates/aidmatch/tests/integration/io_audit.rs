@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 use aidmatch::io::{self, Format, ReadOptions};
-use aidmatch::model::{Need, Resource};
+use aidmatch::model::{Exclusion, Need, Outcome, Resource};
 use aidmatch::taxonomy::{Gender, Status, Urgency};
 use aidmatch::{Error, ProblemKind};
 
@@ -184,7 +184,7 @@ fn a_json_key_that_misspells_a_field_is_an_error_at_its_first_object() {
     assert!(io::supply_from_bytes(ok.as_bytes(), Format::Json, &opts()).is_ok());
 }
 
-// 3. Ids in scientific notation.
+// 3. Ids in scientific notation; 16. control characters and formulas in ids.
 
 #[test]
 fn ids_a_spreadsheet_turned_into_scientific_notation_are_errors() {
@@ -260,6 +260,109 @@ fn ids_a_spreadsheet_turned_into_scientific_notation_are_errors() {
     let json = r#"[{"need_id": "N1", "household_id": 6.10122e17, "region": "610103", "category": "living", "consent": true}]"#;
     let err = io::needs_from_bytes(json.as_bytes(), Format::Json, &opts()).unwrap_err();
     only(err, 1, "household_id", "6.10122e+17", ProblemKind::BadId);
+}
+
+#[test]
+fn ids_with_control_characters_or_formula_starts_are_errors() {
+    let text = format!(
+        "{NEEDS_HEADER}\n\
+         N1,\"H00\n00001\",610103001002,dibao,living,,,,true,,,,,,\n\
+         N2\u{0}99,H2,610103001002,dibao,living,,,,true,,,,,,\n\
+         N3,H3\tX,610103001002,dibao,living,,,,true,,,,,,\n\
+         \"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",H4,610103001002,dibao,living,,,,true,,,,,,\n\
+         N5,@SUM(1+1),610103001002,dibao,living,,,,true,,,,,,\n\
+         N6,+86123,610103001002,dibao,living,,,,true,,,,,,\n\
+         N7,-1,610103001002,dibao,living,,,,true,,,,,,\n\
+         N8,H8-1,610103001002,dibao,living,,,,true,,,,,,\n"
+    );
+    let p = problems(needs_csv(&text).unwrap_err());
+    let got: Vec<(usize, &str, &str, ProblemKind)> = p
+        .iter()
+        .map(|p| (p.0, p.1.as_str(), p.2.as_str(), p.3))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (2, "household_id", "H00\n00001", ProblemKind::BadId),
+            (3, "need_id", "N2\u{0}99", ProblemKind::BadId),
+            (4, "household_id", "H3\tX", ProblemKind::BadId),
+            (
+                5,
+                "need_id",
+                "=HYPERLINK(\"http://x\",\"y\")",
+                ProblemKind::BadId
+            ),
+            (6, "household_id", "@SUM(1+1)", ProblemKind::BadId),
+            (7, "household_id", "+86123", ProblemKind::BadId),
+            (8, "household_id", "-1", ProblemKind::BadId),
+        ]
+    );
+    assert_eq!(
+        p[0].4,
+        "household_id contains the control character U+000A at character 4 (a line break, \
+         tab or other invisible character pasted into the cell)"
+    );
+    assert_eq!(
+        p[4].4,
+        "household_id starts with '@': it would run as a formula when the results are \
+         opened in a spreadsheet (csv injection); remove the '@'"
+    );
+    // The message shows a control character escaped, once.
+    let shown = Error::Invalid {
+        problems: vec![aidmatch::InputProblem {
+            file: "needs".into(),
+            row: p[0].0,
+            column: p[0].1.clone(),
+            value: p[0].2.clone(),
+            kind: p[0].3,
+            message: p[0].4.clone(),
+        }],
+        truncated: false,
+    }
+    .to_string();
+    assert!(
+        !shown.contains('\n') && shown.contains("(value \"H00\\n00001\")"),
+        "{shown}"
+    );
+    // Provider ids, and the other lists.
+    let supply = format!("{SUPPLY_HEADER}\nR1,=1+1,charity,living,cash,5,,,61,,,,,,,\n");
+    only(
+        supply_csv(&supply).unwrap_err(),
+        2,
+        "provider_id",
+        "=1+1",
+        ProblemKind::BadId,
+    );
+    let ex = io::exclusions_from_bytes(
+        b"household_id,provider_id,reason\nH1,@P1,x\n",
+        Format::Csv,
+        &opts(),
+    );
+    only(ex.unwrap_err(), 2, "provider_id", "@P1", ProblemKind::BadId);
+    let json = "[{\"need_id\": \"N1\", \"resource_id\": \"R\\u0000\", \"status\": \"accepted\"}]";
+    let out = io::outcomes_from_bytes(json.as_bytes(), Format::Json, &opts());
+    only(
+        out.unwrap_err(),
+        1,
+        "resource_id",
+        "R\u{0}",
+        ProblemKind::BadId,
+    );
+    // Free text is not an id: a note may start with '-'.
+    let out: Vec<Outcome> = io::outcomes_from_bytes(
+        b"need_id,resource_id,status,at,note\nN1,R1,accepted,2024-10-01,-ok\n",
+        Format::Csv,
+        &opts(),
+    )
+    .unwrap();
+    assert_eq!(out[0].note, "-ok");
+    let ex: Vec<Exclusion> = io::exclusions_from_bytes(
+        b"household_id,provider_id,reason\nH1,P1,=relative\n",
+        Format::Csv,
+        &opts(),
+    )
+    .unwrap();
+    assert_eq!(ex.len(), 1);
 }
 
 // 9. Encoding detection.
