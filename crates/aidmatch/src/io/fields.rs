@@ -388,18 +388,30 @@ impl<'a, 'p> RowParser<'a, 'p> {
         v
     }
 
-    /// An optional quantity.
-    pub fn quantity(&mut self, i: usize) -> Option<Quantity> {
+    /// An optional quantity within `bound`: above its limit is a
+    /// [`ProblemKind::BadNumber`] problem naming the limit's constant.
+    pub fn quantity(&mut self, i: usize, bound: Bound) -> Option<Quantity> {
         let s = self.optional(i)?;
+        let column = self.columns[i];
+        let (limit, name) = bound.limit;
+        let over = || format!("bad {column} {s:?}: above the limit of {limit} ({name})");
         match Quantity::parse(&s) {
+            Ok(q) if q.hundredths() > limit.saturating_mul(100) => {
+                self.problem(i, ProblemKind::BadNumber, &s, over());
+                None
+            }
             Ok(q) => Some(q),
+            Err(QuantityError::TooLarge) => {
+                self.problem(i, ProblemKind::BadNumber, &s, over());
+                None
+            }
             Err(e) => {
                 let kind = if e == QuantityError::Negative {
                     ProblemKind::Negative
                 } else {
                     ProblemKind::BadNumber
                 };
-                let msg = format!("bad {} {s:?}: {e}", self.columns[i]);
+                let msg = format!("bad {column} {s:?}: {e}");
                 self.problem(i, kind, &s, msg);
                 None
             }
@@ -407,19 +419,36 @@ impl<'a, 'p> RowParser<'a, 'p> {
     }
 
     fn whole_of(&mut self, i: usize, s: &str, min: u32, max: u32) -> Option<u32> {
+        self.whole_named(i, s, min, (max, None))
+    }
+
+    /// [`Self::whole_of`], where a value above `max.0` names the limit `max.1` if given.
+    fn whole_named(
+        &mut self,
+        i: usize,
+        s: &str,
+        min: u32,
+        (max, limit): (u32, Option<&str>),
+    ) -> Option<u32> {
         // Whole numbers; a zero fraction ("13.0", from float exports) is accepted.
         let int = match s.split_once('.') {
             Some((int, frac)) if !frac.is_empty() && frac.bytes().all(|b| b == b'0') => int,
             Some(_) => "",
             None => s,
         };
-        let parsed = if !int.is_empty() && int.bytes().all(|b| b.is_ascii_digit()) {
-            int.parse::<u64>().ok()
-        } else {
-            None
-        };
-        match parsed {
-            Some(v) if v >= u64::from(min) && v <= u64::from(max) => Some(v as u32),
+        let digits = !int.is_empty() && int.bytes().all(|b| b.is_ascii_digit());
+        // Digits too many for a u64 are above any limit.
+        let parsed = digits.then(|| int.parse::<u64>().unwrap_or(u64::MAX));
+        match (parsed, limit) {
+            (Some(v), _) if v >= u64::from(min) && v <= u64::from(max) => Some(v as u32),
+            (Some(v), Some(name)) if v > u64::from(max) => {
+                let msg = format!(
+                    "bad {} {s:?}: above the limit of {max} ({name})",
+                    self.columns[i]
+                );
+                self.problem(i, ProblemKind::BadNumber, s, msg);
+                None
+            }
             _ => {
                 let kind = if s.starts_with('-') {
                     ProblemKind::Negative
@@ -442,10 +471,11 @@ impl<'a, 'p> RowParser<'a, 'p> {
         self.whole_of(i, &s, min, max)
     }
 
-    /// A required whole number in `min..=max`.
-    pub fn whole_required(&mut self, i: usize, min: u32, max: u32) -> Option<u32> {
+    /// A required whole number in `min..=max.0`; above `max.0` is a problem naming the
+    /// limit `max.1` (a constant of [`super`]).
+    pub fn whole_required(&mut self, i: usize, min: u32, max: (u32, &'static str)) -> Option<u32> {
         let s = self.required(i)?;
-        self.whole_of(i, &s, min, max)
+        self.whole_named(i, &s, min, (max.0, Some(max.1)))
     }
 
     /// An optional ISO date.
@@ -460,6 +490,25 @@ impl<'a, 'p> RowParser<'a, 'p> {
             }
         }
     }
+}
+
+/// The bounds of a quantity cell beyond being a [`Quantity`].
+#[derive(Debug, Clone, Copy)]
+pub struct Bound {
+    /// The largest value in whole units, and the name of its constant.
+    limit: (u64, &'static str),
+}
+
+impl Bound {
+    /// A need's `quantity`, a resource's `max_per_need`, `income_per_capita`: up to
+    /// [`super::MAX_QUANTITY`].
+    const QUANTITY: Bound = Bound {
+        limit: (super::MAX_QUANTITY, "MAX_QUANTITY"),
+    };
+    /// A resource's `budget`: up to [`super::MAX_BUDGET`].
+    const BUDGET: Bound = Bound {
+        limit: (super::MAX_BUDGET, "MAX_BUDGET"),
+    };
 }
 
 /// The tail of a message about a value a spreadsheet turned into scientific notation.
@@ -717,11 +766,13 @@ impl Sealed for Need {
         let statuses = r.set(3, false);
         let category = r.term(4);
         let form = r.term_or_default(5);
-        let quantity = r.quantity(6).unwrap_or(Need::DEFAULT_QUANTITY);
+        let quantity = r
+            .quantity(6, Bound::QUANTITY)
+            .unwrap_or(Need::DEFAULT_QUANTITY);
         let urgency = r.term_or_default(7);
         let consent = r.boolean(8);
         let gov_programs = r.set(9, false);
-        let income_per_capita = r.quantity(10);
+        let income_per_capita = r.quantity(10, Bound::QUANTITY);
         let household_size = r.whole(11, 1, 1000);
         let age = r.whole(12, 0, MAX_AGE);
         let gender = r.opt_term(13);
@@ -812,9 +863,9 @@ impl Sealed for Resource {
         let provider_kind = r.term(2);
         let categories = r.set(3, true);
         let form = r.term_or_default(4);
-        let capacity = r.whole_required(5, 0, u32::MAX);
-        let budget = r.quantity(6);
-        let max_per_need = r.quantity(7);
+        let capacity = r.whole_required(5, 0, (super::MAX_CAPACITY, "MAX_CAPACITY"));
+        let budget = r.quantity(6, Bound::BUDGET);
+        let max_per_need = r.quantity(7, Bound::QUANTITY);
         let area = r.areas(8);
         let eligible_statuses = r.set(9, false);
         let priority_statuses = r.set(10, false);

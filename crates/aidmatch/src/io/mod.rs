@@ -20,7 +20,8 @@
 //! # Validation
 //! Every cell is checked: required columns present, required values non-empty,
 //! enumerations known (English id or Chinese alias), division codes well-formed, dates ISO,
-//! quantities non-negative with at most two decimals, ages and counts whole numbers, ids
+//! quantities non-negative with at most two decimals and within their limits
+//! ([`MAX_QUANTITY`], [`MAX_BUDGET`], [`MAX_CAPACITY`]), ages and counts whole numbers, ids
 //! unique and plausible (no control character, no leading `=`, `+`, `-` or `@` that a
 //! spreadsheet would run as a formula, no long number turned into scientific notation
 //! such as `6.10122E+17`), `min_age <= max_age`, `valid_from <= valid_to`. Every problem is
@@ -66,6 +67,45 @@ pub const MAX_FIELD_BYTES: usize = 4096;
 /// are a [`crate::ProblemKind::TooLong`] problem: area lists are deduplicated item by
 /// item, so an unbounded list would cost quadratic time.
 pub const MAX_LIST_ITEMS: usize = 256;
+
+/// The largest amount one need may ask for or one resource may give one need, in whole
+/// units (yuan for cash, units for goods, hours for service): a `quantity`,
+/// `max_per_need` or `income_per_capita` above it is a [`crate::ProblemKind::BadNumber`]
+/// problem naming this limit.
+///
+/// Why a million: amounts are hundredths in a `u64` ([`crate::model::Quantity`]), and
+/// `summary.json` adds up the amounts given by form, writing a total with cents as a
+/// JSON double, which is exact only below 2^53 (about 9.007 × 10^15) hundredths. Even a
+/// list of 10 million needs (five times [`MAX_ROWS`]), each at the limit, sums to
+/// 10^15 hundredths: no overflow anywhere and no rounding in the summary. No single
+/// item of social assistance comes near a million yuan (the sample lists' largest
+/// is 30,000).
+pub const MAX_QUANTITY: u64 = 1_000_000;
+
+/// The largest `budget` of one resource, in whole units (10^9, a billion yuan); above it
+/// is a [`crate::ProblemKind::BadNumber`] problem naming this limit. A budget is a total
+/// over many needs, so it gets more room than [`MAX_QUANTITY`]: 10^11 hundredths each,
+/// so the budgets of 10 million resources sum to at most 10^18 hundredths, inside both
+/// `u64` and `i64` (about 9.2 × 10^18); each budget stays below 2^53 hundredths, exact
+/// as a JSON double in a state file.
+pub const MAX_BUDGET: u64 = 1_000_000_000;
+
+/// The largest `capacity` of one resource (10^9 need items); above it is a
+/// [`crate::ProblemKind::BadNumber`] problem naming this limit. It is far above the
+/// needs of any list ([`MAX_ROWS`]), so a "99999999 means no limit" habit still reads,
+/// below the engine's `u32`, and the capacities of 10 million resources sum to at most
+/// 10^16, inside `u64` and `i64`. A capacity of 0 is accepted (an offer with no place
+/// left).
+pub const MAX_CAPACITY: u32 = 1_000_000_000;
+
+// The sums the limits above are chosen for, over 10 million rows (see each limit).
+const _: () = {
+    const ROWS: u128 = 10_000_000;
+    assert!(ROWS * MAX_QUANTITY as u128 * 100 < 1 << 53);
+    assert!(ROWS * MAX_BUDGET as u128 * 100 < i64::MAX as u128);
+    assert!((MAX_BUDGET as u128) * 100 < 1 << 53);
+    assert!(ROWS * MAX_CAPACITY as u128 <= i64::MAX as u128);
+};
 
 /// The most rows one list may hold: records after the header of a CSV file (blank
 /// lines aside, all-blank rows included) or elements of a JSON array. A province's needs

@@ -9,8 +9,12 @@
 use std::path::{Path, PathBuf};
 
 use aidmatch::date::Date;
-use aidmatch::io::{self, Format, MAX_FIELD_BYTES, MAX_LIST_ITEMS, MAX_ROWS, ReadOptions};
+use aidmatch::io::{
+    self, Format, MAX_BUDGET, MAX_CAPACITY, MAX_FIELD_BYTES, MAX_LIST_ITEMS, MAX_QUANTITY,
+    MAX_ROWS, ReadOptions,
+};
 use aidmatch::model::Inputs;
+use aidmatch::model::Quantity;
 use aidmatch::{Error, Policy, ProblemKind, RunOptions, run};
 
 const NEEDS_HEADER: &str = "need_id,household_id,region,statuses,category,form,quantity,urgency,consent,gov_programs,income_per_capita,household_size,age,gender,reported_at";
@@ -508,38 +512,15 @@ fn personal_values_in_extra_columns_reach_no_output() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Quantities and budgets at the top of their range (u64 hundredths): the run either
-/// succeeds with every need once and no budget exceeded, or is a typed error; a larger
-/// number is a BadNumber problem.
-#[test]
-fn quantities_and_budgets_near_the_integer_limits() {
-    let max = "184467440737095516.15"; // u64::MAX hundredths
-    let mut needs = String::from(NEEDS_HEADER);
-    for (i, q) in [max, "184467440737095516.14", "1", "0.01", max]
-        .iter()
-        .enumerate()
-    {
-        needs.push_str(&format!(
-            "\nN{i},H{i},610103001002,dibao,living,cash,{q},urgent,true,,,,,,"
-        ));
-    }
-    let mut supply = String::from(SUPPLY_HEADER);
-    for (j, budget) in [max, "184467440737095516.14", "1"].iter().enumerate() {
-        supply.push_str(&format!(
-            "\nR{j},P{j},charity,living,cash,4294967295,{budget},{max},61,,,,,,,"
-        ));
-    }
-    let inputs = io::inputs_from_bytes(
-        needs.as_bytes(),
-        supply.as_bytes(),
-        None,
-        Format::Csv,
-        &ReadOptions::default(),
-    )
-    .unwrap();
-    match run(&inputs, &Policy::default(), &RunOptions::new(as_of())) {
+/// Checks that a run on `inputs` either succeeds with every need once and no budget
+/// exceeded, or is a typed error other than a certificate failure.
+fn runs_within_budgets(inputs: &Inputs) {
+    match run(inputs, &Policy::default(), &RunOptions::new(as_of())) {
         Ok(result) => {
-            assert_eq!(result.assignments.len() + result.unmatched.len(), 5);
+            assert_eq!(
+                result.assignments.len() + result.unmatched.len(),
+                inputs.needs.len()
+            );
             for r in &inputs.resources {
                 let spent: u128 = result
                     .assignments
@@ -568,12 +549,117 @@ fn quantities_and_budgets_near_the_integer_limits() {
             "a certificate failure is not a typed limit: {e}"
         ),
     }
-    let too_big = needs.replacen(max, "184467440737095516.16", 1);
-    let p = problems(
-        io::needs_from_bytes(too_big.as_bytes(), Format::Csv, &ReadOptions::default()).unwrap_err(),
+}
+
+/// Quantities, budgets and capacities at the readers' limits read and run; one step above
+/// a limit is a BadNumber problem naming it. The engine itself, given records built in
+/// memory at the top of their integer range (u64 hundredths, u32 capacity), still gives
+/// a typed result.
+#[test]
+fn quantities_and_budgets_near_the_integer_limits() {
+    let q_max = format!("{MAX_QUANTITY}");
+    let b_max = format!("{MAX_BUDGET}");
+    let mut needs = String::from(NEEDS_HEADER);
+    for (i, q) in [q_max.as_str(), "999999.99", "1", "0.01", q_max.as_str()]
+        .iter()
+        .enumerate()
+    {
+        needs.push_str(&format!(
+            "\nN{i},H{i},610103001002,dibao,living,cash,{q},urgent,true,,,,,,"
+        ));
+    }
+    let mut supply = String::from(SUPPLY_HEADER);
+    for (j, budget) in [b_max.as_str(), "999999999.99", "1"].iter().enumerate() {
+        supply.push_str(&format!(
+            "\nR{j},P{j},charity,living,cash,{MAX_CAPACITY},{budget},{q_max},61,,,,,,,"
+        ));
+    }
+    let mut inputs = io::inputs_from_bytes(
+        needs.as_bytes(),
+        supply.as_bytes(),
+        None,
+        Format::Csv,
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    runs_within_budgets(&inputs);
+    // In memory, past the readers' limits.
+    let max = Quantity(u64::MAX);
+    for (n, q) in inputs.needs.iter_mut().zip([max, Quantity(u64::MAX - 1)]) {
+        n.quantity = q;
+    }
+    for (r, b) in inputs
+        .resources
+        .iter_mut()
+        .zip([max, Quantity(u64::MAX - 1)])
+    {
+        r.budget = Some(b);
+    }
+    for r in &mut inputs.resources {
+        (r.capacity, r.max_per_need) = (u32::MAX, Some(max));
+    }
+    runs_within_budgets(&inputs);
+
+    // One step above each limit.
+    let above = |column: &str, value: &str, limit: &str, text: &str, supply_list: bool| {
+        let err = if supply_list {
+            io::supply_from_bytes(text.as_bytes(), Format::Csv, &ReadOptions::default()).map(|_| ())
+        } else {
+            io::needs_from_bytes(text.as_bytes(), Format::Csv, &ReadOptions::default()).map(|_| ())
+        };
+        let p = problems(err.unwrap_err());
+        assert_eq!(
+            (p[0].1.as_str(), p[0].2.as_str(), p[0].3),
+            (column, value, ProblemKind::BadNumber),
+            "{p:?}"
+        );
+        assert!(
+            p[0].4.contains("above the limit of ") && p[0].4.contains(limit),
+            "{}",
+            p[0].4
+        );
+    };
+    let q_over = "1000000.01";
+    above(
+        "quantity",
+        q_over,
+        "MAX_QUANTITY",
+        &needs.replacen(&q_max, q_over, 1),
+        false,
     );
-    assert_eq!(
-        (p[0].1.as_str(), p[0].3),
-        ("quantity", ProblemKind::BadNumber)
+    let huge = "184467440737095516.16"; // above u64::MAX hundredths
+    above(
+        "quantity",
+        huge,
+        "MAX_QUANTITY",
+        &needs.replacen(&q_max, huge, 1),
+        false,
+    );
+    let income = needs.replacen(",urgent,true,,,", ",urgent,true,,1000001,", 1);
+    above(
+        "income_per_capita",
+        "1000001",
+        "MAX_QUANTITY",
+        &income,
+        false,
+    );
+    let b_over = "1000000000.01";
+    let budget = supply.replacen(
+        &format!(",{b_max},{q_max},"),
+        &format!(",{b_over},{q_max},"),
+        1,
+    );
+    above("budget", b_over, "MAX_BUDGET", &budget, true);
+    let per_need = supply.replacen(&format!(",{q_max},61"), ",1000001,61", 1);
+    above("max_per_need", "1000001", "MAX_QUANTITY", &per_need, true);
+    let cap = supply.replacen(&format!(",{MAX_CAPACITY},"), ",1000000001,", 1);
+    above("capacity", "1000000001", "MAX_CAPACITY", &cap, true);
+    let cap = supply.replacen(&format!(",{MAX_CAPACITY},"), ",99999999999999999999999,", 1);
+    above(
+        "capacity",
+        "99999999999999999999999",
+        "MAX_CAPACITY",
+        &cap,
+        true,
     );
 }
