@@ -388,14 +388,21 @@ impl<'a, 'p> RowParser<'a, 'p> {
         v
     }
 
-    /// An optional quantity within `bound`: above its limit is a
-    /// [`ProblemKind::BadNumber`] problem naming the limit's constant.
+    /// An optional quantity within `bound`: above its limit, or 0 where 0 is refused, is
+    /// a [`ProblemKind::BadNumber`] problem (the message names the limit's constant, or
+    /// what to write instead of 0).
     pub fn quantity(&mut self, i: usize, bound: Bound) -> Option<Quantity> {
         let s = self.optional(i)?;
         let column = self.columns[i];
         let (limit, name) = bound.limit;
         let over = || format!("bad {column} {s:?}: above the limit of {limit} ({name})");
         match Quantity::parse(&s) {
+            Ok(q) if q.is_zero() && bound.positive.is_some() => {
+                let why = bound.positive.unwrap_or_default();
+                let msg = format!("bad {column} {s:?}: must be at least 0.01 ({why})");
+                self.problem(i, ProblemKind::BadNumber, &s, msg);
+                None
+            }
             Ok(q) if q.hundredths() > limit.saturating_mul(100) => {
                 self.problem(i, ProblemKind::BadNumber, &s, over());
                 None
@@ -497,17 +504,30 @@ impl<'a, 'p> RowParser<'a, 'p> {
 pub struct Bound {
     /// The largest value in whole units, and the name of its constant.
     limit: (u64, &'static str),
+    /// `Some(hint)` if 0 is refused; the hint says what to write instead.
+    positive: Option<&'static str>,
 }
 
 impl Bound {
-    /// A need's `quantity`, a resource's `max_per_need`, `income_per_capita`: up to
-    /// [`super::MAX_QUANTITY`].
+    /// A need's `quantity`: 0.01 up to [`super::MAX_QUANTITY`].
     const QUANTITY: Bound = Bound {
         limit: (super::MAX_QUANTITY, "MAX_QUANTITY"),
+        positive: Some("an empty cell means the default, 1"),
     };
-    /// A resource's `budget`: up to [`super::MAX_BUDGET`].
+    /// A resource's `max_per_need`: 0.01 up to [`super::MAX_QUANTITY`].
+    const PER_NEED: Bound = Bound {
+        limit: (super::MAX_QUANTITY, "MAX_QUANTITY"),
+        positive: Some("leave the cell empty for no limit per need"),
+    };
+    /// `income_per_capita`: 0 up to [`super::MAX_QUANTITY`].
+    const INCOME: Bound = Bound {
+        limit: (super::MAX_QUANTITY, "MAX_QUANTITY"),
+        positive: None,
+    };
+    /// A resource's `budget`: 0 up to [`super::MAX_BUDGET`].
     const BUDGET: Bound = Bound {
         limit: (super::MAX_BUDGET, "MAX_BUDGET"),
+        positive: None,
     };
 }
 
@@ -772,7 +792,7 @@ impl Sealed for Need {
         let urgency = r.term_or_default(7);
         let consent = r.boolean(8);
         let gov_programs = r.set(9, false);
-        let income_per_capita = r.quantity(10, Bound::QUANTITY);
+        let income_per_capita = r.quantity(10, Bound::INCOME);
         let household_size = r.whole(11, 1, 1000);
         let age = r.whole(12, 0, MAX_AGE);
         let gender = r.opt_term(13);
@@ -865,7 +885,7 @@ impl Sealed for Resource {
         let form = r.term_or_default(4);
         let capacity = r.whole_required(5, 0, (super::MAX_CAPACITY, "MAX_CAPACITY"));
         let budget = r.quantity(6, Bound::BUDGET);
-        let max_per_need = r.quantity(7, Bound::QUANTITY);
+        let max_per_need = r.quantity(7, Bound::PER_NEED);
         let area = r.areas(8);
         let eligible_statuses = r.set(9, false);
         let priority_statuses = r.set(10, false);

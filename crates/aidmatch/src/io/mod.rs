@@ -21,10 +21,11 @@
 //! Every cell is checked: required columns present, required values non-empty,
 //! enumerations known (English id or Chinese alias), division codes well-formed, dates ISO,
 //! quantities non-negative with at most two decimals and within their limits
-//! ([`MAX_QUANTITY`], [`MAX_BUDGET`], [`MAX_CAPACITY`]), ages and counts whole numbers, ids
-//! unique and plausible (no control character, no leading `=`, `+`, `-` or `@` that a
-//! spreadsheet would run as a formula, no long number turned into scientific notation
-//! such as `6.10122E+17`), `min_age <= max_age`, `valid_from <= valid_to`. Every problem is
+//! ([`MAX_QUANTITY`], [`MAX_BUDGET`], [`MAX_CAPACITY`]), a need's `quantity` and a
+//! resource's `max_per_need` above 0, ages and counts whole numbers, ids unique and
+//! plausible (no control character, no leading `=`, `+`, `-` or `@` that a spreadsheet
+//! would run as a formula, no long number turned into scientific notation such as
+//! `6.10122E+17`), `min_age <= max_age`, `valid_from <= valid_to`. Every problem is
 //! reported with its file, spreadsheet row, column and value ([`crate::InputProblem`]), up
 //! to [`ReadOptions::max_problems`]; a list with any problem is rejected as a whole
 //! ([`crate::Error::Invalid`]), since matching a partly read list would silently drop

@@ -1,11 +1,13 @@
-//! Input defects found by the audit of the command line (s12): each is now a problem
-//! with its file, row, column and value, or read right.
+//! Input defects found by the audit of the command line (s12): misspelled headers that
+//! lost a column's values, ids a spreadsheet mangled or would run as formulas, amounts of
+//! zero or beyond the limits, GBK text that happens to be valid UTF-8, and rows with more
+//! cells than the header. Each is now a problem with its file, row, column and value.
 
 // A failed unwrap is the test's failure report.
 #![allow(clippy::unwrap_used)]
 
 use aidmatch::io::{self, Format, ReadOptions};
-use aidmatch::model::{Exclusion, Need, Outcome, Resource};
+use aidmatch::model::{Exclusion, Need, Outcome, Quantity, Resource};
 use aidmatch::taxonomy::{Gender, Status, Urgency};
 use aidmatch::{Error, ProblemKind};
 
@@ -363,6 +365,61 @@ fn ids_with_control_characters_or_formula_starts_are_errors() {
     )
     .unwrap();
     assert_eq!(ex.len(), 1);
+}
+
+// 7. Zero amounts.
+
+#[test]
+fn a_zero_quantity_or_max_per_need_is_an_error_but_zero_capacity_budget_income_are_not() {
+    let text = format!(
+        "{NEEDS_HEADER}\n\
+         N1,H1,610103001002,dibao,living,cash,0,,true,,0,,,,\n\
+         N2,H2,610103001002,dibao,living,service,0.00,,true,,,,,,\n\
+         N3,H3,610103001002,dibao,living,goods,0.01,,true,,0,,,,\n"
+    );
+    let p = problems(needs_csv(&text).unwrap_err());
+    let got: Vec<(usize, &str, &str, ProblemKind)> = p
+        .iter()
+        .map(|p| (p.0, p.1.as_str(), p.2.as_str(), p.3))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (2, "quantity", "0", ProblemKind::BadNumber),
+            (3, "quantity", "0.00", ProblemKind::BadNumber),
+        ]
+    );
+    assert_eq!(
+        p[0].4,
+        "bad quantity \"0\": must be at least 0.01 (an empty cell means the default, 1)"
+    );
+    let ok = needs_csv(&format!(
+        "{NEEDS_HEADER}\nN3,H3,610103001002,dibao,living,goods,0.01,,true,,0,,,,\n"
+    ))
+    .unwrap();
+    assert_eq!(
+        (ok[0].quantity, ok[0].income_per_capita),
+        (Quantity(1), Some(Quantity::ZERO))
+    );
+
+    let supply = format!("{SUPPLY_HEADER}\nR1,P1,charity,living,cash,5,1000,0,61,,,,,,,\n");
+    let m = only(
+        supply_csv(&supply).unwrap_err(),
+        2,
+        "max_per_need",
+        "0",
+        ProblemKind::BadNumber,
+    );
+    assert_eq!(
+        m,
+        "bad max_per_need \"0\": must be at least 0.01 (leave the cell empty for no limit per need)"
+    );
+    // Capacity 0 switches an offer off; a budget of 0 is a budget spent.
+    let off = supply_csv(&format!(
+        "{SUPPLY_HEADER}\nR1,P1,charity,living,cash,0,0,,61,,,,,,,\n"
+    ))
+    .unwrap();
+    assert_eq!((off[0].capacity, off[0].budget), (0, Some(Quantity::ZERO)));
 }
 
 // 9. Encoding detection.
