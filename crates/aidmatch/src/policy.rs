@@ -45,21 +45,23 @@ pub const MAX_POINTS: i64 = 1_000_000;
 /// The most tiers a policy may define (the last, implicit tier makes at most 255).
 pub const MAX_TIER_RULES: usize = 254;
 
-/// Everything that can be wrong with a policy file. Every variant names the key.
+/// Everything that can be wrong with a policy file. Every variant but `Syntax` names the
+/// key, as a dotted path from the top of the file: `score.urgency.emergency`; an element
+/// of a list of tables is numbered from 1 (`tiers[2].statuses`, the second `[[tiers]]`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PolicyError {
     /// A key the policy format does not know (often a misspelling).
     #[error("unknown policy key `{key}` at line {line}, column {column}")]
     UnknownKey {
-        /// The key as written.
+        /// Dotted path of the key, e.g. `score.basis` for `basis` under `[score]`.
         key: String,
         /// 1-based line of the key (0 when unknown).
         line: usize,
         /// 1-based column of the key (0 when unknown).
         column: usize,
     },
-    /// The file is not valid TOML or JSON, or a value has the wrong type.
+    /// The text is not valid TOML or JSON (or a JSON key is repeated).
     #[error("invalid policy at line {line}, column {column}: {message}")]
     Syntax {
         /// 1-based line (0 when unknown).
@@ -69,14 +71,16 @@ pub enum PolicyError {
         /// What the parser said.
         message: String,
     },
-    /// A value has the right type but is outside what the policy allows.
+    /// A value has the wrong type (a string for a number, an unknown status or urgency),
+    /// does not fit its type (an integer beyond 64 bits, a negative `u32`), or is outside
+    /// what the policy allows.
     #[error("invalid policy value for `{key}`: {value} ({message})")]
     Invalid {
         /// Dotted path of the key, e.g. `score.urgency.emergency`.
         key: String,
-        /// The value as written.
+        /// The value as written (a string without its quotes; a long value cut short).
         value: String,
-        /// Why it is refused.
+        /// Why it is refused; for a value the parser refused, its words and where.
         message: String,
     },
 }
@@ -447,15 +451,11 @@ impl Policy {
     ///
     /// # Errors
     /// [`PolicyError::UnknownKey`] for a key the format does not know,
-    /// [`PolicyError::Syntax`] for malformed TOML or a value of the wrong type (including
-    /// an unknown status or urgency), [`PolicyError::Invalid`] for values out of range.
+    /// [`PolicyError::Syntax`] for malformed TOML, [`PolicyError::Invalid`] for a value of
+    /// the wrong type (including an unknown status or urgency), beyond its type or out of
+    /// range; each names the key's dotted path.
     pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
-        let policy: Policy = toml::from_str(text).map_err(|e| {
-            let (line, column) = e
-                .span()
-                .map_or((0, 0), |span| line_column(text, span.start));
-            parser_error(e.message(), line, column)
-        })?;
+        let policy: Policy = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
         policy.validated()
     }
 
@@ -464,14 +464,7 @@ impl Policy {
     /// # Errors
     /// As [`Policy::from_toml`].
     pub fn from_json(text: &str) -> Result<Policy, PolicyError> {
-        let policy: Policy = serde_json::from_str(text).map_err(|e| {
-            let message = e.to_string();
-            // serde_json appends " at line L column C"; keep the bare message.
-            let bare = message
-                .rsplit_once(" at line ")
-                .map_or(message.as_str(), |(m, _)| m);
-            parser_error(bare, e.line(), e.column())
-        })?;
+        let policy: Policy = serde_json::from_str(text).map_err(|e| json_error(text, &e))?;
         policy.validated()
     }
 
@@ -692,22 +685,382 @@ fn invalid(key: &str, value: &str, message: &str) -> PolicyError {
     }
 }
 
-/// Turns a parser message into an error, recognising serde's "unknown field `x`".
-fn parser_error(message: &str, line: usize, column: usize) -> PolicyError {
+/// Where in a well-formed document a parser's complaint lies: the key's dotted path and
+/// the value there as written (the key itself when the complaint is about a key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Located {
+    key: String,
+    value: String,
+}
+
+/// The longest value an error repeats, in characters.
+const MAX_VALUE_CHARS: usize = 100;
+
+/// Turns a parser's complaint into an error: serde's "unknown field `x`" is an unknown
+/// key; a complaint located at a key or value of a well-formed document (wrong type,
+/// beyond its type, unknown status) is an invalid value; anything else is syntax.
+fn parser_error(
+    message: &str,
+    line: usize,
+    column: usize,
+    located: Option<Located>,
+) -> PolicyError {
+    let message = message.trim();
     if let Some(rest) = message.strip_prefix("unknown field `") {
         if let Some((key, _)) = rest.split_once('`') {
             return PolicyError::UnknownKey {
-                key: key.to_owned(),
+                key: located.map_or_else(|| key.to_owned(), |l| l.key),
                 line,
                 column,
             };
         }
     }
-    PolicyError::Syntax {
-        line,
-        column,
-        message: message.trim().to_owned(),
+    match located {
+        Some(Located { key, value }) => {
+            let value = match value.char_indices().nth(MAX_VALUE_CHARS) {
+                Some((cut, _)) => format!("{}…", &value[..cut]),
+                None => value,
+            };
+            PolicyError::Invalid {
+                key,
+                value,
+                message: format!("{message}, at line {line}, column {column}"),
+            }
+        }
+        None => PolicyError::Syntax {
+            line,
+            column,
+            message: message.to_owned(),
+        },
     }
+}
+
+/// The error of a TOML text that does not read as a policy.
+fn toml_error(text: &str, e: &toml::de::Error) -> PolicyError {
+    let at = e.span().map(|span| span.start);
+    let (line, column) = at.map_or((0, 0), |at| line_column(text, at));
+    // Only a document that is valid TOML has keys and values to point at; for one that
+    // is not, the complaint is its syntax.
+    let located = at.and_then(|at| {
+        let doc = toml::de::DeTable::parse(text).ok()?;
+        locate_toml(text, doc.get_ref(), at)
+    });
+    parser_error(e.message(), line, column, located)
+}
+
+/// One step of a dotted key path.
+#[derive(Debug, Clone)]
+enum Step {
+    Key(String),
+    /// A 0-based element of a list (written 1-based).
+    Element(usize),
+}
+
+/// The dotted path of `steps`: `tiers[2].statuses`. A trailing element of a list of
+/// values is left out: the value names it (`fast_track.statuses` with value `rich`).
+fn dotted(steps: &[Step]) -> String {
+    let steps = match steps.last() {
+        Some(Step::Element(_)) => &steps[..steps.len() - 1],
+        _ => steps,
+    };
+    let mut out = String::new();
+    for step in steps {
+        match step {
+            Step::Key(key) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Step::Element(i) => out.push_str(&format!("[{}]", i + 1)),
+        }
+    }
+    out
+}
+
+/// The key or value of a parsed TOML document at byte offset `at`: of the keys and
+/// values whose span holds `at`, the narrowest (a value inside an inline table before
+/// the table). Iterative: a deeply nested document cannot exhaust the stack.
+fn locate_toml(text: &str, doc: &toml::de::DeTable<'_>, at: usize) -> Option<Located> {
+    use toml::de::DeValue;
+    // The narrowest span holding `at` so far, and what it locates.
+    let mut best: Option<(usize, Located)> = None;
+    let mut consider = |span: std::ops::Range<usize>, steps: &[Step], value: String| {
+        if span.contains(&at) && best.as_ref().is_none_or(|(len, _)| span.len() < *len) {
+            let key = dotted(steps);
+            best = Some((span.len(), Located { key, value }));
+        }
+    };
+    // The keys and values still to look at, with their paths.
+    let mut todo: Vec<(Vec<Step>, &toml::Spanned<DeValue<'_>>)> = Vec::new();
+    let mut tables: Vec<(Vec<Step>, &toml::de::DeTable<'_>)> = vec![(Vec::new(), doc)];
+    loop {
+        if let Some((steps, table)) = tables.pop() {
+            for (key, value) in table {
+                let mut path = steps.clone();
+                path.push(Step::Key(key.get_ref().to_string()));
+                consider(key.span(), &path, key.get_ref().to_string());
+                todo.push((path, value));
+            }
+            continue;
+        }
+        let Some((steps, value)) = todo.pop() else {
+            break;
+        };
+        let written = match value.get_ref() {
+            DeValue::Table(table) => {
+                tables.push((steps.clone(), table));
+                text.get(value.span()).unwrap_or_default().to_owned()
+            }
+            DeValue::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let mut path = steps.clone();
+                    path.push(Step::Element(i));
+                    todo.push((path, item));
+                }
+                text.get(value.span()).unwrap_or_default().to_owned()
+            }
+            // A string's content; anything else as written.
+            DeValue::String(s) => s.to_string(),
+            _ => text.get(value.span()).unwrap_or_default().to_owned(),
+        };
+        consider(value.span(), &steps, written);
+    }
+    best.map(|(_, located)| located)
+}
+
+/// The error of a JSON text that does not read as a policy.
+fn json_error(text: &str, e: &serde_json::Error) -> PolicyError {
+    // serde_json appends " at line L column C"; keep the bare message.
+    let bare = |e: &serde_json::Error| {
+        let message = e.to_string();
+        match message.rsplit_once(" at line ") {
+            Some((m, _)) => m.to_owned(),
+            None => message,
+        }
+    };
+    // Only a document that is valid JSON has keys and values to point at: a complaint
+    // about a value read before the text turned out not to be JSON (`{"version": 3` at
+    // its end) is a syntax error all the same. (Skipping the text is iterative and
+    // converts no number.)
+    if let Err(syntax) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        return parser_error(&bare(&syntax), syntax.line(), syntax.column(), None);
+    }
+    let message = bare(e);
+    // A complaint about a key or value (`Data`), not a repeated key; and a number too
+    // large for any type (valid JSON all the same).
+    let about_a_value = match e.classify() {
+        serde_json::error::Category::Data => !message.starts_with("duplicate field"),
+        serde_json::error::Category::Syntax => message == "number out of range",
+        _ => false,
+    };
+    let located = if about_a_value {
+        locate_json(text, e.line(), e.column())
+    } else {
+        None
+    };
+    parser_error(&message, e.line(), e.column(), located)
+}
+
+/// Where a complaint of serde_json at `line` and `column` lies in `text`, a valid JSON
+/// document. serde_json reports the position after what it last read: a key (an
+/// unknown field; a map key it refused), a value (a scalar of the wrong type, a list it
+/// read whole and refused), or the separator before a value it looked at without
+/// reading it (an object or list where a scalar belongs). Scans the text up to there,
+/// keeping the path of keys and list positions (iteratively).
+fn locate_json(text: &str, line: usize, column: usize) -> Option<Located> {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        text.match_indices('\n').nth(line - 2)?.0 + 1
+    };
+    let end = (line_start + column).min(text.len());
+    let bytes = text.as_bytes();
+    // One frame per open object (its current key, and whether a key comes next) or list
+    // (the position of its current element), with the offset where it opened.
+    enum Frame {
+        Object {
+            start: usize,
+            key: Option<String>,
+            want_key: bool,
+        },
+        List {
+            start: usize,
+            n: usize,
+        },
+    }
+    // What was read last: a key, a value (where it starts), or a separator after which
+    // a value comes (`:`, `[`, a `,` in a list).
+    enum Last {
+        Key(String),
+        Value(usize),
+        BeforeValue,
+    }
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut last = Last::BeforeValue;
+    let mut i = 0;
+    while i < end {
+        match bytes[i] {
+            b'{' => {
+                frames.push(Frame::Object {
+                    start: i,
+                    key: None,
+                    want_key: true,
+                });
+                last = Last::Value(i);
+                i += 1;
+            }
+            b'[' => {
+                frames.push(Frame::List { start: i, n: 0 });
+                last = Last::BeforeValue;
+                i += 1;
+            }
+            b'}' | b']' => {
+                if let Some(Frame::Object { start, .. } | Frame::List { start, .. }) = frames.pop()
+                {
+                    last = Last::Value(start);
+                }
+                i += 1;
+            }
+            b',' => {
+                match frames.last_mut() {
+                    Some(Frame::Object { key, want_key, .. }) => {
+                        *key = None;
+                        *want_key = true;
+                    }
+                    Some(Frame::List { n, .. }) => {
+                        *n += 1;
+                        last = Last::BeforeValue;
+                    }
+                    None => {}
+                }
+                i += 1;
+            }
+            b':' => {
+                if let Some(Frame::Object { want_key, .. }) = frames.last_mut() {
+                    *want_key = false;
+                }
+                last = Last::BeforeValue;
+                i += 1;
+            }
+            b'"' => {
+                let stop = json_token_end(bytes, i);
+                match frames.last_mut() {
+                    Some(Frame::Object {
+                        key,
+                        want_key: true,
+                        ..
+                    }) => {
+                        let name = json_string(text.get(i..stop).unwrap_or_default());
+                        *key = Some(name.clone());
+                        last = Last::Key(name);
+                    }
+                    _ => last = Last::Value(i),
+                }
+                i = stop;
+            }
+            b if b.is_ascii_whitespace() => i += 1,
+            _ => {
+                last = Last::Value(i);
+                i = json_token_end(bytes, i);
+            }
+        }
+    }
+    let start = match last {
+        Last::Key(key) => Some(Err(key)),
+        Last::Value(start) => Some(Ok(start)),
+        // The value after the separator, not read yet.
+        Last::BeforeValue => (end..bytes.len())
+            .find(|&k| !bytes[k].is_ascii_whitespace())
+            .filter(|&k| !matches!(bytes[k], b']' | b'}' | b','))
+            .map(Ok),
+    }?;
+    let mut steps = Vec::new();
+    for frame in &frames {
+        match frame {
+            // An object that is itself the value at fault (still open) is no step.
+            Frame::Object { start: s, .. } if start == Ok(*s) => {}
+            Frame::Object { key: Some(k), .. } => steps.push(Step::Key(k.clone())),
+            Frame::Object { key: None, .. } => {}
+            Frame::List { n, .. } => steps.push(Step::Element(*n)),
+        }
+    }
+    if steps.is_empty() {
+        return None;
+    }
+    let value = match start {
+        Err(key) => key,
+        Ok(start) => {
+            let raw = text
+                .get(start..json_value_end(bytes, start))
+                .unwrap_or_default();
+            if bytes[start] == b'"' {
+                json_string(raw)
+            } else {
+                raw.to_owned()
+            }
+        }
+    };
+    Some(Located {
+        key: dotted(&steps),
+        value,
+    })
+}
+
+/// The end (exclusive) of the string or scalar token starting at `start`.
+fn json_token_end(bytes: &[u8], start: usize) -> usize {
+    let mut i = start;
+    if bytes.get(i) == Some(&b'"') {
+        i += 1;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\\' => i += 2,
+                b'"' => return i + 1,
+                _ => i += 1,
+            }
+        }
+        return bytes.len();
+    }
+    while i < bytes.len()
+        && !matches!(bytes[i], b',' | b'}' | b']' | b':' | b'"' | b'{' | b'[')
+        && !bytes[i].is_ascii_whitespace()
+    {
+        i += 1;
+    }
+    i.max(start + 1).min(bytes.len())
+}
+
+/// The end (exclusive) of the JSON value starting at `start` (an object or list up to
+/// its closing bracket, or the end of the text).
+fn json_value_end(bytes: &[u8], start: usize) -> usize {
+    if !matches!(bytes.get(start), Some(b'{' | b'[')) {
+        return json_token_end(bytes, start);
+    }
+    let mut depth = 0usize;
+    let mut i = start;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i = json_token_end(bytes, i);
+                continue;
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
+/// The content of a JSON string token (the token itself if it does not decode).
+fn json_string(token: &str) -> String {
+    serde_json::from_str(token).unwrap_or_else(|_| token.to_owned())
 }
 
 /// 1-based line and column (in characters) of byte offset `at` in `text`.
@@ -748,14 +1101,17 @@ mod tests {
         assert_eq!(
             err,
             PolicyError::UnknownKey {
-                key: "basis".into(),
+                key: "score.basis".into(),
                 line: 3,
                 column: 1
             }
         );
         let err =
             Policy::from_json("{\"household\": {\"max_needs\": 3}}").expect_err("must be refused");
-        assert!(matches!(err, PolicyError::UnknownKey { ref key, .. } if key == "max_needs"));
+        assert!(
+            matches!(err, PolicyError::UnknownKey { ref key, .. } if key == "household.max_needs"),
+            "{err:?}"
+        );
         let err = Policy::from_toml("colour = 1").expect_err("must be refused");
         assert!(err.to_string().contains("colour"), "{err}");
     }
@@ -794,8 +1150,138 @@ mod tests {
         );
         let err =
             Policy::from_toml("[[tiers]]\nstatuses = [\"rich\"]\n").expect_err("must be refused");
-        assert!(matches!(err, PolicyError::Syntax { .. }), "{err:?}");
+        assert!(
+            matches!(err, PolicyError::Invalid { ref key, ref value, .. }
+                if key == "tiers[1].statuses" && value == "[\"rich\"]"),
+            "{err:?}"
+        );
         assert!(err.to_string().contains("rich"));
+    }
+
+    /// The key and value of an `Invalid` error, or the error.
+    fn key_value(result: Result<Policy, PolicyError>) -> Result<(String, String), PolicyError> {
+        match result.expect_err("must be refused") {
+            PolicyError::Invalid { key, value, .. } => Ok((key, value)),
+            other => Err(other),
+        }
+    }
+
+    fn kv(key: &str, value: &str) -> Result<(String, String), PolicyError> {
+        Ok((key.to_owned(), value.to_owned()))
+    }
+
+    #[test]
+    fn values_of_the_wrong_type_or_beyond_their_type_name_the_dotted_key() {
+        let toml = |text: &str| key_value(Policy::from_toml(text));
+        assert_eq!(
+            toml("[score]\nbase = 99999999999999999999"),
+            kv("score.base", "99999999999999999999")
+        );
+        assert_eq!(
+            toml("[score]\nwaiting_cap_weeks = 4294967296"),
+            kv("score.waiting_cap_weeks", "4294967296")
+        );
+        assert_eq!(toml("[score]\nbase = \"x\""), kv("score.base", "x"));
+        assert_eq!(toml("version = 5"), kv("version", "5"));
+        assert_eq!(
+            toml("[score.urgency]\nurgent = 1.5"),
+            kv("score.urgency.urgent", "1.5")
+        );
+        assert_eq!(
+            toml("score = { urgency = { urgent = true } }"),
+            kv("score.urgency.urgent", "true")
+        );
+        assert_eq!(
+            toml("[referral.dibao_lines]\n\"61\" = -1"),
+            kv("referral.dibao_lines.61", "-1")
+        );
+        assert_eq!(
+            toml("[[tiers]]\nstatuses = [\"dibao\"]\n[[tiers]]\nurgency = [\"soon\"]"),
+            kv("tiers[2].urgency", "[\"soon\"]")
+        );
+        assert_eq!(toml("tiers = 5"), kv("tiers", "5"));
+        assert_eq!(
+            toml("[score.status_severity]\nrich = 5"),
+            kv("score.status_severity.rich", "rich")
+        );
+        let err = Policy::from_toml("\n[score]\nbase = \"x\"").expect_err("refused");
+        assert_eq!(
+            err.to_string(),
+            "invalid policy value for `score.base`: x (invalid type: string \"x\", expected \
+             i64, at line 3, column 8)"
+        );
+
+        let json = |text: &str| key_value(Policy::from_json(text));
+        assert_eq!(
+            json(r#"{"score": {"base": 1e400}}"#),
+            kv("score.base", "1e400")
+        );
+        assert_eq!(
+            json(r#"{"score": {"base": 99999999999999999999}}"#),
+            kv("score.base", "99999999999999999999")
+        );
+        assert_eq!(
+            json("{\n  \"version\": \"v\",\n  \"score\": {\"waiting_cap_weeks\": 4294967296}\n}"),
+            kv("score.waiting_cap_weeks", "4294967296")
+        );
+        assert_eq!(json(r#"{"score": {"base": "x"}}"#), kv("score.base", "x"));
+        assert_eq!(json(r#"{"version": 5}"#), kv("version", "5"));
+        assert_eq!(
+            json(r#"{"version": {"a": [1, "}"]}}"#),
+            kv("version", r#"{"a": [1, "}"]}"#)
+        );
+        assert_eq!(
+            json(r#"{"tiers": [{"statuses": ["dibao"]}, {"statuses": ["dibao", "rich"]}]}"#),
+            kv("tiers[2].statuses", r#"["dibao", "rich"]"#)
+        );
+        assert_eq!(
+            json(r#"{"fast_track": {"statuses": 3}}"#),
+            kv("fast_track.statuses", "3")
+        );
+        // A byte-order mark before JSON, as a Windows editor writes it.
+        assert_eq!(
+            key_value(Policy::from_str_auto(
+                "\u{feff}{\"score\": {\"base\": -1e400}}"
+            )),
+            kv("score.base", "-1e400")
+        );
+        // A long value is cut short.
+        let long = format!("version = {}", "9".repeat(300));
+        let (_, value) = toml(&long).expect("invalid");
+        assert_eq!(value.chars().count(), MAX_VALUE_CHARS + 1);
+        assert!(value.ends_with('…'));
+    }
+
+    #[test]
+    fn unknown_keys_inside_tables_are_dotted_and_syntax_stays_syntax() {
+        assert_eq!(
+            Policy::from_toml("[score]\nnope = 1").expect_err("refused"),
+            PolicyError::UnknownKey {
+                key: "score.nope".into(),
+                line: 2,
+                column: 1
+            }
+        );
+        assert!(matches!(
+            Policy::from_toml("[[tiers]]\n[[tiers]]\nstatus = []").expect_err("refused"),
+            PolicyError::UnknownKey { ref key, line: 3, .. } if key == "tiers[2].status"
+        ));
+        assert!(matches!(
+            Policy::from_json(r#"{"score": {"urgency": {"high": 1}}}"#).expect_err("refused"),
+            PolicyError::UnknownKey { ref key, .. } if key == "score.urgency.high"
+        ));
+        for text in ["[[[ not toml", "base = ", "a = 1\na = 2"] {
+            let err = Policy::from_toml(text).expect_err("refused");
+            assert!(matches!(err, PolicyError::Syntax { .. }), "{text}: {err:?}");
+        }
+        for text in [
+            "{\"version\": 3",
+            "{\"version\": \"a\", \"version\": \"b\"}",
+            "{\"score\": {\"base\": 1,}}",
+        ] {
+            let err = Policy::from_json(text).expect_err("refused");
+            assert!(matches!(err, PolicyError::Syntax { .. }), "{text}: {err:?}");
+        }
     }
 
     #[test]

@@ -257,6 +257,38 @@ fn match_json_rejects_hostile_strings() {
         "{}",
         err.message()
     );
+    // A value of the wrong type or beyond its type, and an unknown key in a table: the
+    // dotted key as the column.
+    for (policy, column, value) in [
+        ("[score]\nbase = \"x\"", "score.base", Some("x")),
+        (
+            "[score]\nbase = 99999999999999999999",
+            "score.base",
+            Some("99999999999999999999"),
+        ),
+        (
+            "[score]\nwaiting_cap_weeks = 4294967296",
+            "score.waiting_cap_weeks",
+            Some("4294967296"),
+        ),
+        ("version = 5", "version", Some("5")),
+        (
+            "{\"score\": {\"base\": 1e400}}",
+            "score.base",
+            Some("1e400"),
+        ),
+        ("[score]\nnope = 1", "score.nope", None),
+    ] {
+        let (s, _) = match_json(n, sp, None, Some(policy), None, none, &err);
+        assert_eq!(
+            s,
+            AIDMATCH_STATUS_INVALID_INPUT,
+            "{policy}: {}",
+            err.message()
+        );
+        assert_eq!(err.column().as_deref(), Some(column), "{}", err.message());
+        assert_eq!(err.value().as_deref(), value, "{}", err.message());
+    }
     let (s, _) = match_json(n, sp, None, Some("[[[ not toml"), None, none, &err);
     assert_eq!(s, AIDMATCH_STATUS_MALFORMED_JSON, "{}", err.message());
     let (s, _) = match_json(n, sp, None, Some("{\"version\": 3"), None, none, &err);
