@@ -338,8 +338,9 @@ aidmatch_status aidmatch_match_files_with_state(const char *needs_path,
 //   `supply_json` and `policy` of `aidmatch_rematch_json`.
 // * `as_of`, `flags`, `interrupt`: as for `aidmatch_rematch_json`.
 //
-// Returns the statuses of `aidmatch_rematch_json`, and `AIDMATCH_STATUS_IO` when a file
-// cannot be read or written (the message names the path).
+// Returns the statuses of `aidmatch_rematch_json`; `AIDMATCH_STATUS_INVALID_INPUT` with
+// the argument's name as the column for an empty path (`""`); `AIDMATCH_STATUS_IO` when
+// a file cannot be read or written (the message names the path).
 //
 // Thread-safe, but two calls must not write the same `out_dir` at once.
 //
@@ -367,8 +368,9 @@ aidmatch_status aidmatch_rematch_files(const char *previous_dir,
 // * `need_path`: a needs file (`.csv` or `.json`) with exactly one need.
 // * `as_of`: as for `aidmatch_urgent_json`.
 //
-// Returns the statuses of `aidmatch_urgent_json`, and `AIDMATCH_STATUS_IO` when a file
-// cannot be read or written (the message names the path).
+// Returns the statuses of `aidmatch_urgent_json`; `AIDMATCH_STATUS_INVALID_INPUT` with
+// the argument's name as the column for an empty path (`""`); `AIDMATCH_STATUS_IO` when
+// a file cannot be read or written (the message names the path).
 //
 // Thread-safe, but two calls must not write the same `out_dir` at once.
 //
@@ -413,8 +415,9 @@ aidmatch_status aidmatch_desk_open(const char *state_json,
 // as `aidmatch_match_files_with_state`, `aidmatch_rematch_files`, `aidmatch_desk_save`
 // or the command line write it), as `aidmatch_desk_open` does on a document.
 //
-// Returns the statuses of `aidmatch_desk_open`, and `AIDMATCH_STATUS_IO` when a file
-// cannot be read (the message names the path).
+// Returns the statuses of `aidmatch_desk_open`; `AIDMATCH_STATUS_INVALID_INPUT` with
+// column `state_dir` for an empty path (`""`); `AIDMATCH_STATUS_IO` when a file cannot
+// be read (the message names the path).
 //
 // Thread-safe: calls may run at once.
 //
@@ -489,6 +492,7 @@ aidmatch_status aidmatch_desk_state(const struct aidmatch_desk *desk,
 // `aidmatch_urgent_files`, `aidmatch_desk_open_dir` and the command line read.
 //
 // Returns `AIDMATCH_STATUS_OK`; `AIDMATCH_STATUS_NULL_PARAMETER` (`desk` or `out_dir`);
+// `AIDMATCH_STATUS_INVALID_INPUT` with column `out_dir` for an empty path (`""`);
 // `AIDMATCH_STATUS_IO` when a file cannot be written (the message names the path);
 // `AIDMATCH_STATUS_INTERNAL` for a desk left unusable by an earlier internal error.
 //
@@ -793,8 +797,9 @@ aidmatch_status aidmatch_round_open_json(const char *state_json,
 // `aidmatch_match_files_with_state`, `aidmatch_rematch_files`, `aidmatch_desk_save` or
 // the command line write it) as a round, as `aidmatch_round_open_json` does a document.
 //
-// Returns the statuses of `aidmatch_round_open_json` (`dir` in place of `state_json`),
-// and `AIDMATCH_STATUS_IO` when a file cannot be read (the message names the path).
+// Returns the statuses of `aidmatch_round_open_json` (`dir` in place of `state_json`);
+// `AIDMATCH_STATUS_INVALID_INPUT` with column `dir` for an empty path (`""`);
+// `AIDMATCH_STATUS_IO` when a file cannot be read (the message names the path).
 //
 // Thread-safe: calls may run at once.
 //
@@ -907,7 +912,8 @@ aidmatch_status aidmatch_round_state_json(const struct aidmatch_round *round,
 // `aidmatch_urgent_files` and the command line read.
 //
 // Returns `AIDMATCH_STATUS_OK`; `AIDMATCH_STATUS_NULL_PARAMETER` (`round` or
-// `out_dir`); `AIDMATCH_STATUS_IO` when a file cannot be written (the message names the
+// `out_dir`); `AIDMATCH_STATUS_INVALID_INPUT` with column `out_dir` for an empty path
+// (`""`); `AIDMATCH_STATUS_IO` when a file cannot be written (the message names the
 // path).
 //
 // Thread-safe, but two calls must not write the same `out_dir` at once.
@@ -1027,13 +1033,16 @@ aidmatch_status aidmatch_explain_json(const char *needs_json,
 // each file written atomically), exactly as the `aidmatch` command line does.
 //
 // `exclusions_path` and `policy_path` are optional (NULL = none / the default policy; a
-// policy file is TOML, or JSON when it starts with `{`). `as_of` and `interrupt` as for
-// `aidmatch_match_json`. Paths are byte strings on Unix (any encoding), UTF-8 elsewhere.
+// policy file is TOML, or JSON when it starts with `{`). `as_of` and `interrupt`
+// as for `aidmatch_match_json`. Paths are byte strings on Unix (any encoding), UTF-8
+// elsewhere.
 //
-// Returns the statuses of `aidmatch_match_json`, and `AIDMATCH_STATUS_IO` when a file
-// cannot be read or written (the message names the path). Problems of all three lists
-// are reported together: the message lists them, one a line, and the error's row,
-// column and value locate the first (CSV rows count the header as row 1).
+// Returns the statuses of `aidmatch_match_json`; `AIDMATCH_STATUS_INVALID_INPUT` with
+// the argument's name as the column for an empty path (`""` is never taken as the
+// current directory); `AIDMATCH_STATUS_IO` when a file cannot be read or written (the
+// message names the path). Problems of all three lists are reported together: the
+// message lists them, one a line, and the error's row, column and value locate the
+// first (CSV rows count the header as row 1).
 //
 // Thread-safe, but two calls must not write the same `out_dir` at once.
 //

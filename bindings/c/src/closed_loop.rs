@@ -527,8 +527,9 @@ pub unsafe extern "C" fn aidmatch_match_files_with_state(
 ///   `supply_json` and `policy` of `aidmatch_rematch_json`.
 /// * `as_of`, `flags`, `interrupt`: as for `aidmatch_rematch_json`.
 ///
-/// Returns the statuses of `aidmatch_rematch_json`, and `AIDMATCH_STATUS_IO` when a file
-/// cannot be read or written (the message names the path).
+/// Returns the statuses of `aidmatch_rematch_json`; `AIDMATCH_STATUS_INVALID_INPUT` with
+/// the argument's name as the column for an empty path (`""`); `AIDMATCH_STATUS_IO` when
+/// a file cannot be read or written (the message names the path).
 ///
 /// Thread-safe, but two calls must not write the same `out_dir` at once.
 ///
@@ -592,8 +593,9 @@ pub unsafe extern "C" fn aidmatch_rematch_files(
 /// * `need_path`: a needs file (`.csv` or `.json`) with exactly one need.
 /// * `as_of`: as for `aidmatch_urgent_json`.
 ///
-/// Returns the statuses of `aidmatch_urgent_json`, and `AIDMATCH_STATUS_IO` when a file
-/// cannot be read or written (the message names the path).
+/// Returns the statuses of `aidmatch_urgent_json`; `AIDMATCH_STATUS_INVALID_INPUT` with
+/// the argument's name as the column for an empty path (`""`); `AIDMATCH_STATUS_IO` when
+/// a file cannot be read or written (the message names the path).
 ///
 /// Thread-safe, but two calls must not write the same `out_dir` at once.
 ///

@@ -129,8 +129,9 @@ pub unsafe extern "C" fn aidmatch_desk_open(
 /// as `aidmatch_match_files_with_state`, `aidmatch_rematch_files`, `aidmatch_desk_save`
 /// or the command line write it), as `aidmatch_desk_open` does on a document.
 ///
-/// Returns the statuses of `aidmatch_desk_open`, and `AIDMATCH_STATUS_IO` when a file
-/// cannot be read (the message names the path).
+/// Returns the statuses of `aidmatch_desk_open`; `AIDMATCH_STATUS_INVALID_INPUT` with
+/// column `state_dir` for an empty path (`""`); `AIDMATCH_STATUS_IO` when a file cannot
+/// be read (the message names the path).
 ///
 /// Thread-safe: calls may run at once.
 ///
@@ -238,6 +239,7 @@ pub unsafe extern "C" fn aidmatch_desk_state(
 /// `aidmatch_urgent_files`, `aidmatch_desk_open_dir` and the command line read.
 ///
 /// Returns `AIDMATCH_STATUS_OK`; `AIDMATCH_STATUS_NULL_PARAMETER` (`desk` or `out_dir`);
+/// `AIDMATCH_STATUS_INVALID_INPUT` with column `out_dir` for an empty path (`""`);
 /// `AIDMATCH_STATUS_IO` when a file cannot be written (the message names the path);
 /// `AIDMATCH_STATUS_INTERNAL` for a desk left unusable by an earlier internal error.
 ///

@@ -199,8 +199,9 @@ pub unsafe extern "C" fn aidmatch_round_open_json(
 /// `aidmatch_match_files_with_state`, `aidmatch_rematch_files`, `aidmatch_desk_save` or
 /// the command line write it) as a round, as `aidmatch_round_open_json` does a document.
 ///
-/// Returns the statuses of `aidmatch_round_open_json` (`dir` in place of `state_json`),
-/// and `AIDMATCH_STATUS_IO` when a file cannot be read (the message names the path).
+/// Returns the statuses of `aidmatch_round_open_json` (`dir` in place of `state_json`);
+/// `AIDMATCH_STATUS_INVALID_INPUT` with column `dir` for an empty path (`""`);
+/// `AIDMATCH_STATUS_IO` when a file cannot be read (the message names the path).
 ///
 /// Thread-safe: calls may run at once.
 ///
@@ -379,7 +380,8 @@ pub unsafe extern "C" fn aidmatch_round_state_json(
 /// `aidmatch_urgent_files` and the command line read.
 ///
 /// Returns `AIDMATCH_STATUS_OK`; `AIDMATCH_STATUS_NULL_PARAMETER` (`round` or
-/// `out_dir`); `AIDMATCH_STATUS_IO` when a file cannot be written (the message names the
+/// `out_dir`); `AIDMATCH_STATUS_INVALID_INPUT` with column `out_dir` for an empty path
+/// (`""`); `AIDMATCH_STATUS_IO` when a file cannot be written (the message names the
 /// path).
 ///
 /// Thread-safe, but two calls must not write the same `out_dir` at once.

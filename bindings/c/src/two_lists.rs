@@ -347,13 +347,16 @@ pub(crate) fn c_string_of(text: String) -> Result<CString, Failure> {
 /// each file written atomically), exactly as the `aidmatch` command line does.
 ///
 /// `exclusions_path` and `policy_path` are optional (NULL = none / the default policy; a
-/// policy file is TOML, or JSON when it starts with `{`). `as_of` and `interrupt` as for
-/// `aidmatch_match_json`. Paths are byte strings on Unix (any encoding), UTF-8 elsewhere.
+/// policy file is TOML, or JSON when it starts with `{`). `as_of` and `interrupt`
+/// as for `aidmatch_match_json`. Paths are byte strings on Unix (any encoding), UTF-8
+/// elsewhere.
 ///
-/// Returns the statuses of `aidmatch_match_json`, and `AIDMATCH_STATUS_IO` when a file
-/// cannot be read or written (the message names the path). Problems of all three lists
-/// are reported together: the message lists them, one a line, and the error's row,
-/// column and value locate the first (CSV rows count the header as row 1).
+/// Returns the statuses of `aidmatch_match_json`; `AIDMATCH_STATUS_INVALID_INPUT` with
+/// the argument's name as the column for an empty path (`""` is never taken as the
+/// current directory); `AIDMATCH_STATUS_IO` when a file cannot be read or written (the
+/// message names the path). Problems of all three lists are reported together: the
+/// message lists them, one a line, and the error's row, column and value locate the
+/// first (CSV rows count the header as row 1).
 ///
 /// Thread-safe, but two calls must not write the same `out_dir` at once.
 ///
@@ -418,6 +421,9 @@ pub(crate) unsafe fn path(ptr: *const c_char, name: &str) -> Result<PathBuf, Fai
     }
     // SAFETY: non-NULL and NUL-terminated by the caller's contract.
     let bytes = unsafe { std::ffi::CStr::from_ptr(ptr) }.to_bytes();
+    if bytes.is_empty() {
+        return Err(Failure::invalid(format!("argument `{name}` is an empty path")).column(name));
+    }
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStrExt;
@@ -430,7 +436,7 @@ pub(crate) unsafe fn path(ptr: *const c_char, name: &str) -> Result<PathBuf, Fai
     }
 }
 
-/// An optional path argument: NULL means absent.
+/// An optional path argument: NULL means absent; "" is invalid, as for [`path`].
 ///
 /// # Safety
 /// As for [`path`].

@@ -451,6 +451,12 @@ static void test_match_files(const char *data) {
                  AIDMATCH_STATUS_IO);
     CHECK_STATUS(aidmatch_match_files(needs, supply, NULL, NULL, NULL, NULL, NULL, err),
                  AIDMATCH_STATUS_NULL_PARAMETER);
+    /* An empty out_dir is a missing setting, not the current directory. */
+    CHECK_STATUS(aidmatch_match_files(needs, supply, NULL, NULL, "2024-10-01", NULL, "", err),
+                 AIDMATCH_STATUS_INVALID_INPUT);
+    CHECK(streq(aidmatch_error_column(err), "out_dir"));
+    CHECK(aidmatch_error_value(err) == NULL);
+    CHECK(!file_exists(".", "summary.json"));
     CHECK(!file_exists(out, "summary.json"));
     CHECK(rmdir(tmp) == 0);
     aidmatch_error_free(err);

@@ -10,6 +10,7 @@ mod error;
 mod header;
 mod lsap;
 mod matching;
+mod paths;
 mod round;
 mod two_lists;
 mod util;
