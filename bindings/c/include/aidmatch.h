@@ -577,7 +577,14 @@ const char *aidmatch_error_value(const struct aidmatch_error *err);
 // (or, with `maximize`, greatest) total cost.
 //
 // `costs` is row-major, `costs_len` must equal `rows * cols`. `+inf` (when minimising)
-// or `-inf` (when maximising) marks a forbidden entry; NaN is an error.
+// or `-inf` (when maximising) marks a forbidden entry; NaN and the other infinity are
+// errors.
+//
+// Limits (where scipy has none): `rows` and `cols` are each at most 4294967294
+// (2^32 - 2), and every finite cost must satisfy
+// `|cost| <= DBL_MAX / (4 (min(rows, cols) + 1))`, so that no sum of the search can
+// overflow to infinity: about 2.2e307 for one row, and above 1e300 for any matrix that
+// fits in memory. A cost beyond it is `AIDMATCH_STATUS_INVALID_INPUT` located like NaN.
 //
 // On success writes exactly `n` entries into each of the caller-allocated `row_ind` and
 // `col_ind` (each of `ind_len >= n` elements): pair `k` is row `row_ind[k]`, column
@@ -589,9 +596,11 @@ const char *aidmatch_error_value(const struct aidmatch_error *err);
 //
 // Returns `AIDMATCH_STATUS_OK`; `AIDMATCH_STATUS_NULL_PARAMETER` for a NULL buffer of
 // non-zero length; `AIDMATCH_STATUS_INVALID_INPUT` when `costs_len != rows * cols`, the
-// product overflows, `ind_len < n` or a cost is invalid (the error's row, column and
-// value then locate it); `AIDMATCH_STATUS_INFEASIBLE` when forbidden entries leave no
-// complete assignment.
+// product overflows, a side is above its limit (column `rows` or `cols`), `ind_len < n`
+// or a cost is invalid: NaN, the wrong infinity, or beyond the limit above (the error's
+// row, column and value then locate it, for example row 1, column `"1"`, value
+// `"1e308"`); `AIDMATCH_STATUS_INFEASIBLE` when forbidden entries leave no complete
+// assignment.
 //
 // Thread-safe: any number of calls may run at once on distinct outputs and error objects.
 //

@@ -135,6 +135,20 @@ impl From<AssignError> for Failure {
                 .row(row)
                 .column(col.to_string())
                 .value(value.to_string()),
+            // The solver's message writes both numbers out in full (300 digits each);
+            // the exponent form says the same in a line.
+            AssignError::FloatCostOutOfRange {
+                row,
+                col,
+                value,
+                limit,
+            } => Failure::invalid(format!(
+                "cost {value:e} at row {row}, column {col} is outside the supported range \
+                 ±{limit:e} (DBL_MAX / (4 (min(rows, cols) + 1)))"
+            ))
+            .row(row)
+            .column(col.to_string())
+            .value(format!("{value:e}")),
             AssignError::DuplicateArc { row, col, .. } => invalid.row(row).column(col.to_string()),
             AssignError::IndexOutOfRange { index, .. } => invalid.value(index.to_string()),
             AssignError::WeightOutOfRange { value, .. } => invalid.value(value.to_string()),

@@ -18,12 +18,27 @@ fn sense(maximize: bool) -> Sense {
     }
 }
 
+/// The most rows, and the most columns, of a dense matrix: the solver indexes them in 32
+/// bits, and refuses a longer side even when the other is empty (its dual vector alone
+/// would be that long). `tests::lsap` checks that the solver agrees.
+pub(crate) const MAX_SIDE: usize = u32::MAX as usize - 1;
+
 /// Checks the sizes shared by both solvers and returns min(rows, cols).
 fn check_sizes(rows: usize, cols: usize, ind_len: usize) -> Result<usize, Failure> {
     if rows.checked_mul(cols).is_none() {
         return Err(Failure::invalid(format!(
             "rows × cols = {rows} × {cols} overflows size_t"
         )));
+    }
+    for (name, side) in [("rows", rows), ("cols", cols)] {
+        if side > MAX_SIDE {
+            return Err(Failure::invalid(format!(
+                "argument `{name}` is {side}, but a side of the matrix may be at most \
+                 {MAX_SIDE} (2^32 - 2)"
+            ))
+            .column(name)
+            .value(side.to_string()));
+        }
     }
     let n = rows.min(cols);
     if ind_len < n {
@@ -52,7 +67,14 @@ unsafe fn write_pairs<T: Copy>(a: &Assignment<T>, row_ind: *mut usize, col_ind: 
 /// (or, with `maximize`, greatest) total cost.
 ///
 /// `costs` is row-major, `costs_len` must equal `rows * cols`. `+inf` (when minimising)
-/// or `-inf` (when maximising) marks a forbidden entry; NaN is an error.
+/// or `-inf` (when maximising) marks a forbidden entry; NaN and the other infinity are
+/// errors.
+///
+/// Limits (where scipy has none): `rows` and `cols` are each at most 4294967294
+/// (2^32 - 2), and every finite cost must satisfy
+/// `|cost| <= DBL_MAX / (4 (min(rows, cols) + 1))`, so that no sum of the search can
+/// overflow to infinity: about 2.2e307 for one row, and above 1e300 for any matrix that
+/// fits in memory. A cost beyond it is `AIDMATCH_STATUS_INVALID_INPUT` located like NaN.
 ///
 /// On success writes exactly `n` entries into each of the caller-allocated `row_ind` and
 /// `col_ind` (each of `ind_len >= n` elements): pair `k` is row `row_ind[k]`, column
@@ -64,9 +86,11 @@ unsafe fn write_pairs<T: Copy>(a: &Assignment<T>, row_ind: *mut usize, col_ind: 
 ///
 /// Returns `AIDMATCH_STATUS_OK`; `AIDMATCH_STATUS_NULL_PARAMETER` for a NULL buffer of
 /// non-zero length; `AIDMATCH_STATUS_INVALID_INPUT` when `costs_len != rows * cols`, the
-/// product overflows, `ind_len < n` or a cost is invalid (the error's row, column and
-/// value then locate it); `AIDMATCH_STATUS_INFEASIBLE` when forbidden entries leave no
-/// complete assignment.
+/// product overflows, a side is above its limit (column `rows` or `cols`), `ind_len < n`
+/// or a cost is invalid: NaN, the wrong infinity, or beyond the limit above (the error's
+/// row, column and value then locate it, for example row 1, column `"1"`, value
+/// `"1e308"`); `AIDMATCH_STATUS_INFEASIBLE` when forbidden entries leave no complete
+/// assignment.
 ///
 /// Thread-safe: any number of calls may run at once on distinct outputs and error objects.
 ///

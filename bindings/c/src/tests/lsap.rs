@@ -1,6 +1,7 @@
 //! aidmatch_lsap_f64 / aidmatch_lsap_i64 called as a C host would, kindly and hostilely.
 
 use super::util::*;
+use crate::lsap::MAX_SIDE;
 use crate::*;
 
 const NO_ERR: *mut aidmatch_error = std::ptr::null_mut();
@@ -340,6 +341,81 @@ fn nan_is_located_by_row_column_and_value() {
         (1, Some("2"), Some("NaN"))
     );
     assert_eq!(r, [usize::MAX; 3]);
+}
+
+#[test]
+fn a_finite_cost_beyond_the_float_limit_is_located_and_short() {
+    let err = ErrObj::new();
+    // Up to 1e300 is fine for any size; 1e308 is above DBL_MAX / (4 (n + 1)) for n = 3.
+    let mut costs = SCIPY;
+    costs[4] = 1e300;
+    assert_eq!(f64_solve(3, 3, &costs, false, &err).0, AIDMATCH_STATUS_OK);
+    for (value, text) in [(1e308, "1e308"), (-1e308, "-1e308")] {
+        costs[4] = value;
+        let (s, r, _) = f64_solve(3, 3, &costs, false, &err);
+        assert_eq!(s, AIDMATCH_STATUS_INVALID_INPUT, "{}", err.message());
+        assert_eq!(
+            (err.row(), err.column().as_deref(), err.value().as_deref()),
+            (1, Some("1"), Some(text))
+        );
+        let limit = f64::MAX / 16.0;
+        assert_eq!(
+            err.message(),
+            format!(
+                "cost {text} at row 1, column 1 is outside the supported range ±{limit:e} \
+                 (DBL_MAX / (4 (min(rows, cols) + 1)))"
+            )
+        );
+        assert!(err.message().len() < 150, "{}", err.message());
+        assert_eq!(r, [usize::MAX; 3], "outputs untouched");
+    }
+}
+
+#[test]
+fn a_side_above_the_solvers_limit_is_named_at_most() {
+    let err = ErrObj::new();
+    for (rows, cols, name) in [(0, usize::MAX, "cols"), (MAX_SIDE + 1, 0, "rows")] {
+        // SAFETY: zero-length buffers may be NULL.
+        let s = unsafe {
+            aidmatch_lsap_f64(
+                rows,
+                cols,
+                std::ptr::null(),
+                0,
+                false,
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                0,
+                err.0,
+            )
+        };
+        assert_eq!(s, AIDMATCH_STATUS_INVALID_INPUT);
+        let side = rows.max(cols);
+        assert_eq!(
+            err.message(),
+            format!(
+                "argument `{name}` is {side}, but a side of the matrix may be at most \
+                 4294967294 (2^32 - 2)"
+            )
+        );
+        assert_eq!(err.column().as_deref(), Some(name));
+        assert_eq!(err.value(), Some(side.to_string()));
+    }
+    // The binding's limit is the solver's own (its refusal names the longest side it
+    // takes; a solve at the limit itself could allocate gigabytes).
+    let solver = aidmatch_assign::dense::linear_sum_assignment(
+        &[],
+        MAX_SIDE + 1,
+        0,
+        aidmatch_assign::dense::Sense::Minimize,
+    );
+    assert!(
+        matches!(
+            solver,
+            Err(aidmatch_assign::AssignError::Length { expected, .. }) if expected == MAX_SIDE
+        ),
+        "{solver:?}"
+    );
 }
 
 #[test]
