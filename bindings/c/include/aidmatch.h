@@ -672,11 +672,14 @@ void aidmatch_interrupt_free(struct aidmatch_interrupt *interrupt);
 //
 // The arcs of row `i` are positions `indptr[i] .. indptr[i + 1]` of `indices` (their
 // columns) and `weights` (their `int64_t` weights, |w| <= 2^53 - 1). `indptr_len` must be
-// `n_rows + 1`, and `indices_len == weights_len == indptr[n_rows]`. Each column `j` takes
-// at most `col_capacity[j]` units (`col_capacity_len == n_cols`). Optional arrays (NULL
-// with length 0 when absent): `row_capacity` (default 1 unit per row), `row_tier`
-// (1 = most urgent .. 255; the solve first maximises the matched units of tier 1, then
-// tier 2, ..., and only then the weight). `interrupt` is optional (NULL).
+// `n_rows + 1`, `indptr` must start at 0 and never decrease, and
+// `indices_len == weights_len == indptr[n_rows]`. Limits of the solver, which indexes
+// in 32 bits: `n_rows + 2 * n_cols` at most 4294967294 (2^32 - 2), and at most
+// 4294967295 (2^32 - 1) arcs. Each column `j` takes at most `col_capacity[j]` units
+// (`col_capacity_len == n_cols`). Optional arrays (NULL with length 0 when absent):
+// `row_capacity` (default 1 unit per row), `row_tier` (1 = most urgent .. 255; the
+// solve first maximises the matched units of tier 1, then tier 2, ..., and only then
+// the weight). `interrupt` is optional (NULL).
 //
 // On success stores a new result handle in `*out`, which the caller frees with
 // `aidmatch_matching_free`. On failure `*out` is untouched.
@@ -685,9 +688,14 @@ void aidmatch_interrupt_free(struct aidmatch_interrupt *interrupt);
 // aidmatch-assign docs); memory O(n_rows + n_cols + arcs).
 //
 // Returns `AIDMATCH_STATUS_OK`; `AIDMATCH_STATUS_NULL_PARAMETER` for a NULL `out` or a
-// NULL buffer of non-zero length; `AIDMATCH_STATUS_INVALID_INPUT` for inconsistent
-// lengths, an index, weight or tier out of range or a duplicate arc;
-// `AIDMATCH_STATUS_INTERRUPTED` when `interrupt` was triggered.
+// NULL buffer of non-zero length; `AIDMATCH_STATUS_INVALID_INPUT` for sizes above the
+// limits, inconsistent lengths (the column names the length argument, e.g.
+// `indptr_len`, the value its value), an `indptr` that does not start at 0, decreases
+// or does not end at the number of arcs (column `indptr`, the row where it decreases),
+// and for an arc whose column index is out of range (row, column `indices`, the index
+// as value), whose weight is out of range (row, the arc's column, the weight), or that
+// repeats a (row, column) pair (row and column), or a tier out of range (row, column
+// `row_tier`, the tier); `AIDMATCH_STATUS_INTERRUPTED` when `interrupt` was triggered.
 //
 // Thread-safe: calls may run at once; the solve may use several threads internally.
 //

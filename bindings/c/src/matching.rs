@@ -4,8 +4,8 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use aidmatch_assign::Problem;
 use aidmatch_assign::sparse::{self, Options};
+use aidmatch_assign::{AssignError, Problem};
 
 use crate::args;
 use crate::boundary::{error_object, guard, run};
@@ -112,11 +112,14 @@ pub struct aidmatch_matching {
 ///
 /// The arcs of row `i` are positions `indptr[i] .. indptr[i + 1]` of `indices` (their
 /// columns) and `weights` (their `int64_t` weights, |w| <= 2^53 - 1). `indptr_len` must be
-/// `n_rows + 1`, and `indices_len == weights_len == indptr[n_rows]`. Each column `j` takes
-/// at most `col_capacity[j]` units (`col_capacity_len == n_cols`). Optional arrays (NULL
-/// with length 0 when absent): `row_capacity` (default 1 unit per row), `row_tier`
-/// (1 = most urgent .. 255; the solve first maximises the matched units of tier 1, then
-/// tier 2, ..., and only then the weight). `interrupt` is optional (NULL).
+/// `n_rows + 1`, `indptr` must start at 0 and never decrease, and
+/// `indices_len == weights_len == indptr[n_rows]`. Limits of the solver, which indexes
+/// in 32 bits: `n_rows + 2 * n_cols` at most 4294967294 (2^32 - 2), and at most
+/// 4294967295 (2^32 - 1) arcs. Each column `j` takes at most `col_capacity[j]` units
+/// (`col_capacity_len == n_cols`). Optional arrays (NULL with length 0 when absent):
+/// `row_capacity` (default 1 unit per row), `row_tier` (1 = most urgent .. 255; the
+/// solve first maximises the matched units of tier 1, then tier 2, ..., and only then
+/// the weight). `interrupt` is optional (NULL).
 ///
 /// On success stores a new result handle in `*out`, which the caller frees with
 /// `aidmatch_matching_free`. On failure `*out` is untouched.
@@ -125,9 +128,14 @@ pub struct aidmatch_matching {
 /// aidmatch-assign docs); memory O(n_rows + n_cols + arcs).
 ///
 /// Returns `AIDMATCH_STATUS_OK`; `AIDMATCH_STATUS_NULL_PARAMETER` for a NULL `out` or a
-/// NULL buffer of non-zero length; `AIDMATCH_STATUS_INVALID_INPUT` for inconsistent
-/// lengths, an index, weight or tier out of range or a duplicate arc;
-/// `AIDMATCH_STATUS_INTERRUPTED` when `interrupt` was triggered.
+/// NULL buffer of non-zero length; `AIDMATCH_STATUS_INVALID_INPUT` for sizes above the
+/// limits, inconsistent lengths (the column names the length argument, e.g.
+/// `indptr_len`, the value its value), an `indptr` that does not start at 0, decreases
+/// or does not end at the number of arcs (column `indptr`, the row where it decreases),
+/// and for an arc whose column index is out of range (row, column `indices`, the index
+/// as value), whose weight is out of range (row, the arc's column, the weight), or that
+/// repeats a (row, column) pair (row and column), or a tier out of range (row, column
+/// `row_tier`, the tier); `AIDMATCH_STATUS_INTERRUPTED` when `interrupt` was triggered.
 ///
 /// Thread-safe: calls may run at once; the solve may use several threads internally.
 ///
@@ -176,7 +184,17 @@ pub unsafe extern "C" fn aidmatch_max_weight_matching(
         // SAFETY: NULL or a live handle, by the caller's contract.
         let cancel = unsafe { interrupt.as_ref() }.map(aidmatch_interrupt::flag);
 
-        let mut builder = Problem::from_csr(n_rows, n_cols, indptr, indices, weights)?;
+        check_csr(n_rows, n_cols, indptr, indices, weights)?;
+        check_len("col_capacity", col_capacity.len(), "n_cols", n_cols)?;
+        if let Some(rc) = row_capacity {
+            check_len("row_capacity", rc.len(), "n_rows", n_rows)?;
+        }
+        if let Some(t) = row_tier {
+            check_len("row_tier", t.len(), "n_rows", n_rows)?;
+        }
+        let located = |e| arc_failure(e, indptr, indices);
+        let mut builder =
+            Problem::from_csr(n_rows, n_cols, indptr, indices, weights).map_err(located)?;
         builder.col_capacity(to_vec(col_capacity, "col_capacity")?);
         if let Some(rc) = row_capacity {
             builder.row_supply(to_vec(rc, "row_capacity")?);
@@ -184,7 +202,7 @@ pub unsafe extern "C" fn aidmatch_max_weight_matching(
         if let Some(t) = row_tier {
             builder.row_tier(to_vec(t, "row_tier")?);
         }
-        let problem = builder.build()?;
+        let problem = builder.build().map_err(located)?;
         let options = Options {
             cancel,
             ..Options::default()
@@ -202,6 +220,149 @@ pub unsafe extern "C" fn aidmatch_max_weight_matching(
         unsafe { out.write(Box::into_raw(Box::new(result))) };
         Ok(())
     })
+}
+
+/// The most nodes of the sparse solver's network besides source and sink (`n_rows + 2 ·
+/// n_cols` here: it indexes nodes in 32 bits and refuses 2^32 - 1 or more).
+const MAX_NODES: u128 = u32::MAX as u128 - 1;
+/// The most arcs of a sparse problem (the solver indexes them in 32 bits).
+const MAX_ARCS: usize = u32::MAX as usize;
+
+/// Checks the CSR arrays in the words of the C arguments, before the solver sees them:
+/// the sizes against the solver's limits, `indptr`'s length and values (starting at 0,
+/// never decreasing, ending at the number of arcs), and `weights` as long as `indices`.
+/// What the solver checks arc by arc (a column out of range, a weight beyond 2^53 - 1, a
+/// duplicate) it reports, located by [`arc_failure`].
+fn check_csr(
+    n_rows: usize,
+    n_cols: usize,
+    indptr: &[usize],
+    indices: &[usize],
+    weights: &[i64],
+) -> Result<(), Failure> {
+    let nodes = n_rows as u128 + 2 * n_cols as u128;
+    if nodes > MAX_NODES {
+        return Err(Failure::invalid(format!(
+            "n_rows + 2 · n_cols = {n_rows} + 2 · {n_cols} = {nodes}, but the solver takes at \
+             most {MAX_NODES} (2^32 - 2)"
+        ))
+        .value(nodes.to_string()));
+    }
+    check_len("indptr", indptr.len(), "n_rows + 1", n_rows + 1)?;
+    let nnz = indices.len();
+    if nnz > MAX_ARCS {
+        return Err(Failure::invalid(format!(
+            "indices has {nnz} arcs, but the solver takes at most {MAX_ARCS} (2^32 - 1)"
+        ))
+        .column("indices_len")
+        .value(nnz.to_string()));
+    }
+    if weights.len() != nnz {
+        return Err(Failure::invalid(format!(
+            "weights has {} entries, but indices has {nnz}: one weight per arc",
+            weights.len()
+        ))
+        .column("weights_len")
+        .value(weights.len().to_string()));
+    }
+    if indptr[0] != 0 {
+        return Err(
+            Failure::invalid(format!("indptr[0] is {}, expected 0", indptr[0]))
+                .row(0)
+                .column("indptr")
+                .value(indptr[0].to_string()),
+        );
+    }
+    if let Some(row) = (0..n_rows).find(|&i| indptr[i] > indptr[i + 1]) {
+        let (lo, hi) = (indptr[row], indptr[row + 1]);
+        return Err(Failure::invalid(format!(
+            "indptr decreases at row {row}: indptr[{row}] = {lo} > indptr[{}] = {hi} (it must \
+             never decrease)",
+            row + 1
+        ))
+        .row(row)
+        .column("indptr")
+        .value(hi.to_string()));
+    }
+    if indptr[n_rows] != nnz {
+        return Err(Failure::invalid(format!(
+            "indptr[n_rows] = indptr[{n_rows}] is {}, but indices and weights have {nnz} \
+             entries (it must be the number of arcs)",
+            indptr[n_rows]
+        ))
+        .column("indptr")
+        .value(indptr[n_rows].to_string()));
+    }
+    Ok(())
+}
+
+/// `got` elements in argument `what`, which must have `expected` (`expected_name`).
+fn check_len(what: &str, got: usize, expected_name: &str, expected: usize) -> Result<(), Failure> {
+    if got == expected {
+        return Ok(());
+    }
+    Err(Failure::invalid(format!(
+        "{what} has length {got}, expected {expected_name} = {expected}"
+    ))
+    .column(format!("{what}_len"))
+    .value(got.to_string()))
+}
+
+/// A refusal of the solver for one arc, in the words of the C arguments and located:
+/// the row of the arc (from `indptr`, which `check_csr` checked), its column and the
+/// value at fault. Other refusals are passed on as they are.
+fn arc_failure(e: AssignError, indptr: &[usize], indices: &[usize]) -> Failure {
+    // The row whose range indptr[row]..indptr[row + 1] holds the arc.
+    let row_of = |arc: usize| {
+        indptr
+            .partition_point(|&start| start <= arc)
+            .saturating_sub(1)
+    };
+    match e {
+        AssignError::IndexOutOfRange {
+            arc,
+            side: "column",
+            index,
+            len,
+        } => {
+            let row = row_of(arc);
+            Failure::invalid(format!(
+                "indices[{arc}] = {index} (an arc of row {row}) is not a column: n_cols is {len}"
+            ))
+            .row(row)
+            .column("indices")
+            .value(index.to_string())
+        }
+        AssignError::WeightOutOfRange { arc, value, limit } => {
+            let row = row_of(arc);
+            Failure::invalid(format!(
+                "weights[{arc}] = {value} (row {row}, column {}) is outside the supported range \
+                 ±{limit} (2^53 - 1)",
+                indices[arc]
+            ))
+            .row(row)
+            .column(indices[arc].to_string())
+            .value(value.to_string())
+        }
+        AssignError::DuplicateArc {
+            row,
+            col,
+            first,
+            second,
+        } => Failure::invalid(format!(
+            "duplicate arc: row {row} has column {col} twice (indices[{first}] and \
+             indices[{second}])"
+        ))
+        .row(row)
+        .column(col.to_string()),
+        AssignError::TierOutOfRange { row, tier, max } => {
+            Failure::invalid(format!("row_tier[{row}] is {tier}, expected 1..={max}"))
+                .row(row)
+                .column("row_tier")
+                .value(tier.to_string())
+        }
+        other => Failure::from(other),
+    }
 }
 
 /// Copies a caller's array into an owned vector, reporting exhaustion instead of aborting.

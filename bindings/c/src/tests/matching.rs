@@ -155,7 +155,10 @@ fn inconsistent_arrays_are_invalid_input_with_the_solver_message() {
         solve(&p, std::ptr::null(), &err),
         Err(AIDMATCH_STATUS_INVALID_INPUT)
     );
-    assert!(err.message().contains("row_start"), "{}", err.message());
+    assert_eq!(
+        err.message(),
+        "indptr has length 3, expected n_rows + 1 = 4"
+    );
 
     let mut p = story();
     p.indices[3] = 2;
@@ -204,6 +207,175 @@ fn inconsistent_arrays_are_invalid_input_with_the_solver_message() {
         solve(&p, std::ptr::null(), &err),
         Err(AIDMATCH_STATUS_INVALID_INPUT)
     );
+}
+
+/// The status, message, row, column and value of a refused solve.
+fn refusal(p: &Csr) -> (i64, Option<String>, Option<String>, String) {
+    let err = ErrObj::new();
+    assert_eq!(
+        solve(p, std::ptr::null(), &err),
+        Err(AIDMATCH_STATUS_INVALID_INPUT)
+    );
+    (err.row(), err.column(), err.value(), err.message())
+}
+
+fn some(s: &str) -> Option<String> {
+    Some(s.to_owned())
+}
+
+#[test]
+fn indptr_problems_name_indptr_and_say_what_is_wrong() {
+    let mut p = story();
+    p.indptr = vec![0, 2, 1, 4];
+    assert_eq!(
+        refusal(&p),
+        (
+            1,
+            some("indptr"),
+            some("1"),
+            "indptr decreases at row 1: indptr[1] = 2 > indptr[2] = 1 (it must never \
+             decrease)"
+                .to_owned()
+        )
+    );
+    let mut p = story();
+    p.indptr = vec![0, 2, 3, 3];
+    assert_eq!(
+        refusal(&p),
+        (
+            -1,
+            some("indptr"),
+            some("3"),
+            "indptr[n_rows] = indptr[3] is 3, but indices and weights have 4 entries (it \
+             must be the number of arcs)"
+                .to_owned()
+        )
+    );
+    // A first offset above 0 would silently drop the arcs before it.
+    let mut p = story();
+    p.indptr = vec![1, 2, 3, 4];
+    assert_eq!(
+        refusal(&p),
+        (
+            0,
+            some("indptr"),
+            some("1"),
+            "indptr[0] is 1, expected 0".to_owned()
+        )
+    );
+    let mut p = story();
+    p.indptr = vec![];
+    p.n_rows = 0;
+    p.indices.clear();
+    p.weights.clear();
+    assert_eq!(
+        refusal(&p),
+        (
+            -1,
+            some("indptr_len"),
+            some("0"),
+            "indptr has length 0, expected n_rows + 1 = 1".to_owned()
+        )
+    );
+    let mut p = story();
+    p.weights.pop();
+    assert_eq!(
+        refusal(&p),
+        (
+            -1,
+            some("weights_len"),
+            some("3"),
+            "weights has 3 entries, but indices has 4: one weight per arc".to_owned()
+        )
+    );
+    let mut p = story();
+    p.row_capacity = Some(vec![1, 1]);
+    assert_eq!(
+        refusal(&p),
+        (
+            -1,
+            some("row_capacity_len"),
+            some("2"),
+            "row_capacity has length 2, expected n_rows = 3".to_owned()
+        )
+    );
+}
+
+#[test]
+fn arc_problems_are_located_by_row() {
+    // Arc 3 is row 2's only arc (indptr 0, 2, 3, 4).
+    let mut p = story();
+    p.indices[3] = 5;
+    assert_eq!(
+        refusal(&p),
+        (
+            2,
+            some("indices"),
+            some("5"),
+            "indices[3] = 5 (an arc of row 2) is not a column: n_cols is 2".to_owned()
+        )
+    );
+    let mut p = story();
+    p.weights[2] = 1 << 53;
+    assert_eq!(
+        refusal(&p),
+        (
+            1,
+            some("0"),
+            some("9007199254740992"),
+            "weights[2] = 9007199254740992 (row 1, column 0) is outside the supported range \
+             ±9007199254740991 (2^53 - 1)"
+                .to_owned()
+        )
+    );
+    let mut p = story();
+    p.indices[1] = 0;
+    assert_eq!(
+        refusal(&p),
+        (
+            0,
+            some("0"),
+            None,
+            "duplicate arc: row 0 has column 0 twice (indices[0] and indices[1])".to_owned()
+        )
+    );
+    let mut p = story();
+    p.row_tier = Some(vec![1, 256, 1]);
+    assert_eq!(
+        refusal(&p),
+        (
+            1,
+            some("row_tier"),
+            some("256"),
+            "row_tier[1] is 256, expected 1..=255".to_owned()
+        )
+    );
+}
+
+#[test]
+fn sizes_above_the_solvers_limits_say_at_most() {
+    // n_cols = 2^31 - 1: n_rows + 2 · n_cols = 2^32 + 1, above the limit, refused before
+    // the (too short) column capacities are looked at.
+    let mut p = story();
+    p.n_cols = (1 << 31) - 1;
+    let (row, column, value, message) = refusal(&p);
+    assert_eq!(
+        (row, column, value.as_deref()),
+        (-1, None, Some("4294967297"))
+    );
+    assert_eq!(
+        message,
+        "n_rows + 2 · n_cols = 3 + 2 · 2147483647 = 4294967297, but the solver takes at most \
+         4294967294 (2^32 - 2)"
+    );
+    let mut p = story();
+    p.n_rows = 0;
+    p.n_cols = usize::MAX;
+    p.indptr = vec![0];
+    p.indices.clear();
+    p.weights.clear();
+    let (_, _, _, message) = refusal(&p);
+    assert!(message.contains("at most 4294967294"), "{message}");
 }
 
 #[test]
