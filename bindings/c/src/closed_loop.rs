@@ -91,18 +91,30 @@ fn one_need(needs: Vec<Need>, label: &str) -> Result<Need, Failure> {
 
 /// The one need of `need_json`: a JSON object with the needs list's keys, or a JSON
 /// array holding exactly one.
+///
+/// An object is read as the one element of an array; it must be one JSON value first, so
+/// that text such as `{..},{..}` (not JSON, but an array's inside) is malformed rather
+/// than two needs.
 pub(crate) fn need_of(need_json: &str) -> Result<Need, Failure> {
-    let trimmed = need_json.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    const LABEL: &str = "need_json";
+    let text = need_json.strip_prefix('\u{feff}').unwrap_or(need_json);
     let opts = ReadOptions {
-        label: Some("need_json".to_owned()),
+        label: Some(LABEL.to_owned()),
         ..ReadOptions::default()
     };
-    let needs = if trimmed.starts_with('{') {
-        io::needs_from_bytes(format!("[{trimmed}]").as_bytes(), Format::Json, &opts)?
+    let needs = if text.trim_start().starts_with('{') {
+        // One value, whatever is inside it (skipped without building it, iteratively:
+        // no depth limit, no number conversion); the list reader then checks the need.
+        serde_json::from_str::<&serde_json::value::RawValue>(text).map_err(|e| Error::Syntax {
+            file: LABEL.to_owned(),
+            line: e.line(),
+            message: e.to_string(),
+        })?;
+        io::needs_from_bytes(format!("[{text}]").as_bytes(), Format::Json, &opts)?
     } else {
         io::needs_from_bytes(need_json.as_bytes(), Format::Json, &opts)?
     };
-    one_need(needs, "need_json")
+    one_need(needs, LABEL)
 }
 
 /// Writes two strings to their output pointers, both or neither.

@@ -617,6 +617,32 @@ fn urgent_json_places_one_need_as_the_engine_does() {
     let (s, _, _) = call_urgent(Some(&state), Some(b"[]"), Some(NEXT), &err);
     assert_eq!(s, AIDMATCH_STATUS_INVALID_INPUT);
     assert_eq!(err.value().as_deref(), Some("0"));
+    // Two objects side by side are not JSON (the inside of an array is not an array), and
+    // neither is anything after the object.
+    for text in [
+        format!("{},{}", urgent(), urgent().replace("U1", "U2")),
+        format!("{} {}", urgent(), urgent().replace("U1", "U2")),
+        format!("{}]", urgent()),
+        format!("\u{feff} {} garbage", urgent()),
+    ] {
+        let (s, r, n) = call_urgent(Some(&state), Some(text.as_bytes()), Some(NEXT), &err);
+        assert_eq!(
+            (s, r, n),
+            (AIDMATCH_STATUS_MALFORMED_JSON, None, None),
+            "{text}: {}",
+            err.message()
+        );
+        assert!(
+            err.message().starts_with("need_json: line ")
+                && err.message().contains(": trailing characters at line "),
+            "{}",
+            err.message()
+        );
+    }
+    // A BOM and blanks before the object are fine.
+    let padded = format!("\u{feff}\n  {}\n", urgent());
+    let (s, _, _) = call_urgent(Some(&state), Some(padded.as_bytes()), Some(NEXT), &err);
+    assert_eq!(s, AIDMATCH_STATUS_OK, "{}", err.message());
     // A need id the state already has.
     let dup = urgent().replace("U1", "N1");
     let (s, _, _) = call_urgent(Some(&state), Some(dup.as_bytes()), Some(NEXT), &err);

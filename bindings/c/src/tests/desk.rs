@@ -169,6 +169,14 @@ fn hostile_arguments_are_status_codes() {
         let (s, r) = desk.insert(need, &err);
         assert_eq!((s, r), (status, None));
     }
+    let two = format!("{},{}", urgent(), urgent().replace("U1", "U2"));
+    let (s, r) = desk.insert(Some(two.as_bytes()), &err);
+    assert_eq!(
+        (s, r),
+        (AIDMATCH_STATUS_MALFORMED_JSON, None),
+        "{}",
+        err.message()
+    );
     let bad = urgent().replace("\"urgency\": \"emergency\"", "\"urgency\": \"yesterday\"");
     let (s, _) = desk.insert(Some(bad.as_bytes()), &err);
     assert_eq!(s, AIDMATCH_STATUS_INVALID_INPUT);
