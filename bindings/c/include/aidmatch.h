@@ -339,8 +339,10 @@ aidmatch_status aidmatch_match_files_with_state(const char *needs_path,
 // * `as_of`, `flags`, `interrupt`: as for `aidmatch_rematch_json`.
 //
 // Returns the statuses of `aidmatch_rematch_json`; `AIDMATCH_STATUS_INVALID_INPUT` with
-// the argument's name as the column for an empty path (`""`); `AIDMATCH_STATUS_IO` when
-// a file cannot be read or written (the message names the path).
+// the argument's name as the column for an empty path (`""`);
+// `AIDMATCH_STATUS_INVALID_UTF8` for a policy file that is not UTF-8 (column
+// `policy_path`); `AIDMATCH_STATUS_IO` when a file cannot be read or written (the
+// message names the path).
 //
 // Thread-safe, but two calls must not write the same `out_dir` at once.
 //
@@ -1050,16 +1052,17 @@ aidmatch_status aidmatch_explain_json(const char *needs_json,
 // each file written atomically), exactly as the `aidmatch` command line does.
 //
 // `exclusions_path` and `policy_path` are optional (NULL = none / the default policy; a
-// policy file is TOML, or JSON when it starts with `{`). `as_of` and `interrupt`
+// policy file is UTF-8 TOML, or JSON when it starts with `{`). `as_of` and `interrupt`
 // as for `aidmatch_match_json`. Paths are byte strings on Unix (any encoding), UTF-8
 // elsewhere.
 //
 // Returns the statuses of `aidmatch_match_json`; `AIDMATCH_STATUS_INVALID_INPUT` with
 // the argument's name as the column for an empty path (`""` is never taken as the
-// current directory); `AIDMATCH_STATUS_IO` when a file cannot be read or written (the
-// message names the path). Problems of all three lists are reported together: the
-// message lists them, one a line, and the error's row, column and value locate the
-// first (CSV rows count the header as row 1).
+// current directory); `AIDMATCH_STATUS_INVALID_UTF8` for a policy file that is not
+// UTF-8 (column `policy_path`, the first bad byte as value); `AIDMATCH_STATUS_IO` when
+// a file cannot be read or written (the message names the path). Problems of all three
+// lists are reported together: the message lists them, one a line, and the error's
+// row, column and value locate the first (CSV rows count the header as row 1).
 //
 // Thread-safe, but two calls must not write the same `out_dir` at once.
 //

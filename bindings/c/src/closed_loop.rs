@@ -514,7 +514,7 @@ pub unsafe extern "C" fn aidmatch_match_files_with_state(
             &ReadOptions::default(),
         )?;
         let policy = match policy_path {
-            Some(p) => read_policy(&p)?,
+            Some(p) => read_policy(&p, "policy_path")?,
             None => Policy::default(),
         };
         // SAFETY: `interrupt` is NULL or a live handle, by the caller's contract.
@@ -540,8 +540,10 @@ pub unsafe extern "C" fn aidmatch_match_files_with_state(
 /// * `as_of`, `flags`, `interrupt`: as for `aidmatch_rematch_json`.
 ///
 /// Returns the statuses of `aidmatch_rematch_json`; `AIDMATCH_STATUS_INVALID_INPUT` with
-/// the argument's name as the column for an empty path (`""`); `AIDMATCH_STATUS_IO` when
-/// a file cannot be read or written (the message names the path).
+/// the argument's name as the column for an empty path (`""`);
+/// `AIDMATCH_STATUS_INVALID_UTF8` for a policy file that is not UTF-8 (column
+/// `policy_path`); `AIDMATCH_STATUS_IO` when a file cannot be read or written (the
+/// message names the path).
 ///
 /// Thread-safe, but two calls must not write the same `out_dir` at once.
 ///
@@ -588,7 +590,7 @@ pub unsafe extern "C" fn aidmatch_rematch_files(
             None => None,
         };
         if let Some(p) = &policy_path {
-            options.policy = Some(read_policy(p)?);
+            options.policy = Some(read_policy(p, "policy_path")?);
         }
         let r = rematch(&state, &outcomes, needs, supply, &options)?;
         r.write_dir(&out_dir)?;

@@ -347,16 +347,17 @@ pub(crate) fn c_string_of(text: String) -> Result<CString, Failure> {
 /// each file written atomically), exactly as the `aidmatch` command line does.
 ///
 /// `exclusions_path` and `policy_path` are optional (NULL = none / the default policy; a
-/// policy file is TOML, or JSON when it starts with `{`). `as_of` and `interrupt`
+/// policy file is UTF-8 TOML, or JSON when it starts with `{`). `as_of` and `interrupt`
 /// as for `aidmatch_match_json`. Paths are byte strings on Unix (any encoding), UTF-8
 /// elsewhere.
 ///
 /// Returns the statuses of `aidmatch_match_json`; `AIDMATCH_STATUS_INVALID_INPUT` with
 /// the argument's name as the column for an empty path (`""` is never taken as the
-/// current directory); `AIDMATCH_STATUS_IO` when a file cannot be read or written (the
-/// message names the path). Problems of all three lists are reported together: the
-/// message lists them, one a line, and the error's row, column and value locate the
-/// first (CSV rows count the header as row 1).
+/// current directory); `AIDMATCH_STATUS_INVALID_UTF8` for a policy file that is not
+/// UTF-8 (column `policy_path`, the first bad byte as value); `AIDMATCH_STATUS_IO` when
+/// a file cannot be read or written (the message names the path). Problems of all three
+/// lists are reported together: the message lists them, one a line, and the error's
+/// row, column and value locate the first (CSV rows count the header as row 1).
 ///
 /// Thread-safe, but two calls must not write the same `out_dir` at once.
 ///
@@ -391,7 +392,7 @@ pub unsafe extern "C" fn aidmatch_match_files(
             &ReadOptions::default(),
         )?;
         let policy = match policy_path {
-            Some(p) => read_policy(&p)?,
+            Some(p) => read_policy(&p, "policy_path")?,
             None => Policy::default(),
         };
         // SAFETY: `interrupt` is NULL or a live handle, by the caller's contract.
@@ -402,16 +403,37 @@ pub unsafe extern "C" fn aidmatch_match_files(
     })
 }
 
-/// Reads a policy file, reporting an unreadable file as the engine reports I/O errors.
-pub(crate) fn read_policy(path: &Path) -> Result<Policy, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+/// Reads the policy file of argument `name`: an unreadable file is `IO` (as the engine
+/// reports I/O errors), a file that is not UTF-8 text `INVALID_UTF8` naming the file,
+/// the offset and the byte, with the argument as the column (as for a string argument).
+pub(crate) fn read_policy(path: &Path, name: &str) -> Result<Policy, Failure> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
         path: path.display().to_string(),
         source,
     })?;
-    Ok(Policy::from_str_auto(&text)?)
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        let failure = Failure::new(
+            aidmatch_status::AIDMATCH_STATUS_INVALID_UTF8,
+            format!(
+                "policy file {} (argument `{name}`) is not valid UTF-8 (invalid byte at offset \
+                 {at})",
+                path.display()
+            ),
+        )
+        .column(name);
+        match bytes.get(at) {
+            Some(byte) => failure.value(format!("0x{byte:02x}")),
+            None => failure,
+        }
+    })?;
+    Ok(Policy::from_str_auto(text).map_err(Error::from)?)
 }
 
-/// A required path argument.
+/// A required path argument. An empty string is invalid input naming the argument as
+/// the column: to the operating system "" would mean the current directory, and a
+/// missing configuration value must not write results (or read a state) wherever the
+/// host process happened to start.
 ///
 /// # Safety
 /// Unless NULL, `ptr` is a NUL-terminated string valid for the call.

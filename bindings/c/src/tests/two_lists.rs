@@ -459,6 +459,35 @@ fn match_files_reports_missing_files_and_null_paths() {
 }
 
 #[test]
+fn a_policy_file_that_is_not_utf8_is_invalid_utf8_naming_the_file() {
+    let err = ErrObj::new();
+    let tmp = TempDir::new("latin1-policy");
+    // "café" in Latin-1: byte 0xe9 at offset 14.
+    let policy = tmp.0.join("policy.toml");
+    std::fs::write(&policy, b"version = \"caf\xe9\"\n").expect("write");
+    let out = tmp.0.join("out");
+    let s = match_files(
+        &data("needs.json"),
+        None,
+        Some(c(policy.to_str().expect("utf-8"))),
+        &c(out.to_str().expect("utf-8")),
+        &err,
+    );
+    assert_eq!(s, AIDMATCH_STATUS_INVALID_UTF8, "{}", err.message());
+    assert_eq!(err.column().as_deref(), Some("policy_path"));
+    assert_eq!(err.value().as_deref(), Some("0xe9"));
+    assert_eq!(
+        err.message(),
+        format!(
+            "policy file {} (argument `policy_path`) is not valid UTF-8 (invalid byte at \
+             offset 14)",
+            policy.display()
+        )
+    );
+    assert!(!out.exists(), "nothing written");
+}
+
+#[test]
 fn a_list_above_max_rows_is_invalid_input_naming_the_limit() {
     let err = ErrObj::new();
     let rows = aidmatch_engine::io::MAX_ROWS + 1;
