@@ -90,10 +90,11 @@ typedef uint32_t aidmatch_status;
 
 // An emergency desk: a round's state and the capacity it has left, prepared once.
 //
-// **Ownership:** created by `aidmatch_desk_open` or `aidmatch_desk_open_dir`, owned by
-// the caller, freed at most once by `aidmatch_desk_free`. Passing a freed handle to any
-// function is undefined behaviour (it cannot be detected); NULL is
-// `AIDMATCH_STATUS_NULL_PARAMETER` (a no-op for `aidmatch_desk_free`).
+// **Ownership:** created by `aidmatch_desk_open`, `aidmatch_desk_open_dir` or
+// `aidmatch_round_desk`, owned by the caller, freed at most once by
+// `aidmatch_desk_free`. Passing a freed handle to any function is undefined behaviour
+// (it cannot be detected); NULL is `AIDMATCH_STATUS_NULL_PARAMETER` (a no-op for
+// `aidmatch_desk_free`).
 //
 // **Thread safety:** any number of threads may call `aidmatch_desk_insert`,
 // `aidmatch_desk_state` and `aidmatch_desk_save` on one desk at once; the calls are
@@ -512,8 +513,8 @@ aidmatch_status aidmatch_desk_save(const struct aidmatch_desk *desk,
 // uses it.
 //
 // # Safety
-// `desk` is NULL or a handle from `aidmatch_desk_open` or `aidmatch_desk_open_dir` not
-// yet freed.
+// `desk` is NULL or a handle from `aidmatch_desk_open`, `aidmatch_desk_open_dir` or
+// `aidmatch_round_desk` not yet freed.
 void aidmatch_desk_free(struct aidmatch_desk *desk);
 
 // Creates an empty error object (message `""`, row -1, column and value NULL).
@@ -952,7 +953,9 @@ aidmatch_status aidmatch_round_save(const struct aidmatch_round *round,
 // `*out` is untouched.
 //
 // Returns `AIDMATCH_STATUS_OK`; `AIDMATCH_STATUS_NULL_PARAMETER` (`round` or `out`);
-// `AIDMATCH_STATUS_INVALID_INPUT` (an invalid date).
+// `AIDMATCH_STATUS_INVALID_UTF8` (`as_of`); `AIDMATCH_STATUS_INVALID_INPUT` (an invalid
+// date, column `as_of`; or the errors of opening a desk as `aidmatch_desk_open` has
+// them: a policy of the state that is not valid, named as the column).
 //
 // Thread-safe.
 //

@@ -26,10 +26,11 @@ use crate::two_lists::{path, run_date};
 
 /// An emergency desk: a round's state and the capacity it has left, prepared once.
 ///
-/// **Ownership:** created by `aidmatch_desk_open` or `aidmatch_desk_open_dir`, owned by
-/// the caller, freed at most once by `aidmatch_desk_free`. Passing a freed handle to any
-/// function is undefined behaviour (it cannot be detected); NULL is
-/// `AIDMATCH_STATUS_NULL_PARAMETER` (a no-op for `aidmatch_desk_free`).
+/// **Ownership:** created by `aidmatch_desk_open`, `aidmatch_desk_open_dir` or
+/// `aidmatch_round_desk`, owned by the caller, freed at most once by
+/// `aidmatch_desk_free`. Passing a freed handle to any function is undefined behaviour
+/// (it cannot be detected); NULL is `AIDMATCH_STATUS_NULL_PARAMETER` (a no-op for
+/// `aidmatch_desk_free`).
 ///
 /// **Thread safety:** any number of threads may call `aidmatch_desk_insert`,
 /// `aidmatch_desk_state` and `aidmatch_desk_save` on one desk at once; the calls are
@@ -59,7 +60,7 @@ impl std::fmt::Debug for aidmatch_desk {
 /// The desk behind a handle, locked.
 ///
 /// # Safety
-/// `desk` is NULL or a live handle from `aidmatch_desk_open`.
+/// `desk` is NULL or a live desk handle.
 unsafe fn lock<'a>(desk: *const aidmatch_desk) -> Result<MutexGuard<'a, UrgentDesk>, Failure> {
     // SAFETY: guaranteed by the caller.
     let Some(d) = (unsafe { desk.as_ref() }) else {
@@ -271,13 +272,13 @@ pub unsafe extern "C" fn aidmatch_desk_save(
 /// uses it.
 ///
 /// # Safety
-/// `desk` is NULL or a handle from `aidmatch_desk_open` or `aidmatch_desk_open_dir` not
-/// yet freed.
+/// `desk` is NULL or a handle from `aidmatch_desk_open`, `aidmatch_desk_open_dir` or
+/// `aidmatch_round_desk` not yet freed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn aidmatch_desk_free(desk: *mut aidmatch_desk) {
     guard((), || {
         if !desk.is_null() {
-            // SAFETY: a pointer from `aidmatch_desk_open*`, freed only here.
+            // SAFETY: a pointer from `desk_handle` (every creator), freed only here.
             drop(unsafe { Box::from_raw(desk) });
         }
     })

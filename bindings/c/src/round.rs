@@ -422,7 +422,9 @@ pub unsafe extern "C" fn aidmatch_round_save(
 /// `*out` is untouched.
 ///
 /// Returns `AIDMATCH_STATUS_OK`; `AIDMATCH_STATUS_NULL_PARAMETER` (`round` or `out`);
-/// `AIDMATCH_STATUS_INVALID_INPUT` (an invalid date).
+/// `AIDMATCH_STATUS_INVALID_UTF8` (`as_of`); `AIDMATCH_STATUS_INVALID_INPUT` (an invalid
+/// date, column `as_of`; or the errors of opening a desk as `aidmatch_desk_open` has
+/// them: a policy of the state that is not valid, named as the column).
 ///
 /// Thread-safe.
 ///

@@ -28,7 +28,16 @@ impl From<Error> for Failure {
             Error::Invalid { .. } => {
                 let mut f = Failure::new(AIDMATCH_STATUS_INVALID_INPUT, message);
                 if let Some(p) = e.first_problem() {
-                    f = f.row(p.row).column(p.column.clone()).value(p.value.clone());
+                    f = f.row(p.row);
+                    // The engine writes "" where a problem has no column (an element that
+                    // is not an object) or no value (a missing one); the error object
+                    // says NULL, as documented.
+                    if !p.column.is_empty() {
+                        f = f.column(p.column.clone());
+                    }
+                    if !p.value.is_empty() {
+                        f = f.value(p.value.clone());
+                    }
                 }
                 f
             }

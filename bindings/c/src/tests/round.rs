@@ -412,6 +412,23 @@ fn round_calls_reject_hostile_arguments_and_write_nothing() {
         (s, next.0),
         (AIDMATCH_STATUS_INVALID_INPUT, std::ptr::null_mut())
     );
+    // A desk on the round, dated with bad text or a bad date: the statuses documented.
+    for (as_of, status) in [
+        (&b"2024-10-\xff8"[..], AIDMATCH_STATUS_INVALID_UTF8),
+        (&b"2024-02-30"[..], AIDMATCH_STATUS_INVALID_INPUT),
+    ] {
+        let as_of = CString::new(as_of).expect("no NUL");
+        let mut desk: *mut aidmatch_desk = std::ptr::null_mut();
+        // SAFETY: a live handle; a NUL-terminated string; an output.
+        let s = unsafe { aidmatch_round_desk(round.0, as_of.as_ptr(), &mut desk, err.0) };
+        assert_eq!(
+            (s, desk),
+            (status, std::ptr::null_mut()),
+            "{}",
+            err.message()
+        );
+    }
+    assert_eq!(err.column().as_deref(), Some("as_of"));
     // Not a state.
     let (s, stored) = open_round(Some("{\"not\": \"a state\"}"), &err);
     assert_eq!(

@@ -317,6 +317,55 @@ fn match_json_rejects_hostile_strings() {
 }
 
 #[test]
+fn a_missing_value_or_column_is_null_not_empty() {
+    let err = ErrObj::new();
+    let sp = Some(SUPPLY.as_bytes());
+    // A key missing from every object: the column is the key, there is no value.
+    let no_consent = NEEDS
+        .replace("\"consent\": true, ", "")
+        .replace("\"consent\": true", "")
+        .replace("\"consent\": false, ", "")
+        .replace("\"consent\": false", "");
+    assert!(!no_consent.contains("consent"), "{no_consent}");
+    let (s, _) = match_json(
+        Some(no_consent.as_bytes()),
+        sp,
+        None,
+        None,
+        None,
+        std::ptr::null(),
+        &err,
+    );
+    assert_eq!(s, AIDMATCH_STATUS_INVALID_INPUT, "{}", err.message());
+    assert_eq!(
+        err.column().as_deref(),
+        Some("consent"),
+        "{}",
+        err.message()
+    );
+    assert_eq!(err.value(), None, "{}", err.message());
+    // An element that is not an object: no column.
+    let trimmed = NEEDS.trim_end();
+    let with_number = format!("{}, 1]", &trimmed[..trimmed.len() - 1]);
+    let (s, _) = match_json(
+        Some(with_number.as_bytes()),
+        sp,
+        None,
+        None,
+        None,
+        std::ptr::null(),
+        &err,
+    );
+    assert_eq!(s, AIDMATCH_STATUS_INVALID_INPUT, "{}", err.message());
+    assert!(
+        err.message().contains("expected an object"),
+        "{}",
+        err.message()
+    );
+    assert_eq!(err.column(), None, "{}", err.message());
+}
+
+#[test]
 fn a_triggered_interrupt_abandons_the_run() {
     let err = ErrObj::new();
     let interrupt = aidmatch_interrupt_new();
