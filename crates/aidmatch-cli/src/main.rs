@@ -476,7 +476,14 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
             bar.set_message(ui.lang.text(Msg::Writing));
             r.write_dir(&out).map_err(|e| Failure::Run(e.to_string()))?;
             // The round's whole lists: its results include the kept needs, on their pairs.
-            write_reports(ui, &r.result, &r.state.inputs, Some(&r.summary), &out, public)?;
+            write_reports(
+                ui,
+                &r.result,
+                &r.state.inputs,
+                Some(&r.summary),
+                &out,
+                public,
+            )?;
             let mut written = result_groups(public);
             written.extend([Group::State, Group::Rematch]);
             let read: Vec<&Path> = read.iter().map(PathBuf::as_path).collect();
