@@ -551,12 +551,9 @@ def _json_value(v: Any) -> Any:
         return _float_json(v)
     if _is_missing(v):
         return None
-    if isinstance(v, _dt.datetime):
-        return v.date().isoformat()
-    if isinstance(v, _dt.date):
-        return v.isoformat()
-    if isinstance(v, np.datetime64):
-        return _datetime64_date(v)
+    date = _date_text(v)
+    if date is not None:
+        return date
     if isinstance(v, np.ndarray):
         return _json_value(v[()]) if v.ndim == 0 else [_json_value(x) for x in v]
     if isinstance(v, np.generic):
@@ -630,18 +627,27 @@ def _json_records(records: List[Mapping[Any, Any]], label: str) -> List[Dict[str
     return out
 
 
-def _csv_cell(v: Any) -> Any:
-    """An object cell of a DataFrame as its CSV text wants it: empty cells ``None``,
-    dates ``YYYY-MM-DD``, list-likes joined by ``;`` (their empty items left out);
-    anything else as it is (``to_csv`` writes it with ``str``)."""
-    if _is_missing(v):
-        return None
+def _date_text(v: Any) -> Optional[str]:
+    """A date-like value (``datetime``, ``date``, ``np.datetime64``, a pandas
+    ``Timestamp``) as ``YYYY-MM-DD``; ``None`` for anything else."""
     if isinstance(v, _dt.datetime):
         return v.date().isoformat()
     if isinstance(v, _dt.date):
         return v.isoformat()
     if isinstance(v, np.datetime64):
         return _datetime64_date(v)
+    return None
+
+
+def _csv_cell(v: Any) -> Any:
+    """An object cell of a DataFrame as its CSV text wants it: empty cells ``None``,
+    dates ``YYYY-MM-DD``, list-likes joined by ``;`` (their empty items left out);
+    anything else as it is (``to_csv`` writes it with ``str``)."""
+    if _is_missing(v):
+        return None
+    date = _date_text(v)
+    if date is not None:
+        return date
     if isinstance(v, _LISTS):
         items = [_csv_cell(x) for x in (v.reshape(-1) if isinstance(v, np.ndarray) else v)]
         return ";".join(str(x) for x in items if x is not None)
