@@ -8,14 +8,20 @@
 //! absent from every object (`Budget`: a [`crate::ProblemKind::MisspelledColumn`]
 //! problem at the first object holding it). A required key absent from every
 //! object is one `missing_column` problem (row 0); absent from some objects only, it is a
-//! `missing_value` problem of each such row. `row` in problems is the 1-based position of
-//! the object in the array.
+//! `missing_value` problem of each such row. A key of the list given twice in one object
+//! (`"consent": false, ..., "consent": true`; keys are compared trimmed) is a
+//! [`crate::ProblemKind::DuplicateColumn`] problem of that object, its value the one
+//! given again, as a column named twice in a CSV header is: JSON leaves it open which of
+//! the two counts, and for `consent` or an outcome's `status` the answer must not
+//! depend on the order of the keys. Unknown keys given twice are ignored as any unknown
+//! key is. `row` in problems is the 1-based position of the object in the array.
 //!
 //! # Complexity
 //! Two streaming passes over the text, no document tree: the first collects which of the
 //! spec's keys occur, the second reads each object into cells (borrowing strings from the
-//! text when they have no escapes) and parses it at once. Time linear in the text; memory
-//! one object's cells beyond the text and the records read.
+//! text when they have no escapes) and parses it at once; the keys an object has given
+//! are one bit each in a word, so finding a key given twice costs a test per key. Time
+//! linear in the text; memory one object's cells beyond the text and the records read.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -95,6 +101,7 @@ pub fn parse<R: Record>(text: &str, file: &str, opts: &ReadOptions) -> Result<Ve
         problems,
         ids: UniqueIds::new(),
         out: Vec::with_capacity(seen.elements),
+        twice: Vec::new(),
     };
     let mut de = serde_json::Deserializer::from_str(text);
     (&mut reader).deserialize(&mut de).map_err(syntax)?;
@@ -240,6 +247,8 @@ struct RecordReader<'f, R> {
     problems: Problems,
     ids: UniqueIds,
     out: Vec<R>,
+    /// The keys given twice in the element being read ([`ElementCells::twice`]).
+    twice: Vec<Twice>,
 }
 
 impl<'de, R: Record> DeserializeSeed<'de> for &mut RecordReader<'_, R> {
@@ -265,6 +274,7 @@ impl<'de, R: Record> Visitor<'de> for &mut RecordReader<'_, R> {
             let element = seq.next_element_seed(ElementCells {
                 columns: R::COLUMNS,
                 missing_required: &self.missing_required,
+                twice: &mut self.twice,
             })?;
             let Some(element) = element else {
                 return Ok(());
@@ -272,9 +282,15 @@ impl<'de, R: Record> Visitor<'de> for &mut RecordReader<'_, R> {
             row += 1;
             match element {
                 Element::Object(cells) => {
+                    let twice = !self.twice.is_empty();
+                    for again in self.twice.drain(..) {
+                        self.problems
+                            .push(again.problem(self.file, row, R::COLUMNS));
+                    }
                     let mut parser =
                         RowParser::new(self.file, row, R::COLUMNS, cells, &mut self.problems);
-                    if let Some(r) = R::parse_row(&mut parser) {
+                    // A row with a key given twice is not a record, whatever its values.
+                    if let Some(r) = R::parse_row(&mut parser).filter(|_| !twice) {
                         self.ids
                             .check(&self.out, &r, self.file, row, &mut self.problems);
                         self.out.push(r);
@@ -346,13 +362,71 @@ impl<'de> Visitor<'de> for ScanKey<'_> {
 
 /// One element of the array: an object's cells, or something else (rendered).
 enum Element<'de> {
+    /// The cells, in the order of the record's columns; a key given twice keeps its
+    /// first value (the later ones go to [`ElementCells::twice`]).
     Object(Vec<Cell<'de>>),
     Other(String),
 }
 
+/// A key of the list given again in the same object: two values for one field, of
+/// which a reader could only keep one silently (serde's own maps keep the last). For
+/// `consent` that would decide a legal gate by the order of the keys.
+struct Twice {
+    /// The column (index into the record's columns).
+    column: usize,
+    /// The value the key had first, and the value it is given again, as the problem
+    /// shows values ([`shown`]).
+    first: String,
+    again: String,
+}
+
+impl Twice {
+    /// A [`ProblemKind::DuplicateColumn`] problem of row `row`, with the value as given
+    /// again (CSV's counterpart is a column named twice in the header).
+    fn problem(self, file: &str, row: usize, columns: &[&str]) -> InputProblem {
+        let column = columns[self.column];
+        InputProblem {
+            file: file.to_owned(),
+            row,
+            column: column.to_owned(),
+            message: format!(
+                "key {column} appears twice in the object (first {}, then {}): give it once",
+                self.first, self.again
+            ),
+            value: self.again,
+            kind: ProblemKind::DuplicateColumn,
+        }
+    }
+}
+
+/// A cell's value as problems show it: text trimmed, a list's items joined with `;`, a
+/// JSON `null` as `null`; at most 80 characters.
+fn shown(cell: &Cell<'_>) -> String {
+    match cell {
+        Cell::Text(t) => shorten(t.trim().to_owned()),
+        Cell::List(items) => shorten(items.join(";")),
+        Cell::Bad(shown) => shown.clone(),
+        // A JSON cell is empty only when its value is null.
+        Cell::Empty => "null".to_owned(),
+        Cell::NoColumn | Cell::Rejected => String::new(),
+    }
+}
+
+// The keys of one object are tracked in a `u64`, one bit per column of the record.
+const _: () = {
+    use crate::model::{Exclusion, Need, Outcome, Resource};
+    assert!(Need::COLUMNS.len() <= 64);
+    assert!(Resource::COLUMNS.len() <= 64);
+    assert!(Exclusion::COLUMNS.len() <= 64);
+    assert!(Outcome::COLUMNS.len() <= 64);
+};
+
 struct ElementCells<'s> {
     columns: &'static [&'static str],
     missing_required: &'s [bool],
+    /// Receives each later occurrence of a key of the list already given in the
+    /// object (the reader's buffer, empty before each element).
+    twice: &'s mut Vec<Twice>,
 }
 
 impl<'de> DeserializeSeed<'de> for ElementCells<'_> {
@@ -373,9 +447,24 @@ impl<'de> Visitor<'de> for ElementCells<'_> {
             .iter()
             .map(|&m| if m { Cell::NoColumn } else { Cell::Empty })
             .collect();
+        // The columns given so far in this object, one bit each.
+        let mut given = 0u64;
         while let Some(key) = map.next_key_seed(ColumnKey(self.columns))? {
             match key {
-                Some(c) => cells[c] = map.next_value::<JsonCell<'de>>()?.0,
+                Some(c) => {
+                    let value = map.next_value::<JsonCell<'de>>()?.0;
+                    let bit = 1u64 << c;
+                    if given & bit == 0 {
+                        given |= bit;
+                        cells[c] = value;
+                    } else {
+                        self.twice.push(Twice {
+                            column: c,
+                            first: shown(&cells[c]),
+                            again: shown(&value),
+                        });
+                    }
+                }
                 None => {
                     map.next_value::<IgnoredAny>()?;
                 }

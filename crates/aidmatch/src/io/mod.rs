@@ -29,8 +29,11 @@
 //! reported with its file, spreadsheet row, column and value ([`crate::InputProblem`]), up
 //! to [`ReadOptions::max_problems`]; a list with any problem is rejected as a whole
 //! ([`crate::Error::Invalid`]), since matching a partly read list would silently drop
-//! people. Header names are trimmed and case-sensitive. Columns the spec does not name are
-//! accepted and ignored: they are never stored, so never copied to any output (privacy).
+//! people. Header names are trimmed and case-sensitive; a column named twice in a CSV
+//! header, or a key given twice in one JSON object, is a
+//! [`crate::ProblemKind::DuplicateColumn`] problem (which of two values counts must never
+//! depend on their order). Columns the spec does not name are accepted and ignored: they
+//! are never stored, so never copied to any output (privacy).
 //! The exception is a header that nearly spells a column the file lacks (`Budget`,
 //! `status` for `statuses`, `max-per-need`): its values would be lost without a word, so
 //! it is a [`crate::ProblemKind::MisspelledColumn`] problem naming the column meant.

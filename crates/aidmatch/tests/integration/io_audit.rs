@@ -490,3 +490,161 @@ fn a_row_with_more_non_empty_cells_than_the_header_is_an_error() {
     );
     assert_eq!(needs_csv(&trailing).unwrap().len(), 2);
 }
+
+// The JSON input of the C ABI (audit s12, items 2 and 4): a key given twice in one
+// object, a required key missing from a one-object list, an element that is not an
+// object.
+
+/// A need object with every required key, `extra` spliced in before the closing brace.
+fn need_object(id: &str, extra: &str) -> String {
+    format!(
+        r#"{{"need_id": "{id}", "household_id": "H{id}", "region": "610103001002", "category": "living", "consent": true{extra}}}"#
+    )
+}
+
+fn needs_json(text: &str) -> Result<Vec<Need>, Error> {
+    io::needs_from_bytes(text.as_bytes(), Format::Json, &opts())
+}
+
+#[test]
+fn a_json_key_given_twice_in_one_object_is_an_error_at_its_row() {
+    // The audit's case: the last value won, so a need that refused consent was matched.
+    let twice = format!(
+        "[{}, {}]",
+        need_object("N0", ""),
+        r#"{"need_id": "N1", "household_id": "H1", "region": "610103001002", "category": "living", "consent": false, "consent": true}"#
+    );
+    let err = needs_json(&twice).unwrap_err();
+    let shown = err.to_string();
+    let m = only(err, 2, "consent", "true", ProblemKind::DuplicateColumn);
+    assert_eq!(
+        m,
+        "key consent appears twice in the object (first false, then true): give it once"
+    );
+    assert!(
+        shown.starts_with("invalid input: needs: row 2, column consent: key consent appears twice"),
+        "{shown}"
+    );
+    // The other order, and an id: the second value as written.
+    let flipped = format!("[{}]", need_object("N1", r#", "consent": false"#));
+    only(
+        needs_json(&flipped).unwrap_err(),
+        1,
+        "consent",
+        "false",
+        ProblemKind::DuplicateColumn,
+    );
+    let id = format!("[{}]", need_object("N1", r#", "need_id": "N9""#));
+    only(
+        needs_json(&id).unwrap_err(),
+        1,
+        "need_id",
+        "N9",
+        ProblemKind::DuplicateColumn,
+    );
+    // The same value twice, a null, a list, a number: still two values for one field.
+    for (extra, value) in [
+        (r#", "consent": true"#, "true"),
+        (r#", "consent": null"#, "null"),
+        (
+            r#", "statuses": ["dibao"], "statuses": "tekun; 低保""#,
+            "tekun; 低保",
+        ),
+        (
+            r#", "statuses": "dibao", "statuses": ["tekun", "低保"]"#,
+            "tekun;低保",
+        ),
+        (r#", "age": 40, "age": 41.5"#, "41.5"),
+    ] {
+        let column = if value == "41.5" {
+            "age"
+        } else if value.contains("tekun") {
+            "statuses"
+        } else {
+            "consent"
+        };
+        let text = format!("[{}]", need_object("N1", extra));
+        only(
+            needs_json(&text).unwrap_err(),
+            1,
+            column,
+            value,
+            ProblemKind::DuplicateColumn,
+        );
+    }
+    // Keys are trimmed, so " consent " is consent again; a third occurrence is another
+    // problem.
+    let thrice = format!(
+        "[{}]",
+        need_object("N1", r#", " consent ": false, "consent": "是""#)
+    );
+    let p = problems(needs_json(&thrice).unwrap_err());
+    assert_eq!(
+        p.iter()
+            .map(|p| (p.0, p.1.as_str(), p.2.as_str(), p.3))
+            .collect::<Vec<_>>(),
+        [
+            (1, "consent", "false", ProblemKind::DuplicateColumn),
+            (1, "consent", "是", ProblemKind::DuplicateColumn),
+        ]
+    );
+    // A key that is no column of the list is ignored, twice or not.
+    let unknown = format!("[{}]", need_object("N1", r#", "name": "a", "name": "b""#));
+    assert_eq!(needs_json(&unknown).unwrap().len(), 1);
+}
+
+#[test]
+fn a_json_key_given_twice_is_an_error_in_every_list() {
+    let supply = r#"[{"resource_id": "R1", "provider_id": "P1", "provider_kind": "charity",
+        "categories": ["living"], "capacity": 5, "area": ["61"], "provider_kind": "government"}]"#;
+    let err = io::supply_from_bytes(supply.as_bytes(), Format::Json, &opts()).unwrap_err();
+    only(
+        err,
+        1,
+        "provider_kind",
+        "government",
+        ProblemKind::DuplicateColumn,
+    );
+    let exclusions = r#"[{"household_id": "H1", "provider_id": "P1"},
+        {"household_id": "H2", "provider_id": "P1", "household_id": "H3"}]"#;
+    let err = io::exclusions_from_bytes(exclusions.as_bytes(), Format::Json, &opts()).unwrap_err();
+    only(err, 2, "household_id", "H3", ProblemKind::DuplicateColumn);
+    // The audit's outcome: which status counted depended on the order of the keys.
+    let outcomes =
+        r#"[{"need_id": "N1", "resource_id": "R1", "status": "declined", "status": "accepted"}]"#;
+    let err = io::outcomes_from_bytes(outcomes.as_bytes(), Format::Json, &opts()).unwrap_err();
+    only(err, 1, "status", "accepted", ProblemKind::DuplicateColumn);
+}
+
+#[test]
+fn a_json_key_given_twice_in_a_state_document_is_an_error_of_its_list() {
+    use aidmatch::outcome::LoopRules;
+    use aidmatch::snapshot::State;
+
+    let state = crate::loop_support::state_of(
+        vec![
+            crate::loop_support::need("A", "HA"),
+            crate::loop_support::need("B", "HB"),
+        ],
+        vec![crate::loop_support::res(
+            "R1",
+            aidmatch::taxonomy::ProviderKind::Charity,
+            2,
+        )],
+        LoopRules::default(),
+    );
+    let text = state.to_json().unwrap();
+    assert!(State::from_json(&text, "state").is_ok());
+    // The second need's consent given twice, the second time refused.
+    let needs = text.find(r#""needs":["#).unwrap();
+    let at = needs + text[needs..].find(r#"{"need_id":"B""#).unwrap();
+    let consent = at + text[at..].find(r#""consent":true"#).unwrap() + r#""consent":true"#.len();
+    let doubled = format!(
+        r#"{},"consent":false{}"#,
+        &text[..consent],
+        &text[consent..]
+    );
+    let err = State::from_json(&doubled, "state").unwrap_err();
+    assert_eq!(err.problems()[0].file, "state.needs");
+    only(err, 2, "consent", "false", ProblemKind::DuplicateColumn);
+}
