@@ -4,17 +4,24 @@
 //! doubles and then through their shortest decimal text, so every amount of up to 15
 //! significant digits, such as `3000.5`, is exact); booleans (for `consent`); `null` =
 //! empty; arrays of strings or numbers for list fields (a `;`-separated string works
-//! too). Keys are trimmed; unknown keys are skipped, unless one nearly spells a key
-//! absent from every object (`Budget`: a [`crate::ProblemKind::MisspelledColumn`]
-//! problem at the first object holding it). A required key absent from every
-//! object is one `missing_column` problem (row 0); absent from some objects only, it is a
-//! `missing_value` problem of each such row. A key of the list given twice in one object
-//! (`"consent": false, ..., "consent": true`; keys are compared trimmed) is a
-//! [`crate::ProblemKind::DuplicateColumn`] problem of that object, its value the one
-//! given again, as a column named twice in a CSV header is: JSON leaves it open which of
-//! the two counts, and for `consent` or an outcome's `status` the answer must not
-//! depend on the order of the keys. Unknown keys given twice are ignored as any unknown
-//! key is. `row` in problems is the 1-based position of the object in the array.
+//! too). Keys are trimmed; unknown keys are skipped.
+//!
+//! # Problems
+//! `row` is the 1-based position of the element in the array, for every problem.
+//! - A required key absent from every object: one `missing_column` problem, of the first
+//!   object (row 1 unless elements that are not objects come first), so a list of one
+//!   object points at it. Absent from some objects only: a `missing_value` problem of
+//!   each object that lacks it.
+//! - A key of the list given twice in one object (`"consent": false, ..., "consent":
+//!   true`; keys compared trimmed): a [`crate::ProblemKind::DuplicateColumn`] problem of
+//!   that object, its value the one given again, as a column named twice in a CSV
+//!   header is. JSON leaves it open which of the two counts, and for `consent` or an
+//!   outcome's `status` the answer must not depend on the order of the keys. Unknown
+//!   keys given twice are ignored, as any unknown key is.
+//! - An unknown key that nearly spells a key absent from every object (`Budget`): a
+//!   [`crate::ProblemKind::MisspelledColumn`] problem at the first object holding it.
+//! - An element that is not an object (`1`, `[]`, `"N1"`): one `bad_shape` problem
+//!   "expected an object" of its row, with no column (an empty `column`).
 //!
 //! # Complexity
 //! Two streaming passes over the text, no document tree: the first collects which of the
@@ -31,9 +38,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::fields::{
-    Cell, Problems, RowParser, UniqueIds, map_header, misspelled_column, misspelled_problem,
-};
+use super::fields::{Cell, Problems, RowParser, UniqueIds, misspelled_column, misspelled_problem};
 use super::{ReadOptions, Record};
 use crate::error::{Error, InputProblem, ProblemKind, Result};
 
@@ -51,11 +56,12 @@ pub fn parse<R: Record>(text: &str, file: &str, opts: &ReadOptions) -> Result<Ve
         message: e.to_string(),
     };
 
-    // Pass 1: which of the spec's keys occur at all, and is there any element.
+    // Pass 1: which of the spec's keys occur at all, and how many elements and objects.
     let mut seen = KeyScan {
         columns: R::COLUMNS,
         present: vec![false; R::COLUMNS.len()],
         elements: 0,
+        objects: 0,
         limit: opts.max_rows,
         unknown: Unknown::default(),
     };
@@ -72,32 +78,23 @@ pub fn parse<R: Record>(text: &str, file: &str, opts: &ReadOptions) -> Result<Ve
     de.end().map_err(syntax)?;
 
     let mut problems = Problems::new(opts.max_problems);
-    let missing_required: Vec<bool> = if seen.elements == 0 {
-        vec![false; R::COLUMNS.len()]
-    } else {
-        let names: Vec<&str> = R::COLUMNS
-            .iter()
-            .zip(&seen.present)
-            .filter(|(_, p)| **p)
-            .map(|(c, _)| *c)
-            .collect();
-        let map = map_header::<R>(&names, file, 0, &mut problems);
-        for (key, row) in &seen.unknown.near {
-            if let Some(meant) = misspelled_column(key, R::COLUMNS, &seen.present) {
-                problems.push(misspelled_problem(file, *row, R::KIND, key, "key", meant));
-            }
+    for (key, row) in &seen.unknown.near {
+        if let Some(meant) = misspelled_column(key, R::COLUMNS, &seen.present) {
+            problems.push(misspelled_problem(file, *row, R::KIND, key, "key", meant));
         }
-        R::COLUMNS
-            .iter()
-            .zip(&map)
-            .map(|(c, m)| m.is_none() && R::REQUIRED.contains(c))
-            .collect()
-    };
+    }
+    // Required keys no object has: reported once, at the first object (pass 2).
+    let missing_required: Vec<bool> = R::COLUMNS
+        .iter()
+        .zip(&seen.present)
+        .map(|(c, present)| !present && R::REQUIRED.contains(c))
+        .collect();
 
     // Pass 2: read and parse each object as it streams by.
     let mut reader = RecordReader::<R> {
         file,
         missing_required,
+        objects: seen.objects,
         problems,
         ids: UniqueIds::new(),
         out: Vec::with_capacity(seen.elements),
@@ -109,12 +106,13 @@ pub fn parse<R: Record>(text: &str, file: &str, opts: &ReadOptions) -> Result<Ve
     reader.problems.into_result(reader.out)
 }
 
-/// Pass 1: marks the spec's keys present in any object, counts the elements, and
-/// keeps the unknown keys that may misspell a column.
+/// Pass 1: marks the spec's keys present in any object, counts the elements and the
+/// objects among them, and keeps the unknown keys that may misspell a column.
 struct KeyScan {
     columns: &'static [&'static str],
     present: Vec<bool>,
     elements: usize,
+    objects: usize,
     /// `ReadOptions::max_rows`: the scan stops at the first element above it.
     limit: usize,
     unknown: Unknown,
@@ -164,16 +162,14 @@ impl<'de> Visitor<'de> for &mut KeyScan {
         f.write_str("a json array of objects")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq
-            .next_element_seed(ElementKeys {
-                columns: self.columns,
-                present: &mut self.present,
-                unknown: &mut self.unknown,
-                row: self.elements + 1,
-            })?
-            .is_some()
-        {
+        while let Some(object) = seq.next_element_seed(ElementKeys {
+            columns: self.columns,
+            present: &mut self.present,
+            unknown: &mut self.unknown,
+            row: self.elements + 1,
+        })? {
             self.elements += 1;
+            self.objects += usize::from(object);
             if self.elements > self.limit {
                 return Err(de::Error::custom("more rows than the limit"));
             }
@@ -182,7 +178,8 @@ impl<'de> Visitor<'de> for &mut KeyScan {
     }
 }
 
-/// Pass 1, one element: the keys of an object; anything else is skipped.
+/// Pass 1, one element: the keys of an object; anything else is skipped. True for an
+/// object.
 struct ElementKeys<'s> {
     columns: &'static [&'static str],
     present: &'s mut Vec<bool>,
@@ -192,18 +189,18 @@ struct ElementKeys<'s> {
 }
 
 impl<'de> DeserializeSeed<'de> for ElementKeys<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+    type Value = bool;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
         d.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for ElementKeys<'_> {
-    type Value = ();
+    type Value = bool;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an object")
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
         while let Some(key) = map.next_key_seed(ScanKey {
             columns: self.columns,
             unknown: self.unknown,
@@ -214,36 +211,39 @@ impl<'de> Visitor<'de> for ElementKeys<'_> {
             }
             map.next_value::<IgnoredAny>()?;
         }
-        Ok(())
+        Ok(true)
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(())
+        Ok(false)
     }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        Ok(())
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<bool, E> {
+        Ok(false)
     }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        Ok(())
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<bool, E> {
+        Ok(false)
     }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        Ok(())
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<bool, E> {
+        Ok(false)
     }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        Ok(())
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<bool, E> {
+        Ok(false)
     }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        Ok(())
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<bool, E> {
+        Ok(false)
     }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
+    fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
+        Ok(false)
     }
 }
 
 /// Pass 2: parses each element into a record.
 struct RecordReader<'f, R> {
     file: &'f str,
+    /// The required columns no object has (reported at the first object).
     missing_required: Vec<bool>,
+    /// The objects of the array (from pass 1), for the message of a missing column.
+    objects: usize,
     problems: Problems,
     ids: UniqueIds,
     out: Vec<R>,
@@ -265,6 +265,7 @@ impl<'de, R: Record> Visitor<'de> for &mut RecordReader<'_, R> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut row = 0usize;
+        let mut first_object = true;
         loop {
             if self.problems.full() {
                 // Enough problems: skip the rest quickly (it must still be valid JSON).
@@ -282,6 +283,9 @@ impl<'de, R: Record> Visitor<'de> for &mut RecordReader<'_, R> {
             row += 1;
             match element {
                 Element::Object(cells) => {
+                    if std::mem::take(&mut first_object) {
+                        self.missing_columns(row);
+                    }
                     let twice = !self.twice.is_empty();
                     for again in self.twice.drain(..) {
                         self.problems
@@ -305,6 +309,33 @@ impl<'de, R: Record> Visitor<'de> for &mut RecordReader<'_, R> {
                     message: "expected an object".into(),
                 }),
             }
+        }
+    }
+}
+
+impl<R: Record> RecordReader<'_, R> {
+    /// A [`ProblemKind::MissingColumn`] problem of row `row`, the first object, for each
+    /// required key that no object has: one problem for the list (the other objects
+    /// lack it too, silently), at a row that exists, so a one-object list (the C ABI's
+    /// urgent need) points at its object.
+    fn missing_columns(&mut self, row: usize) {
+        for (col, _) in R::COLUMNS
+            .iter()
+            .zip(&self.missing_required)
+            .filter(|(_, m)| **m)
+        {
+            let message = match self.objects {
+                1 => format!("required column {col} is missing"),
+                n => format!("required column {col} is missing from all {n} objects"),
+            };
+            self.problems.push(InputProblem {
+                file: self.file.to_owned(),
+                row,
+                column: (*col).to_owned(),
+                value: String::new(),
+                kind: ProblemKind::MissingColumn,
+                message,
+            });
         }
     }
 }

@@ -648,3 +648,104 @@ fn a_json_key_given_twice_in_a_state_document_is_an_error_of_its_list() {
     assert_eq!(err.problems()[0].file, "state.needs");
     only(err, 2, "consent", "false", ProblemKind::DuplicateColumn);
 }
+
+#[test]
+fn a_required_key_missing_from_a_json_list_is_a_problem_of_its_first_object() {
+    // The C ABI's urgent need, a desk insertion: one object, no consent.
+    let one = r#"[{"need_id": "N1", "household_id": "H1", "region": "610103001002", "category": "living"}]"#;
+    let err = needs_json(one).unwrap_err();
+    let shown = err.to_string();
+    let m = only(err, 1, "consent", "", ProblemKind::MissingColumn);
+    assert_eq!(m, "required column consent is missing");
+    assert_eq!(
+        shown,
+        "invalid input: needs: row 1, column consent: required column consent is missing"
+    );
+    // Absent from every object of a longer list: one problem, at the first object.
+    let all = format!(
+        "[{one_obj}, {one_obj}, {one_obj}]",
+        one_obj = &one[1..one.len() - 1]
+    );
+    let m = only(
+        needs_json(&all).unwrap_err(),
+        1,
+        "consent",
+        "",
+        ProblemKind::MissingColumn,
+    );
+    assert_eq!(m, "required column consent is missing from all 3 objects");
+    // The first object need not be the first element.
+    let after = format!("[7, {}]", &one[1..one.len() - 1]);
+    let p = problems(needs_json(&after).unwrap_err());
+    assert_eq!(
+        p.iter()
+            .map(|p| (p.0, p.1.as_str(), p.2.as_str(), p.3))
+            .collect::<Vec<_>>(),
+        [
+            (1, "", "7", ProblemKind::BadShape),
+            (2, "consent", "", ProblemKind::MissingColumn),
+        ]
+    );
+    // Absent from some objects only: a missing value of each such object, as before.
+    let some = format!("[{}, {}]", need_object("N0", ""), &one[1..one.len() - 1]);
+    only(
+        needs_json(&some).unwrap_err(),
+        2,
+        "consent",
+        "",
+        ProblemKind::MissingValue,
+    );
+    // The problem cap holds: three keys missing, room for two.
+    let bare = r#"[{"need_id": "N1", "household_id": "H1"}]"#;
+    let small = ReadOptions {
+        max_problems: 2,
+        ..opts()
+    };
+    match io::needs_from_bytes(bare.as_bytes(), Format::Json, &small).unwrap_err() {
+        Error::Invalid {
+            problems,
+            truncated,
+        } => {
+            assert!(truncated);
+            assert_eq!(
+                problems
+                    .iter()
+                    .map(|p| (p.row, p.column.as_str()))
+                    .collect::<Vec<_>>(),
+                [(1, "region"), (1, "category")]
+            );
+        }
+        other => panic!("{other}"),
+    }
+}
+
+#[test]
+fn a_json_element_that_is_not_an_object_is_one_problem_at_its_row() {
+    for (text, row, value) in [
+        ("[1]", 1, "1"),
+        ("[[]]", 1, "[]"),
+        ("[\"N1\"]", 1, "\"N1\""),
+        ("[null]", 1, "null"),
+    ] {
+        let err = needs_json(text).unwrap_err();
+        let shown = err.to_string();
+        let m = only(err, row, "", value, ProblemKind::BadShape);
+        assert_eq!(m, "expected an object", "{text}");
+        assert!(
+            shown.starts_with(&format!(
+                "invalid input: needs: row {row}: expected an object"
+            )),
+            "{shown}"
+        );
+    }
+    let second = format!("[{}, 1]", need_object("N1", ""));
+    only(
+        needs_json(&second).unwrap_err(),
+        2,
+        "",
+        "1",
+        ProblemKind::BadShape,
+    );
+    let outcomes = io::outcomes_from_bytes(b"[[]]", Format::Json, &opts()).unwrap_err();
+    only(outcomes, 1, "", "[]", ProblemKind::BadShape);
+}

@@ -580,12 +580,12 @@ fn json_problems() {
             p(3, "", "\"not an object\"", BadShape),
         ]
     );
-    // A required key absent from every object is one missing column (row 0).
+    // A required key absent from every object is one missing column, of the first object.
     let json = r#"[{"need_id": "N1", "household_id": "H1", "region": "610103", "category": "living"},
                    {"need_id": "N2", "household_id": "H1", "region": "610103", "category": "living"}]"#;
     assert_eq!(
         problems(io::needs_from_bytes(json.as_bytes(), Format::Json, &opts()).unwrap_err()),
-        vec![p(0, "consent", "", MissingColumn)]
+        vec![p(1, "consent", "", MissingColumn)]
     );
     // Not JSON, not an array.
     let err = io::needs_from_bytes(b"[{\"need_id\": }", Format::Json, &opts()).unwrap_err();
