@@ -10,7 +10,9 @@
 //! Row numbers are spreadsheet row numbers: in CSV the header is row 1 and the first
 //! record row 2 (a record spanning several lines inside quotes still counts as one row);
 //! in JSON `row` is the 1-based position of the object in the array. Problems about the
-//! header itself (a missing column) have row 1 in CSV and row 0 in JSON; a misspelled
+//! header itself (a missing column) have row 1 in CSV and, in JSON, the row of the first
+//! object (a key given twice in one object is [`ProblemKind::DuplicateColumn`] at its
+//! object's row); a misspelled
 //! JSON key ([`ProblemKind::MisspelledColumn`]) has the row of the first object holding
 //! it.
 //!

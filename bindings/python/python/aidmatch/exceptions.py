@@ -58,7 +58,7 @@ class InputError(AidmatchError, ValueError):
         ``df.iloc[e.row - 2]`` is the row, and ``index`` its index label
         (``df.loc[e.index]``; ``None`` for a problem of the header, row 1);
       - JSON file or list of dicts: the 1-based record, ``records[e.row - 1]``;
-        a field absent from every record is a problem of row 0.
+        a field absent from every record is one problem of the first record.
 
       ``problems`` lists the problems found, each a dict with ``file``, ``row``,
       ``column``, ``value``, ``kind`` (e.g. ``"unknown_value"``) and ``message``

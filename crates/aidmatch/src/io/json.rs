@@ -610,7 +610,7 @@ fn shorten(s: String) -> String {
 }
 
 /// Writes records as a JSON array, one record per line (the `Serialize` form: spec
-/// field names; see [`to_writer_lines`]).
+/// field names; see `to_writer_lines`).
 ///
 /// # Errors
 /// The underlying I/O error.
