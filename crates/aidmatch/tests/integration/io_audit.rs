@@ -7,7 +7,7 @@
 #![allow(clippy::unwrap_used)]
 
 use aidmatch::io::{self, Format, ReadOptions};
-use aidmatch::model::{Exclusion, Need, Outcome, Quantity, Resource};
+use aidmatch::model::{Exclusion, Need, Outcome, Quantity};
 use aidmatch::taxonomy::{Gender, Status, Urgency};
 use aidmatch::{Error, ProblemKind};
 
@@ -16,17 +16,7 @@ const SUPPLY_HEADER: &str = "resource_id,provider_id,provider_kind,categories,fo
 const NEED_ROW: &str = "N1,H1,610103001002,dibao,living,cash,300,urgent,true,,,,,,";
 const SUPPLY_ROW: &str = "R1,P1,charity,living,cash,5,1000,200,61,dibao,,,,,,";
 
-fn opts() -> ReadOptions {
-    ReadOptions::default()
-}
-
-fn needs_csv(text: &str) -> Result<Vec<Need>, Error> {
-    io::needs_from_bytes(text.as_bytes(), Format::Csv, &opts())
-}
-
-fn supply_csv(text: &str) -> Result<Vec<Resource>, Error> {
-    io::supply_from_bytes(text.as_bytes(), Format::Csv, &opts())
-}
+use super::io_lists::{needs_csv, opts, supply_csv};
 
 /// (row, column, value, kind, message) of each problem.
 type Found = (usize, String, String, ProblemKind, String);

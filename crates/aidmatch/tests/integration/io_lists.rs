@@ -25,15 +25,15 @@ fn example_bytes(name: &str) -> Vec<u8> {
     std::fs::read(example(name)).expect("spec example is in the repository")
 }
 
-fn opts() -> ReadOptions {
+pub(super) fn opts() -> ReadOptions {
     ReadOptions::default()
 }
 
-fn needs_csv(text: &str) -> Result<Vec<Need>, Error> {
+pub(super) fn needs_csv(text: &str) -> Result<Vec<Need>, Error> {
     io::needs_from_bytes(text.as_bytes(), Format::Csv, &opts())
 }
 
-fn supply_csv(text: &str) -> Result<Vec<Resource>, Error> {
+pub(super) fn supply_csv(text: &str) -> Result<Vec<Resource>, Error> {
     io::supply_from_bytes(text.as_bytes(), Format::Csv, &opts())
 }
 
