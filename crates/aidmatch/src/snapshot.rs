@@ -348,7 +348,7 @@ impl State {
         // tree of the needs took longer than the re-match itself).
         let doc: StateParts<'_> = serde_json::from_str(text).map_err(|e| match e.classify() {
             serde_json::error::Category::Data => {
-                bad(format!("the state is not a JSON object: {e}"))
+                bad(format!("not a state document: {e}"))
             }
             _ => Error::Syntax {
                 file: label.to_owned(),
@@ -442,17 +442,13 @@ impl State {
 }
 
 /// The top-level parts of a [`State::to_json`] document as raw JSON text borrowed from
-/// it, by key. Unknown keys are skipped; of a repeated key the last counts (as a JSON
-/// object read into a map would have it).
+/// it, by key. Unknown keys are skipped; a repeated key is an error (which of two
+/// `format`s or `pairs` was meant cannot be told), as in the lists' objects.
 struct StateParts<'a>(Vec<(String, &'a serde_json::value::RawValue)>);
 
 impl StateParts<'_> {
     fn part(&self, key: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.get())
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.get())
     }
 }
 
@@ -468,8 +464,13 @@ impl<'de> Deserialize<'de> for StateParts<'de> {
                 self,
                 mut map: A,
             ) -> Result<StateParts<'de>, A::Error> {
-                let mut parts = Vec::new();
+                let mut parts: Vec<(String, &serde_json::value::RawValue)> = Vec::new();
                 while let Some(key) = map.next_key::<String>()? {
+                    if parts.iter().any(|(k, _)| *k == key) {
+                        return Err(serde::de::Error::custom(format!(
+                            "key {key:?} appears twice in the state document"
+                        )));
+                    }
                     parts.push((key, map.next_value()?));
                 }
                 Ok(StateParts(parts))

@@ -441,12 +441,17 @@ fn a_bad_state_json_is_a_typed_error() {
         text.replace("aidmatch-state-v1", "aidmatch-state-v0"),
         text.replace("aidmatch-snapshot-v1", "x"),
         text.replacen("\"needs\":", "\"needz\":", 1),
+        // A top-level key given twice (which `format` was meant?).
+        text.replacen('{', "{\"format\":\"aidmatch-state-v1\",", 1),
     ] {
         match State::from_json(&bad, "s") {
             Err(Error::Snapshot { path, .. }) => assert_eq!(path, "s"),
             other => panic!("expected a snapshot error, got {other:?}"),
         }
     }
+    let twice = text.replacen('{', "{\"format\":\"aidmatch-state-v1\",", 1);
+    let e = State::from_json(&twice, "s").expect_err("twice");
+    assert!(e.to_string().contains("key \"format\" appears twice"), "{e}");
     // A bad value inside a list is located like any list problem.
     let at = text.find("\"needs\":").expect("needs");
     let bad = format!(
