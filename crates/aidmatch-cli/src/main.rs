@@ -457,6 +457,11 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
             .flatten()
             .cloned()
             .collect();
+            // Feedback errors count rows as the reading problems of the same file do.
+            let first_row = match io::Format::from_path(&outcomes) {
+                Some(io::Format::Csv) => 2,
+                _ => 1,
+            };
             let outcomes = io::read_outcomes(&outcomes, &opts)?;
             let needs = match &needs {
                 Some(path) => io::read_needs(path, &opts)?,
@@ -472,7 +477,10 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
                 options.policy = Some(read_policy(path)?);
             }
             options.on_stage = stage_messages(ui, &bar);
-            let r = rematch(&state, &outcomes, needs, supply, &options)?;
+            let r = rematch(&state, &outcomes, needs, supply, &options).map_err(|e| match e {
+                aidmatch::Error::Outcome(o) => aidmatch::Error::Outcome(o.counted_from(first_row)),
+                e => e,
+            })?;
             bar.set_message(ui.lang.text(Msg::Writing));
             r.write_dir(&out).map_err(|e| Failure::Run(e.to_string()))?;
             // The round's whole lists: its results include the kept needs, on their pairs.

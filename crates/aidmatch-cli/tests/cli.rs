@@ -628,6 +628,8 @@ fn rematch_keeps_accepted_forbids_declined_and_adds_new_needs() {
         err.contains(&rows[1][0]) && err.contains(&rows[1][2]),
         "{err}"
     );
+    // On the file's third line, the header being the first, as reading problems count.
+    assert!(err.contains("outcomes row 3:"), "{err}");
 }
 
 #[test]

@@ -253,6 +253,23 @@ pub enum OutcomeError {
     },
 }
 
+impl OutcomeError {
+    /// The same error with its row counted from `first_row` instead of 1: 2 for the
+    /// spreadsheet rows of a CSV file (the header is row 1), as its reading problems
+    /// are numbered. (A row of empty cells before it, which the reader counts but
+    /// yields no outcome, makes it one less.)
+    pub fn counted_from(mut self, first_row: usize) -> OutcomeError {
+        let shift = |row: &mut usize| *row = *row - 1 + first_row;
+        match &mut self {
+            OutcomeError::InvalidTransition { row, .. }
+            | OutcomeError::NotProposed { row, .. }
+            | OutcomeError::DateOutOfRange { row, .. }
+            | OutcomeError::DeclineFieldsOnOtherStatus { row, .. } => shift(row),
+        }
+        self
+    }
+}
+
 /// One proposed pair and its state: what a snapshot stores per pair.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pair {

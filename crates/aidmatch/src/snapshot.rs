@@ -347,9 +347,7 @@ impl State {
         // is then read once by its own reader (no document tree: at province scale a
         // tree of the needs took longer than the re-match itself).
         let doc: StateParts<'_> = serde_json::from_str(text).map_err(|e| match e.classify() {
-            serde_json::error::Category::Data => {
-                bad(format!("not a state document: {e}"))
-            }
+            serde_json::error::Category::Data => bad(format!("not a state document: {e}")),
             _ => Error::Syntax {
                 file: label.to_owned(),
                 line: e.line(),

@@ -451,7 +451,10 @@ fn a_bad_state_json_is_a_typed_error() {
     }
     let twice = text.replacen('{', "{\"format\":\"aidmatch-state-v1\",", 1);
     let e = State::from_json(&twice, "s").expect_err("twice");
-    assert!(e.to_string().contains("key \"format\" appears twice"), "{e}");
+    assert!(
+        e.to_string().contains("key \"format\" appears twice"),
+        "{e}"
+    );
     // A bad value inside a list is located like any list problem.
     let at = text.find("\"needs\":").expect("needs");
     let bad = format!(
