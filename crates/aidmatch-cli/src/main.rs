@@ -94,6 +94,11 @@ enum Command {
         /// `rematch` and `urgent`.
         #[arg(long)]
         snapshot: bool,
+        /// Folder for the state (implies --snapshot) instead of the results folder. The state holds
+        /// the needs' personal fields (statuses, income, age...): keep it where only
+        /// staff read it, and share the results folder; `--previous` takes this folder.
+        #[arg(long, value_name = "DIR")]
+        state: Option<PathBuf>,
     },
     /// Carry a round forward: apply outcomes (accepted, declined, delivered, failed),
     /// keep agreed pairs, forbid declined ones, add new needs, re-match exactly (warm).
@@ -136,6 +141,11 @@ enum Command {
         /// Also write `report-public.html`: aggregate figures and masked ids only (公示).
         #[arg(long)]
         public: bool,
+        /// Folder for the next state instead of the results folder. The state holds
+        /// the needs' personal fields (statuses, income, age...): keep it where only
+        /// staff read it, and share the results folder; `--previous` takes this folder.
+        #[arg(long, value_name = "DIR")]
+        state: Option<PathBuf>,
     },
     /// Match one emergency need (急难) at once against the remaining capacity.
     Urgent {
@@ -155,6 +165,11 @@ enum Command {
         /// policy.toml) for `rematch` and `urgent`. No results or report are written.
         #[arg(long)]
         out: PathBuf,
+        /// Folder for the next state instead of the results folder. The state holds
+        /// the needs' personal fields (statuses, income, age...): keep it where only
+        /// staff read it, and share the results folder; `--previous` takes this folder.
+        #[arg(long, value_name = "DIR")]
+        state: Option<PathBuf>,
     },
     /// Check the inputs and list the problems found, up to 100 per list (exit status 1
     /// when there is any); warn about exclusion rows whose household or provider is in
@@ -399,6 +414,7 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
             out,
             public,
             snapshot,
+            state: state_dir,
         } => {
             let bar = ui.progress();
             bar.set_message(ui.lang.text(Msg::Reading));
@@ -417,11 +433,14 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
             let result = solve(ui, &lists, &policy, &options)?;
             write_results(ui, &result, &lists, &out, public)?;
             let mut written = result_groups(public);
-            if snapshot {
+            if snapshot || state_dir.is_some() {
+                let dir = state_dir.as_deref().unwrap_or(&out);
                 State::from_run(&lists, &policy, &LoopRules::default(), &result)
-                    .save(&out)
+                    .save(dir)
                     .map_err(|e| Failure::Run(e.to_string()))?;
-                written.push(Group::State);
+                if same_folder(dir, &out) {
+                    written.push(Group::State);
+                }
             }
             let removed = remove_stale(&out, &written, &inputs.paths())?;
             print_summary(ui, &result, &out);
@@ -441,6 +460,7 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
             out,
             explain,
             public,
+            state: state_dir,
         } => {
             let bar = ui.progress();
             bar.set_message(ui.lang.text(Msg::Reading));
@@ -482,7 +502,10 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
                 e => e,
             })?;
             bar.set_message(ui.lang.text(Msg::Writing));
-            r.write_dir(&out).map_err(|e| Failure::Run(e.to_string()))?;
+            let state_dir = state_dir.as_deref().unwrap_or(&out);
+            r.write_results(&out)
+                .and_then(|()| r.state.save(state_dir))
+                .map_err(|e| Failure::Run(e.to_string()))?;
             // The round's whole lists: its results include the kept needs, on their pairs.
             write_reports(
                 ui,
@@ -493,8 +516,21 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
                 public,
             )?;
             let mut written = result_groups(public);
-            written.extend([Group::State, Group::Rematch]);
-            let read: Vec<&Path> = read.iter().map(PathBuf::as_path).collect();
+            written.push(Group::Rematch);
+            if same_folder(state_dir, &out) {
+                written.push(Group::State);
+            }
+            // The previous state is an input too (`--previous` may be the results folder).
+            let previous_state: Vec<PathBuf> = Group::State
+                .files()
+                .iter()
+                .map(|name| previous.join(name))
+                .collect();
+            let read: Vec<&Path> = read
+                .iter()
+                .chain(&previous_state)
+                .map(PathBuf::as_path)
+                .collect();
             let removed = remove_stale(&out, &written, &read)?;
             bar.finish_and_clear();
             print_summary(ui, &r.result, &out);
@@ -512,6 +548,7 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
             as_of,
             encoding,
             out,
+            state: state_dir,
         } => {
             let state = State::load(&previous)?;
             let mut needs = io::read_needs(&need, &encoding.read_options())?;
@@ -525,10 +562,12 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
             let one = needs.remove(0);
             let need_id = one.need_id.clone();
             let u = insert_urgent(&state, one, as_of.unwrap_or_else(today))?;
-            // The next state and urgent.json, as the C ABI and Python write them. Nothing
-            // else is removed: results in the folder are the round's record, and the
-            // insertion (urgent.json) is on top of them.
-            u.write_dir(&out).map_err(|e| Failure::Run(e.to_string()))?;
+            // The next state and urgent.json, as the C ABI and Python write them (the
+            // state apart with --state). Nothing else is removed: results in the folder
+            // are the round's record, and the insertion (urgent.json) is on top of them.
+            u.write_outcome(&out)
+                .and_then(|()| u.state.save(state_dir.as_deref().unwrap_or(&out)))
+                .map_err(|e| Failure::Run(e.to_string()))?;
             print_urgent(ui, &need_id, &u);
             Ok(ExitCode::SUCCESS)
         }
@@ -741,6 +780,15 @@ fn write_results(
     write_reports(ui, result, inputs, None, out, public)?;
     bar.finish_and_clear();
     Ok(())
+}
+
+/// The two paths name the same folder (both made by now; compared as written if one
+/// cannot be resolved).
+fn same_folder(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
 }
 
 /// `report.html` and, with `public`, `report-public.html` of a run on `inputs` (`round`:

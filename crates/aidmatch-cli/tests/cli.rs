@@ -1408,3 +1408,98 @@ fn a_read_only_output_directory_is_an_error_and_keeps_the_previous_results() {
     assert!(!locked.join("new").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--state` keeps the round's state (the needs' personal fields) apart from the results
+/// folder a county shares; `--previous` takes that folder and the loop goes on from it.
+#[test]
+fn the_state_can_be_kept_apart_from_the_results() {
+    let state_files = [
+        "exclusions.json",
+        "needs.json",
+        "policy.toml",
+        "snapshot.json",
+        "supply.json",
+    ];
+    let results1 = temp_dir("apart-r1");
+    let state1 = temp_dir("apart-s1");
+    match_example(&results1, &["--state", state1.to_str().unwrap(), "--quiet"]);
+    assert_eq!(file_names(&state1), state_files);
+    assert!(
+        file_names(&results1)
+            .iter()
+            .all(|f| !state_files.contains(&f.as_str()))
+    );
+
+    let outcomes = results1.join("outcomes.csv");
+    std::fs::write(&outcomes, "need_id,resource_id,status,at\n").unwrap();
+    let (results2, state2) = (temp_dir("apart-r2"), temp_dir("apart-s2"));
+    let o = aidmatch(&[
+        "rematch",
+        "--previous",
+        state1.to_str().unwrap(),
+        "--outcomes",
+        outcomes.to_str().unwrap(),
+        "--as-of",
+        "2024-10-08",
+        "--out",
+        results2.to_str().unwrap(),
+        "--state",
+        state2.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "stderr: {}", text(&o.stderr));
+    assert_eq!(file_names(&state2), state_files);
+    let names = file_names(&results2);
+    assert!(
+        names.iter().all(|f| !state_files.contains(&f.as_str())),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"changes.csv".to_owned()) && names.contains(&"assignments.csv".to_owned())
+    );
+
+    // A results folder that held the previous state (`--previous` = `--out`) keeps it:
+    // it is an input of the run, never removed as stale.
+    let (round1, _) = first_round("apart-prev");
+    let o = aidmatch(&[
+        "rematch",
+        "--previous",
+        round1.to_str().unwrap(),
+        "--outcomes",
+        outcomes.to_str().unwrap(),
+        "--as-of",
+        "2024-10-08",
+        "--out",
+        round1.to_str().unwrap(),
+        "--state",
+        temp_dir("apart-s3").to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "stderr: {}", text(&o.stderr));
+    let names = file_names(&round1);
+    assert!(
+        state_files.iter().all(|f| names.contains(&(*f).to_owned())),
+        "{names:?}"
+    );
+
+    // An emergency insertion writes urgent.json to --out and its state to --state.
+    let need = gbk_female_need(&results2, "URG-APART");
+    let (out, state3) = (temp_dir("apart-u"), temp_dir("apart-us"));
+    let o = aidmatch(&[
+        "urgent",
+        "--previous",
+        state2.to_str().unwrap(),
+        "--need",
+        need.to_str().unwrap(),
+        "--as-of",
+        "2024-10-09",
+        "--out",
+        out.to_str().unwrap(),
+        "--state",
+        state3.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "stderr: {}", text(&o.stderr));
+    assert_eq!(file_names(&out), ["urgent.json"]);
+    assert_eq!(file_names(&state3), state_files);
+}

@@ -570,8 +570,18 @@ impl Rematch {
     /// # Errors
     /// [`Error::Io`] naming the path that failed.
     pub fn write_dir(&self, dir: &std::path::Path) -> Result<(), Error> {
+        self.write_results(dir)?;
+        self.state.save(dir)
+    }
+
+    /// What [`Rematch::write_dir`] writes but the next state: the spec's result files,
+    /// `changes.csv` and `rematch.json` (the state, which holds the needs' personal
+    /// fields, can then be saved apart with [`State::save`]).
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming the path that failed.
+    pub fn write_results(&self, dir: &std::path::Path) -> Result<(), Error> {
         self.result.write_dir(dir)?;
-        self.state.save(dir)?;
         write_changes(dir, &self.changes)?;
         write_atomic(dir, "rematch.json", |w| {
             serde_json::to_writer_pretty(&mut *w, &self.summary).map_err(std::io::Error::other)?;

@@ -732,6 +732,15 @@ impl UrgentResult {
     pub fn write_dir(&self, dir: &std::path::Path) -> Result<(), Error> {
         write_dir(dir, &self.state, &self.outcome())
     }
+
+    /// `urgent.json` alone, without the next state (save that apart with
+    /// [`State::save`]: it holds the needs' personal fields).
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming the path that failed.
+    pub fn write_outcome(&self, dir: &std::path::Path) -> Result<(), Error> {
+        write_outcome(dir, &self.outcome())
+    }
 }
 
 /// Writes `state` and `urgent.json` of `outcome` (pretty-printed) into `dir`.
@@ -740,6 +749,11 @@ impl UrgentResult {
 /// [`Error::Io`] naming the path that failed.
 pub fn write_dir(dir: &std::path::Path, state: &State, outcome: &DeskOutcome) -> Result<(), Error> {
     state.save(dir)?;
+    write_outcome(dir, outcome)
+}
+
+/// Writes `urgent.json` of `outcome` (pretty-printed) into `dir`.
+fn write_outcome(dir: &std::path::Path, outcome: &DeskOutcome) -> Result<(), Error> {
     crate::report::write_atomic(dir, "urgent.json", |w| {
         serde_json::to_writer_pretty(&mut *w, &outcome.doc()).map_err(std::io::Error::other)?;
         std::io::Write::write_all(w, b"\n")
