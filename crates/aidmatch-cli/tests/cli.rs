@@ -1482,9 +1482,13 @@ fn the_state_can_be_kept_apart_from_the_results() {
         "{names:?}"
     );
 
-    // An emergency insertion writes urgent.json to --out and its state to --state.
+    // An emergency insertion writes urgent.json to --out and its state to --state,
+    // making both folders.
     let need = gbk_female_need(&results2, "URG-APART");
-    let (out, state3) = (temp_dir("apart-u"), temp_dir("apart-us"));
+    let (out, state3) = (
+        temp_dir("apart-u").join("new"),
+        temp_dir("apart-us").join("new"),
+    );
     let o = aidmatch(&[
         "urgent",
         "--previous",

@@ -752,8 +752,12 @@ pub fn write_dir(dir: &std::path::Path, state: &State, outcome: &DeskOutcome) ->
     write_outcome(dir, outcome)
 }
 
-/// Writes `urgent.json` of `outcome` (pretty-printed) into `dir`.
+/// Writes `urgent.json` of `outcome` (pretty-printed) into `dir` (created if missing).
 fn write_outcome(dir: &std::path::Path, outcome: &DeskOutcome) -> Result<(), Error> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+        path: dir.display().to_string(),
+        source,
+    })?;
     crate::report::write_atomic(dir, "urgent.json", |w| {
         serde_json::to_writer_pretty(&mut *w, &outcome.doc()).map_err(std::io::Error::other)?;
         std::io::Write::write_all(w, b"\n")
