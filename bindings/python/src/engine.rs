@@ -221,6 +221,10 @@ fn rematch_state(
     options.warm = warm;
     options.cancel = Some(Arc::clone(&cancel));
     options.policy = policy.map(|p| p.inner.clone());
+    // Feedback errors count rows as the reading problems of the same list do.
+    if outcomes_fmt == Format::Csv {
+        options.outcome_rows_from = 2;
+    }
     let work = || -> Result<Rematch, EngineError> {
         let opts = |label: &Option<String>| ReadOptions {
             label: label.clone(),

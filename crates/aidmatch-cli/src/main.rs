@@ -493,14 +493,12 @@ fn execute(command: Command, ui: &Ui) -> Result<ExitCode, Failure> {
             };
             let mut options = RematchOptions::new(as_of.unwrap_or_else(today));
             options.warm = !cold;
+            options.outcome_rows_from = first_row;
             if let Some(path) = &policy {
                 options.policy = Some(read_policy(path)?);
             }
             options.on_stage = stage_messages(ui, &bar);
-            let r = rematch(&state, &outcomes, needs, supply, &options).map_err(|e| match e {
-                aidmatch::Error::Outcome(o) => aidmatch::Error::Outcome(o.counted_from(first_row)),
-                e => e,
-            })?;
+            let r = rematch(&state, &outcomes, needs, supply, &options)?;
             bar.set_message(ui.lang.text(Msg::Writing));
             let state_dir = state_dir.as_deref().unwrap_or(&out);
             r.write_results(&out)

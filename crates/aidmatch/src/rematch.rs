@@ -366,6 +366,10 @@ pub struct RematchOptions {
     pub policy: Option<crate::policy::Policy>,
     /// Passed to the engine's `RunOptions::on_stage` (per-stage and per-solve times).
     pub on_stage: Option<crate::engine::StageCallback>,
+    /// The row number of the first outcome in feedback errors (default 1, the 1-based
+    /// record of a JSON list; 2 for the spreadsheet rows of a CSV file, as its reading
+    /// problems count: see [`crate::outcome::OutcomeError::counted_from`]).
+    pub outcome_rows_from: usize,
 }
 
 impl std::fmt::Debug for RematchOptions {
@@ -377,6 +381,7 @@ impl std::fmt::Debug for RematchOptions {
             .field("rules", &self.rules)
             .field("policy", &self.policy.as_ref().map(|p| p.version.clone()))
             .field("on_stage", &self.on_stage.is_some())
+            .field("outcome_rows_from", &self.outcome_rows_from)
             .finish_non_exhaustive()
     }
 }
@@ -392,6 +397,7 @@ impl RematchOptions {
             rules: None,
             policy: None,
             on_stage: None,
+            outcome_rows_from: 1,
         }
     }
 }
@@ -676,6 +682,9 @@ fn add_kept(result: &mut MatchResult, kept: Vec<KeptRow>) {
     // Households of kept needs that no need of the run has.
     let mut only_kept: HashSet<&str> = kept.iter().map(|k| k.row.household_id.as_str()).collect();
     for n in &result.ctx.needs {
+        if only_kept.is_empty() {
+            break;
+        }
         only_kept.remove(n.household_id.as_str());
     }
     summary.counts.households += only_kept.len() as u64;
@@ -760,7 +769,8 @@ pub(crate) fn prepare(
     let mut pairs = previous.snapshot.pairs.clone();
     // Everything below walks the pairs in need order; a stored state's may not be.
     sort_pairs(&mut pairs);
-    let outcome_counts = apply_outcomes(&mut pairs, outcomes, &rules, options.as_of)?;
+    let outcome_counts = apply_outcomes(&mut pairs, outcomes, &rules, options.as_of)
+        .map_err(|e| e.counted_from(options.outcome_rows_from))?;
     let supply = supply.unwrap_or_else(|| previous.inputs.resources.clone());
     let kind_of: HashMap<&str, crate::taxonomy::ProviderKind> = supply
         .iter()

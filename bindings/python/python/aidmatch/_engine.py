@@ -392,22 +392,19 @@ class _Lists:
             self._outcome_row(e, *self.outcomes)
 
     def _outcome_row(self, e: OutcomeError, outcomes: Any, fmt: str) -> None:
-        # The engine counts the outcomes it applies (1-based, rows of only empty
-        # cells left out); every other problem of a CSV list has its spreadsheet row
-        # (header = 1). Give this one the same, in the attribute and the message.
-        if fmt != "csv" or e.row is None:
+        # The engine numbers the outcomes of a CSV list from row 2, as it does its
+        # reading problems, but it counts only the rows it applies: a DataFrame's rows
+        # of only empty cells before it are left out. Give the DataFrame's row, in the
+        # attribute and the message (a file stays as the engine numbers it).
+        if fmt != "csv" or e.row is None or not _is_dataframe(outcomes):
             return
-        data_row = e.row
-        if _is_dataframe(outcomes):
-            position = _nth_filled_row(outcomes, data_row)
-            if position is None:
-                return
-            e.row = position + 2
-            e.index = _index_label(outcomes, e.row)
-        else:
-            # A file: exact unless rows of only empty cells (",,,") come before it.
-            e.row = data_row + 1
-        old = f"outcomes row {data_row}:"
+        counted = e.row
+        position = _nth_filled_row(outcomes, counted - 1)
+        if position is None:
+            return
+        e.row = position + 2
+        e.index = _index_label(outcomes, e.row)
+        old = f"outcomes row {counted}:"
         if e.args and isinstance(e.args[0], str) and e.args[0].startswith(old):
             e.args = (f"outcomes row {e.row}:" + e.args[0][len(old):],) + e.args[1:]
 
